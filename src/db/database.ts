@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+
+/**
+ * Tables are typed per query with `sql<Row>` templates in each domain's store, so the
+ * Kysely instance itself is untyped: the SQL stays visible and reviewable.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = Kysely<any>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Runs `callback` for every NOTIFY on `channel`; returns an unsubscribe function. */
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  poolSize?: number;
+  /** Open an existing PGlite data directory at exactly this path (tests). */
+  pglitePath?: string;
+}
+
+// Counts and ids fit comfortably in a double; timestamps stay Dates on both engines.
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as (value: string) => unknown,
+};
+
+/** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  const path = options.pglitePath ?? join(options.dataDir ?? '.gatehouse', 'pgdata');
+  mkdirSync(path, { recursive: true });
+  return openPGlite(await PGlite.create(path));
+}
+
+export async function openPGlite(client: PGlite): Promise<Database> {
+  const db = new Kysely({ dialect: new PGliteDialect(client) });
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, callback) {
+      const unsubscribe = await client.listen(channel, callback);
+      return async () => {
+        if (!client.closed) await unsubscribe();
+      };
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(connectionString: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString, max, types: pgTypes, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const listeners = new Set<pg.Client>();
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, callback) {
+      // LISTEN needs its own long-lived connection outside the pool.
+      const client = new pg.Client({ connectionString, types: pgTypes });
+      client.on('error', () => {});
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) callback(message.payload ?? '');
+      });
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      listeners.add(client);
+      return async () => {
+        listeners.delete(client);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all([...listeners].map((client) => client.end().catch(() => {})));
+      await db.destroy();
+    },
+  };
+}

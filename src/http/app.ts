@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import { type Database, openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { resolveSecretKey } from '../config/secret-key.js';
+import { AccessService } from '../access/access-service.js';
+import { eventActor } from '../access/guard.js';
+import { actionOfRoute } from '../audit/action-name.js';
+import { RefusalLog } from '../audit/refusals.js';
+import { MailWorker, smtpTransport } from '../mail/worker.js';
+import { enqueueMail, type SendMail } from '../mail/outbox.js';
+import { requestContext } from './sensitive.js';
+import { loadCatalog, type Catalog } from '../catalog/catalog.js';
+import { apiKeyAuthenticator, installAuthentication, platformTokenAuthenticator, refuseCredentialsInUrl } from './authenticate.js';
+import { registerRoutes } from './routes.js';
+import { registerAuthRoutes } from '../auth/routes.js';
+import { registerMeRoutes } from '../me/routes.js';
+import { sessionAuthenticator, sessionCookieName } from '../sessions/http.js';
+import { registerSessionRoutes } from '../sessions/routes.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { loggerOptions } from './logger.js';
+import { installProblemHandlers } from './problems.js';
+import { validatorCompiler } from './validation.js';
+
+
+/** What the routes are built from; tests replace parts (a clock, a database). */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  /** Encrypts secrets at rest (TOTP seeds, queued mail bodies). */
+  secretKey: Buffer;
+  catalog: Catalog;
+  /** Compiled memberships and cross-instance invalidation. */
+  access: AccessService;
+  refusals?: RefusalLog;
+  /** Delivers the mail outbox (SMTP, or the dev mailbox without SMTP_URL). */
+  mail: MailWorker;
+  /** Queues an email inside the given transaction (see enqueueMail). */
+  sendMail: SendMail;
+}
+
+export interface BuildOptions {
+  /** Use this database instead of opening one from the config; the caller closes it. */
+  database?: Database;
+  clock?: Clock;
+  /** Apply pending migrations before serving (default true). */
+  migrate?: boolean;
+  /** Where log lines go (default stdout); tests capture them here. */
+  logStream?: { write(line: string): void };
+  /** Registers extra routes or hooks before the app is sealed (embedding, tests). */
+  configure?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Builds the Fastify application without listening: opens (or adopts) the database,
+ * applies migrations and registers every route. `server.ts` listens; tests use `inject()`.
+ *
+ * @example
+ * const app = await buildApp(loadConfig({ NODE_ENV: 'test' }));
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  try {
+    if (options.migrate !== false) await migrateToLatest(database.db);
+  } catch (error) {
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
+  const catalog = loadCatalog(config.catalogPath);
+  const access = new AccessService(database, catalog);
+  await access.start();
+  const clock = options.clock ?? systemClock;
+  const secretKey = resolveSecretKey(config);
+  // The worker logs through the app's logger, which exists a few lines below.
+  const mailLog = { info: (o: object, m: string) => app.log.info(o, m), warn: (o: object, m: string) => app.log.warn(o, m), error: (o: object, m: string) => app.log.error(o, m) };
+  const mail = new MailWorker({ database, clock, secretKey, from: config.mailFrom, logger: mailLog as never, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : undefined });
+  const sendMail: SendMail = async (trx, message) => void (await enqueueMail(trx, message, { config, secretKey, clock }));
+  const deps: AppDeps = { config, database, clock, secretKey, catalog, access, mail, sendMail };
+
+  const app = Fastify({
+    logger: options.logStream ? { ...loggerOptions(config), stream: options.logStream } : loggerOptions(config),
+    bodyLimit: 64 * 1024,
+    trustProxy: config.trustProxy,
+    // A caller-supplied id is kept only when it is harmless to echo and log.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('accountAccess', null);
+  const refusals = new RefusalLog(database, deps.clock, 60_000, (error) => app.log.error({ err: error }, 'could not log a refusal'));
+  refusals.start();
+  deps.refusals = refusals;
+  installProblemHandlers(app, {
+    // Every refusal inside an account is a security event (PRODUCT rule 10), collapsed per minute.
+    onRefusal(request, error) {
+      const access = request.accountAccess;
+      if (!access) return;
+      refusals.record({
+        accountId: access.accountId,
+        actor: eventActor(access),
+        action: actionOfRoute(request.method, request.routeOptions.url ?? request.url),
+        outcome: 'refused',
+        errorCode: error.code,
+        target: targetOfRequest(request.params),
+        context: requestContext(request),
+        at: deps.clock.now(),
+      });
+    },
+  });
+  refuseCredentialsInUrl(app);
+  // Cookies are parsed in an onRequest hook that must run before the authenticators'.
+  await app.register(cookie);
+  installAuthentication(app, [apiKeyAuthenticator(deps), platformTokenAuthenticator(config.platformToken), sessionAuthenticator(deps)]);
+  // Only JSON is accepted unless a route adds a parser (the bulk CSV upload does).
+  app.removeContentTypeParser('text/plain');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+  });
+
+  // While shutting down, a keep-alive connection would hold the close open until its
+  // timeout: answer in-flight requests with "Connection: close" so each socket ends with them.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        // Over plain http (development) upgrading would break every asset.
+        upgradeInsecureRequests: config.publicUrl.startsWith('https://') ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.publicUrl.startsWith('https://'),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gatehouse API',
+        version: '1.0.0',
+        description: 'Team and access management for merchant dashboards. Errors are RFC 9457 problem+json with a stable `code`.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config), description: 'Plus the x-csrf-token header on state-changing requests' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key or the platform token' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerRoutes(app, deps);
+  registerAuthRoutes(app, deps);
+  registerMeRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  await options.configure?.(app);
+
+  app.addHook('onReady', async () => {
+    await mail.start();
+  });
+  app.addHook('onClose', async () => {
+    await mail.stop();
+    await refusals.stop();
+    await access.stop();
+    if (ownsDatabase) await database.close();
+  });
+
+  return Object.assign(app, { deps });
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** The most specific record a route names (`/members/:memberId/...` → that member). */
+function targetOfRequest(params: unknown): { type: string; id: string } | null {
+  const p = (params ?? {}) as Record<string, string | undefined>;
+  for (const [key, type] of [['memberId', 'member'], ['roleId', 'role'], ['invitationId', 'invitation'], ['keyId', 'api_key'], ['contactId', 'contact'], ['profileId', 'profile']] as const) {
+    if (p[key]) return { type, id: p[key] };
+  }
+  return null;
+}

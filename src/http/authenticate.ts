@@ -1,0 +1,77 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type ApiKeysDeps, authenticateKey } from '../api-keys/service.js';
+import { keyPrefix } from '../api-keys/format.js';
+import { AppError } from '../shared/app-error.js';
+import type { Actor } from './actor.js';
+
+/**
+ * One way of recognising a caller. Returns the actor, or null when the request does not
+ * carry this kind of credential. Throws an AppError when it carries one that is wrong
+ * (a bad token must not fall through to "anonymous").
+ */
+export type Authenticator = (request: FastifyRequest) => Promise<Actor | null>;
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+/** Compares through fixed-length digests, so neither content nor length leaks through timing. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+export function platformTokenAuthenticator(platformToken: string | undefined): Authenticator {
+  return async (request) => {
+    const token = bearerToken(request);
+    if (token === null || platformToken === undefined) return null;
+    return constantTimeEqual(token, platformToken) ? { type: 'platform' } : null;
+  };
+}
+
+/**
+ * Runs the authenticators in order on every request and sets `request.actor`
+ * (null for anonymous callers; routes decide whether that is enough).
+ */
+export function installAuthentication(app: FastifyInstance, authenticators: Authenticator[]): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('pendingSignIn', null);
+  app.addHook('onRequest', async (request) => {
+    for (const authenticate of authenticators) {
+      const actor = await authenticate(request);
+      if (actor) {
+        request.actor = actor;
+        return;
+      }
+    }
+  });
+}
+
+export { bearerToken };
+
+/** Bearer tokens that look like Gatehouse API keys are checked as keys, and only as keys. */
+export function apiKeyAuthenticator(deps: ApiKeysDeps): Authenticator {
+  return async (request) => {
+    const token = bearerToken(request);
+    if (token === null || !token.startsWith(keyPrefix)) return null;
+    return authenticateKey(deps, token);
+  };
+}
+
+const credentialInUrl = new RegExp(`${keyPrefix}|[?&](api_?key|access_token|token|key|password)=`, 'i');
+
+/**
+ * Secrets never travel in a URL (they end up in logs, history and Referer headers): a
+ * request carrying something that looks like one is refused before anything else.
+ */
+export function refuseCredentialsInUrl(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (credentialInUrl.test(request.url)) {
+      throw new AppError('request.key_in_query', 'Send credentials in the Authorization header or the JSON body, never in the URL');
+    }
+  });
+}

@@ -1,0 +1,50 @@
+import { type Static, Type, type TSchema } from 'typebox';
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details with a stable `code`' },
+);
+
+/** The error answers every authenticated route can give, for the OpenAPI document. */
+export const errorResponses = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+} as const;
+
+export const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_:.-]+$' });
+export const AccountParams = Type.Object({ accountId: Id });
+export const Confirm = Type.Optional(Type.Boolean({ description: 'Must be true for sensitive actions' }));
+/** RFC 3339 UTC on the wire; services hand over Dates, which the serializer writes as ISO strings. */
+export const Timestamp = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
+
+export const GrantSchema = Type.Object(
+  {
+    permission: Type.String({ minLength: 3, maxLength: 100, pattern: '^[a-z0-9_]+\\.[a-z0-9_]+$' }),
+    scope: Type.Union([Type.Literal('all'), Type.Literal('own')], { default: 'all' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ListOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+/**
+ * `T | null` as `type: [T, "null"]` rather than `anyOf`: the response serializer resolves an
+ * anyOf by validating each value, which on a 50-row list cost more than the query itself.
+ */
+export function Nullable<T extends TSchema>(schema: T) {
+  const { type } = schema as unknown as { type?: string };
+  if (typeof type !== 'string') return Type.Union([schema, Type.Null()]);
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+}

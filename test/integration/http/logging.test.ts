@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../../src/http/app.js';
+import { testConfig } from '../../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+
+const lines: string[] = [];
+let app: App;
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = await buildApp(testConfig({ LOG_LEVEL: 'info' }), {
+    database,
+    logStream: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) },
+    configure(instance) {
+      instance.post('/test/log-body', async (request) => {
+        request.log.info({ body: request.body }, 'handler saw a body');
+        return {};
+      });
+    },
+  });
+});
+afterAll(async () => {
+  await app.close();
+  await database.drop();
+});
+
+describe('logs', () => {
+  it('are one JSON object a line, each with the request id', async () => {
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    const parsed = lines.map((line) => JSON.parse(line));
+    expect(parsed.filter((line) => line.reqId === res.headers['x-request-id']).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('cannot be forged with CR/LF or escapes in the URL or user agent', async () => {
+    lines.length = 0;
+    await app.inject({
+      method: 'GET',
+      url: '/nothing%0d%0a{"level":60,"msg":"forged"}',
+      headers: { 'user-agent': 'ua\r\n{"level":60,"msg":"forged"}\u001b[31m' },
+    });
+    for (const line of lines) {
+      const entry = JSON.parse(line);
+      expect(entry.msg).not.toBe('forged');
+    }
+    expect(lines.join('\n')).not.toContain('\u001b');
+  });
+
+  it('never contain credentials from headers, query strings or bodies', async () => {
+    lines.length = 0;
+    await app.inject({
+      method: 'POST',
+      url: '/test/log-body?note=query-secret-123',
+      headers: { authorization: 'Bearer header-secret-456', cookie: 'session=cookie-secret-789', 'content-type': 'application/json' },
+      payload: { password: 'body-secret-abc', nested: { code: '123456', token: 'nested-secret' } },
+    });
+    const text = lines.join('\n');
+    expect(text).toContain('handler saw a body');
+    for (const secret of ['query-secret-123', 'header-secret-456', 'cookie-secret-789', 'body-secret-abc', '123456', 'nested-secret']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('refuse credentials in a URL before anything else, without logging them', async () => {
+    lines.length = 0;
+    const res = await app.inject({ method: 'POST', url: '/test/log-body?token=query-secret-321', payload: {} });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('request.key_in_query');
+    expect(lines.join('\n')).not.toContain('query-secret-321');
+  });
+});
