@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Database, Db } from '../db/database.js';
+import { AccessCache, compileMember, type MemberEntry } from './access-cache.js';
+import { sql } from 'kysely';
+import { type AccessChange, accessChannel, ackChannel, decodeChanges, encodeChanges, notifyInTransaction } from './changes.js';
+import { loadMemberAccess, loadMembershipOf } from './snapshot-store.js';
+
+/** How long a write waits for every instance to acknowledge its change before answering anyway. */
+const ackTimeoutMs = 2000;
+
+/**
+ * Authorization state for every instance: memberships are compiled lazily into memory and
+ * dropped precisely when a write names them. Writes go through {@link commit}, which sends
+ * the change with the transaction (NOTIFY is delivered only on commit), applies it locally
+ * at once, and answers only when every other live instance has acknowledged applying it
+ * (instances are counted by their LISTEN connections): so the affected member's very next
+ * request, on whichever instance it lands, is decided on the new state (PRODUCT rule 8).
+ */
+export class AccessService {
+  readonly cache = new AccessCache();
+  private readonly origin = randomBytes(6).toString('hex');
+  private sequence = 0;
+  /** Per own change: which instances have acknowledged it (this one included, as 'self'). */
+  private readonly acks = new Map<number, Set<string>>();
+  private readonly ackWaiters = new Map<number, { needed: number; resolve: () => void }>();
+  private readonly loading = new Map<string, Promise<MemberEntry | undefined>>();
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    readonly database: Database,
+    readonly catalog: Catalog,
+  ) {}
+
+  async start(): Promise<void> {
+    const unlistenAcks = await this.database.listen(ackChannel, (payload) => this.receiveAck(payload));
+    const unlistenChanges = await this.database.listen(accessChannel, (payload) => this.receive(payload));
+    this.unlisten = async () => {
+      await unlistenChanges();
+      await unlistenAcks();
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const waiter of this.ackWaiters.values()) waiter.resolve();
+    await this.unlisten?.();
+  }
+
+  private receive(payload: string): void {
+    const message = decodeChanges(payload);
+    if (!message) return;
+    this.cache.invalidate(message.changes);
+    if (message.origin === this.origin) this.acknowledge(message.sequence, 'self');
+    else {
+      // Tell the writer this instance has applied its change. Over the pool: the LISTEN
+      // connection runs nothing but LISTEN, which is how instances are counted.
+      sql`select pg_notify(${ackChannel}, ${`${message.origin}|${message.sequence}|${this.origin}`})`.execute(this.database.db).catch(() => {});
+    }
+  }
+
+  private receiveAck(payload: string): void {
+    const [origin, sequence, instance] = payload.split('|');
+    if (origin === this.origin && instance) this.acknowledge(Number(sequence), instance);
+  }
+
+  private acknowledge(sequence: number, instance: string): void {
+    let got = this.acks.get(sequence);
+    if (!got) this.acks.set(sequence, (got = new Set()));
+    got.add(instance);
+    const waiter = this.ackWaiters.get(sequence);
+    if (waiter && got.size >= waiter.needed) waiter.resolve();
+  }
+
+  /** Other instances listening on this database, counted by their LISTEN connections. */
+  private async otherInstances(): Promise<number> {
+    if (this.database.kind !== 'postgres') return 0;
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from pg_stat_activity
+       where datname = current_database() and state = 'idle' and query = ${`LISTEN "${accessChannel}"`}`.execute(this.database.db);
+    return Math.max(0, Number(rows[0]?.n ?? 1) - 1);
+  }
+
+  /** Accounts are never deleted, so once seen an account id stays known. */
+  private readonly knownAccounts = new Set<string>();
+
+  async accountExists(accountId: string): Promise<boolean> {
+    if (this.knownAccounts.has(accountId)) return true;
+    const { rows } = await sql`select 1 from accounts where id = ${accountId}`.execute(this.database.db);
+    if (rows.length > 0) this.knownAccounts.add(accountId);
+    return rows.length > 0;
+  }
+
+  /** The compiled membership, loading it on first use. */
+  async member(memberId: string): Promise<MemberEntry | undefined> {
+    const cached = this.cache.getMember(memberId);
+    if (cached) return cached;
+    return this.load(`m ${memberId}`, () => loadMemberAccess(this.database.db, memberId));
+  }
+
+  /** The user's live membership in the account, loading it on first use. */
+  async membershipOf(accountId: string, userId: string): Promise<MemberEntry | undefined> {
+    const memberId = this.cache.getMembership(accountId, userId);
+    if (memberId === null) return undefined;
+    if (memberId !== undefined) return this.member(memberId);
+    const generation = this.cache.generation;
+    const entry = await this.load(`u ${accountId} ${userId}`, () => loadMembershipOf(this.database.db, accountId, userId));
+    if (!entry) this.cache.putMembership(accountId, userId, null, generation);
+    return entry;
+  }
+
+  private load(key: string, query: () => ReturnType<typeof loadMemberAccess>): Promise<MemberEntry | undefined> {
+    const inFlight = this.loading.get(key);
+    if (inFlight) return inFlight;
+    const generation = this.cache.generation;
+    const promise = query()
+      .then((row) => {
+        if (!row) return undefined;
+        const entry = compileMember(this.catalog, row);
+        this.cache.put(entry, generation);
+        return entry;
+      })
+      .finally(() => this.loading.delete(key));
+    this.loading.set(key, promise);
+    return promise;
+  }
+
+  /**
+   * Runs `work` in a transaction; whatever it reports through `changed` invalidates every
+   * instance's compiled state when, and only if, the transaction commits.
+   */
+  async commit<T>(work: (trx: Db, changed: (...changes: AccessChange[]) => void) => Promise<T>): Promise<T> {
+    const changes: AccessChange[] = [];
+    const sequence = ++this.sequence;
+    const result = await this.database.db.transaction().execute(async (trx) => {
+      const value = await work(trx, (...more) => void changes.push(...more));
+      if (changes.length > 0) await notifyInTransaction(trx, encodeChanges(this.origin, sequence, changes));
+      return value;
+    });
+    if (changes.length > 0) {
+      this.cache.invalidate(changes);
+      if (this.unlisten) await this.awaitAcks(sequence, 1 + (await this.otherInstances()));
+    }
+    return result;
+  }
+
+  private async awaitAcks(sequence: number, needed: number): Promise<void> {
+    if ((this.acks.get(sequence)?.size ?? 0) < needed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ackTimeoutMs);
+        this.ackWaiters.set(sequence, {
+          needed,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    }
+    this.ackWaiters.delete(sequence);
+    this.acks.delete(sequence);
+  }
+}

@@ -1,0 +1,90 @@
+import { Type } from 'typebox';
+import type { AppDeps } from '../http/app.js';
+import { accountAccess } from '../http/account-access.js';
+import { requirePlatform } from '../http/actor.js';
+import { AccountParams, errorResponses, Timestamp } from '../http/schemas.js';
+import { requestContext, requireSensitive } from '../http/sensitive.js';
+import type { TypedApp } from '../http/typed-app.js';
+import { invitationUrl } from '../invitations/issue.js';
+import * as accounts from './service.js';
+
+const Settings = Type.Object({
+  requireTwoFactor: Type.Boolean(),
+  invitationLifetimeHours: Type.Integer({ minimum: 1, maximum: 720 }),
+  sessionIdleMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
+  sessionAbsoluteHours: Type.Integer({ minimum: 1, maximum: 720 }),
+});
+const AccountSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]),
+  settings: Settings,
+  createdAt: Timestamp,
+});
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.AccountsDeps): void {
+  const tags = ['accounts'];
+
+  app.post(
+    '/v1/accounts',
+    {
+      schema: {
+        tags,
+        summary: 'Create an account and invite its owner (platform token)',
+        body: Type.Object(
+          { name: Name, ownerEmail: Type.String({ format: 'email', maxLength: 320 }), ownerName: Type.Optional(Type.String({ maxLength: 200 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            account: AccountSchema,
+            ownerMemberId: Type.String(),
+            invitation: Type.Object({
+              id: Type.String(),
+              expiresAt: Timestamp,
+              url: Type.String({ description: 'The owner’s invitation link, shown this once (also emailed)' }),
+            }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      requirePlatform(request);
+      const created = await accounts.createAccount(deps, request.body, requestContext(request));
+      return reply.code(201).send({
+        account: created.account,
+        ownerMemberId: created.ownerMemberId,
+        invitation: { id: created.invitation.id, expiresAt: created.invitation.expiresAt, url: invitationUrl(deps.config.publicUrl, created.invitation.token) },
+      });
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:accountId',
+    { schema: { tags, summary: 'The account and its settings', params: AccountParams, response: { 200: AccountSchema, ...errorResponses } } },
+    async (request) => accounts.getAccount(deps, await accountAccess(deps, request, request.params.accountId)),
+  );
+
+  app.patch(
+    '/v1/accounts/:accountId',
+    {
+      schema: {
+        tags,
+        summary: 'Rename (account.edit) or change security settings (account.settings + step-up + confirm)',
+        params: AccountParams,
+        body: Type.Object(
+          { name: Type.Optional(Name), settings: Type.Optional(Type.Partial(Settings, { additionalProperties: false })), confirm: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: AccountSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const access = await accountAccess(deps, request, request.params.accountId);
+      if (request.body.settings) requireSensitive(request, deps.clock, request.body);
+      return accounts.updateAccount(deps, access, request.body);
+    },
+  );
+}

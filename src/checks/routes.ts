@@ -1,0 +1,119 @@
+import { Type } from 'typebox';
+import { effectivePermissions } from '../authz/engine.js';
+import { decide, keyBlocked } from '../access/guard.js';
+import type { AppDeps } from '../http/app.js';
+import { accountAccess } from '../http/account-access.js';
+import { requireActor } from '../http/actor.js';
+import { errorResponses, GrantSchema, Id } from '../http/schemas.js';
+import type { TypedApp } from '../http/typed-app.js';
+import { AppError } from '../shared/app-error.js';
+import { check, type ChecksDeps } from './service.js';
+
+export const CheckBody = Type.Object(
+  {
+    accountId: Id,
+    // One object with exactly one key rather than a union: the same contract, and a batch of
+    // 1,000 checks validates without trying three branches per item.
+    subject: Type.Unsafe<{ memberId: string } | { userId: string } | { apiKeyId: string }>(
+      Type.Object(
+        { memberId: Type.Optional(Id), userId: Type.Optional(Id), apiKeyId: Type.Optional(Id) },
+        { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'Exactly one of memberId, userId, apiKeyId' },
+      ),
+    ),
+    permission: Type.String({ minLength: 3, maxLength: 100 }),
+    profileId: Type.Optional(Id),
+    resource: Type.Optional(
+      Type.Object(
+        {
+          type: Type.String({ minLength: 1, maxLength: 64 }),
+          id: Type.String({ minLength: 1, maxLength: 200 }),
+          ownerMemberId: Type.Optional(Type.Union([Id, Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const CheckResultSchema = Type.Object({
+  allowed: Type.Boolean(),
+  reason: Type.String({ description: '`granted`, or why not: unknown_permission, member_not_active, permission_not_granted, …' }),
+  scope: Type.Optional(Type.Unsafe<'all' | 'own'>({ type: 'string', enum: ['all', 'own'], description: '`own`: allowed on the subject’s own records only' })),
+});
+
+/** The platform, or an API key whose member may still use keys. */
+async function requireChecker(deps: AppDeps, request: Parameters<typeof requireActor>[0]) {
+  const actor = requireActor(request);
+  if (actor.type === 'user') throw new AppError('authz.forbidden', 'Authorization checks take the platform token or an API key');
+  if (actor.type === 'api_key') {
+    const member = await deps.access.member(actor.memberId);
+    if (!member || keyBlocked(member)) throw new AppError('authz.forbidden', 'This API key cannot act');
+  }
+  return actor;
+}
+
+export function registerCheckRoutes(app: TypedApp, deps: AppDeps & ChecksDeps): void {
+  const tags = ['authorization'];
+
+  app.post(
+    '/v1/authz/check',
+    { schema: { tags, summary: 'May this subject do this? (platform token or API key)', body: CheckBody, response: { 200: CheckResultSchema, ...errorResponses } } },
+    async (request) => check(deps, await requireChecker(deps, request), request.body),
+  );
+
+  app.post(
+    '/v1/authz/check-batch',
+    {
+      schema: {
+        tags,
+        summary: 'Up to 1,000 decisions in one call, answered in order',
+        body: Type.Object({ checks: Type.Array(CheckBody, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ results: Type.Array(CheckResultSchema) }), ...errorResponses },
+      },
+      // 1,000 checks with resources can exceed the default 64 KiB.
+      bodyLimit: 1024 * 1024,
+    },
+    async (request) => {
+      const caller = await requireChecker(deps, request);
+      return { results: await Promise.all(request.body.checks.map((input) => check(deps, caller, input))) };
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:accountId/members/:memberId/permissions',
+    {
+      schema: {
+        tags,
+        summary: 'A member’s effective permissions with their scopes (users.view, or yourself)',
+        params: Type.Object({ accountId: Id, memberId: Id }),
+        response: {
+          200: Type.Object({
+            memberId: Type.String(),
+            status: Type.String(),
+            isOwner: Type.Boolean(),
+            permissions: Type.Array(GrantSchema),
+            profileIds: Type.Union([Type.Array(Type.String()), Type.Null()]),
+            resourceScope: Type.Record(Type.String(), Type.Array(Type.String())),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const access = await accountAccess(deps, request, request.params.accountId);
+      const self = access.member?.snapshot.memberId === request.params.memberId;
+      if (!self && !decide(access, 'users.view').allowed) throw new AppError('authz.forbidden', 'You need the users.view permission');
+      const member = await deps.access.member(request.params.memberId);
+      if (!member || member.snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
+      const { snapshot } = member;
+      return {
+        memberId: snapshot.memberId,
+        status: snapshot.status,
+        isOwner: snapshot.isOwner,
+        permissions: effectivePermissions(deps.catalog, snapshot),
+        profileIds: snapshot.profileIds ? [...snapshot.profileIds] : null,
+        resourceScope: Object.fromEntries([...snapshot.resourceScope].map(([type, ids]) => [type, [...ids]])),
+      };
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import type { AccessService } from '../access/access-service.js';
+import { type AccountAccess, eventActor } from '../access/guard.js';
+import { recordEvent } from '../audit/record.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { AppError } from '../shared/app-error.js';
+import type { Clock } from '../shared/clock.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import * as store from './store.js';
+
+export interface ResourcesDeps {
+  access: AccessService;
+  catalog: Catalog;
+  clock: Clock;
+}
+
+export interface ResourceView {
+  type: string;
+  id: string;
+  name: string;
+  profileId: string | null;
+  ownerMemberId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const view = (row: store.ResourceRow): ResourceView => ({
+  type: row.type,
+  id: row.external_id,
+  name: row.name,
+  profileId: row.profile_id,
+  ownerMemberId: row.owner_member_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+function assertKnownType(catalog: Catalog, type: string): void {
+  if (!catalog.resourceTypes.some((known) => known.key === type)) {
+    throw new AppError('request.invalid', `Unknown resource type "${type}"`, { errors: [{ field: 'params/type', message: 'is not a resource type of the catalog' }] });
+  }
+}
+
+/** Registers or updates a scopable resource (the platform's own objects: products, bank accounts…). */
+export async function putResource(
+  deps: ResourcesDeps,
+  access: AccountAccess,
+  type: string,
+  externalId: string,
+  input: { name: string; profileId?: string | null; ownerMemberId?: string | null },
+): Promise<{ resource: ResourceView; created: boolean }> {
+  assertKnownType(deps.catalog, type);
+  const now = deps.clock.now();
+  const db = deps.access.database.db;
+  return db.transaction().execute(async (trx) => {
+    if (input.profileId && !(await store.profileExists(trx, access.accountId, input.profileId))) throw new AppError('profile.not_found');
+    if (input.ownerMemberId && !(await store.memberExists(trx, access.accountId, input.ownerMemberId))) throw new AppError('member.not_found');
+    const { created } = await store.upsertResource(trx, access.accountId, {
+      type,
+      externalId,
+      name: input.name.trim(),
+      profileId: input.profileId ?? null,
+      ownerMemberId: input.ownerMemberId ?? null,
+      now,
+    });
+    const row = (await store.findResource(trx, access.accountId, type, externalId))!;
+    await recordEvent(trx, {
+      accountId: access.accountId,
+      actor: eventActor(access),
+      action: created ? 'resource.registered' : 'resource.updated',
+      target: { type: `resource:${type}`, id: externalId, name: row.name },
+      after: view(row),
+      context: access.context,
+      at: now,
+    });
+    return { resource: view(row), created };
+  });
+}
+
+export async function deleteResource(deps: ResourcesDeps, access: AccountAccess, type: string, externalId: string): Promise<void> {
+  assertKnownType(deps.catalog, type);
+  await deps.access.database.db.transaction().execute(async (trx) => {
+    if (!(await store.deleteResource(trx, access.accountId, type, externalId))) throw new AppError('resource.not_found');
+    await recordEvent(trx, {
+      accountId: access.accountId,
+      actor: eventActor(access),
+      action: 'resource.deleted',
+      target: { type: `resource:${type}`, id: externalId },
+      context: access.context,
+      at: deps.clock.now(),
+    });
+  });
+}
+
+/**
+ * Lists resources; a member limited on a type sees only the ids assigned to them, and a
+ * member limited to profiles sees only resources of those profiles (or of none).
+ */
+export async function listResources(
+  deps: ResourcesDeps,
+  access: AccountAccess,
+  query: { type?: string; profileId?: string; limit?: number; cursor?: string },
+): Promise<{ items: ResourceView[]; nextCursor: string | null }> {
+  const limit = query.limit ?? 50;
+  const after = query.cursor ? decodeCursor<{ type: string; externalId: string }>(query.cursor) : undefined;
+  const snapshot = access.member && !access.member.snapshot.isOwner ? access.member.snapshot : null;
+  const items: ResourceView[] = [];
+  let cursor = after;
+  // Scope filtering happens in memory on pages of the index; loop until the page is full.
+  for (let round = 0; round < 20 && items.length < limit; round++) {
+    const rows = await store.listResources(deps.access.database.db, access.accountId, { type: query.type, profileId: query.profileId, after: cursor, limit: limit * 2 });
+    for (const row of rows) {
+      cursor = { type: row.type, externalId: row.external_id };
+      const limitedIds = snapshot?.resourceScope.get(row.type);
+      if (limitedIds && !limitedIds.has(row.external_id)) continue;
+      if (snapshot?.profileIds && row.profile_id && !snapshot.profileIds.has(row.profile_id)) continue;
+      items.push(view(row));
+      if (items.length === limit) break;
+    }
+    if (rows.length < limit * 2) {
+      if (items.length < limit) cursor = undefined;
+      break;
+    }
+  }
+  return { items, nextCursor: cursor && items.length === limit ? encodeCursor(cursor) : null };
+}

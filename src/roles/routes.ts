@@ -1,0 +1,108 @@
+import { Type } from 'typebox';
+import type { AppDeps } from '../http/app.js';
+import type { TypedApp } from '../http/typed-app.js';
+import { accountAccess } from '../http/account-access.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf } from '../http/schemas.js';
+import { requireSensitive, sensitiveAction } from '../http/sensitive.js';
+import * as roles from './service.js';
+
+const RoleSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  builtin: Type.Boolean(),
+  assignable: Type.Boolean(),
+  permissions: Type.Array(GrantSchema),
+  memberCount: Type.Integer(),
+});
+const RoleParams = Type.Object({ accountId: Id, roleId: Id });
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+const Description = Type.String({ maxLength: 500 });
+const Permissions = Type.Array(GrantSchema, { maxItems: 500 });
+
+export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
+  const tags = ['roles'];
+
+  app.get(
+    '/v1/accounts/:accountId/roles',
+    { schema: { tags, summary: 'Built-in and custom roles with member counts', params: AccountParams, response: { 200: ListOf(RoleSchema), ...errorResponses } } },
+    async (request) => {
+      const { accountId } = request.params;
+      const access = await accountAccess(deps, request, accountId);
+      return { items: await roles.listRoles(deps, access), nextCursor: null };
+    },
+  );
+
+  app.post(
+    '/v1/accounts/:accountId/roles',
+    {
+      schema: {
+        tags,
+        summary: 'Create a custom role (permissions you hold only)',
+        params: AccountParams,
+        body: Type.Object({ name: Name, description: Type.Optional(Description), permissions: Permissions }, { additionalProperties: false }),
+        response: { 201: RoleSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = request.params;
+      const access = await accountAccess(deps, request, accountId);
+      const role = await roles.createRole(deps, access, request.body);
+      return reply.code(201).send(role);
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:accountId/roles/:roleId',
+    { schema: { tags, summary: 'One role', params: RoleParams, response: { 200: RoleSchema, ...errorResponses } } },
+    async (request) => {
+      const { accountId, roleId } = request.params;
+      return roles.getRole(deps, await accountAccess(deps, request, accountId), roleId);
+    },
+  );
+
+  app.patch(
+    '/v1/accounts/:accountId/roles/:roleId',
+    {
+      schema: {
+        tags,
+        summary: 'Rename or change a custom role (step-up and confirm when permissions change)',
+        params: RoleParams,
+        body: Type.Object(
+          { name: Type.Optional(Name), description: Type.Optional(Description), permissions: Type.Optional(Permissions), confirm: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: RoleSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { accountId, roleId } = request.params;
+      const body = request.body;
+      const access = await accountAccess(deps, request, accountId);
+      // Changing what a role grants changes every holder's access at once: sensitive.
+      if (body.permissions) requireSensitive(request, deps.clock, body);
+      return roles.updateRole(deps, access, roleId, body);
+    },
+  );
+
+  app.delete(
+    '/v1/accounts/:accountId/roles/:roleId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a custom role; ?reassignTo= moves its members in the same step',
+        params: RoleParams,
+        querystring: Type.Object({ reassignTo: Type.Optional(Id) }, { additionalProperties: false }),
+        body: Type.Optional(Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+      preValidation: sensitiveAction(deps.clock),
+    },
+    async (request, reply) => {
+      const { accountId, roleId } = request.params;
+      const access = await accountAccess(deps, request, accountId);
+      await roles.deleteRole(deps, access, roleId, request.query.reassignTo);
+      return reply.code(204).send(null);
+    },
+  );
+}

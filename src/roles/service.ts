@@ -1,0 +1,235 @@
+import type { AccessService } from '../access/access-service.js';
+import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
+import { recordEvent } from '../audit/record.js';
+import type { Catalog, Grant } from '../catalog/catalog.js';
+import type { Db } from '../db/database.js';
+import { AppError } from '../shared/app-error.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import { assertCanGrant, assertValidGrants } from './grants.js';
+import * as store from './store.js';
+
+export interface RolesDeps {
+  access: AccessService;
+  catalog: Catalog;
+  clock: Clock;
+}
+
+export interface RoleView {
+  id: string;
+  name: string;
+  description: string;
+  builtin: boolean;
+  /** False only for the owner role, which moves by ownership transfer alone. */
+  assignable: boolean;
+  permissions: Grant[];
+  memberCount: number;
+}
+
+export const builtinRolePrefix = 'builtin:';
+
+/** How a member holds their permissions: one of these, stored on the member row. */
+export type RoleRef = { builtinRole: string } | { roleId: string };
+
+function builtinView(catalog: Catalog, key: string, counts: Map<string, number>): RoleView | undefined {
+  const role = catalog.builtinRole(key);
+  if (!role) return undefined;
+  return {
+    id: builtinRolePrefix + role.key,
+    name: role.name,
+    description: role.description,
+    builtin: true,
+    assignable: role.key !== 'owner',
+    permissions: role.key === 'owner' ? catalog.permissions.map((permission) => ({ permission, scope: 'all' as const })) : [...role.grants],
+    memberCount: counts.get(role.key) ?? 0,
+  };
+}
+
+function customView(row: store.RoleRow): RoleView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    builtin: false,
+    assignable: true,
+    permissions: row.permissions,
+    memberCount: Number(row.member_count),
+  };
+}
+
+/** Built-in templates first, then the account's custom roles, each with its member count. */
+export async function listRoles(deps: RolesDeps, access: AccountAccess): Promise<RoleView[]> {
+  const db = deps.access.database.db;
+  const [counts, custom] = await Promise.all([store.builtinRoleCounts(db, access.accountId), store.listRoles(db, access.accountId)]);
+  // The owner is a member flag, not a built-in role row: count it as one holder.
+  counts.set('owner', 1);
+  const builtins = deps.catalog.builtinRoles.map((role) => builtinView(deps.catalog, role.key, counts)!);
+  return [...builtins, ...custom.map(customView)];
+}
+
+export async function getRole(deps: RolesDeps, access: AccountAccess, roleId: string): Promise<RoleView> {
+  const db = deps.access.database.db;
+  if (roleId.startsWith(builtinRolePrefix)) {
+    const counts = await store.builtinRoleCounts(db, access.accountId);
+    counts.set('owner', 1);
+    const view = builtinView(deps.catalog, roleId.slice(builtinRolePrefix.length), counts);
+    if (!view) throw new AppError('role.not_found');
+    return view;
+  }
+  const row = await store.findRole(db, access.accountId, roleId);
+  if (!row) throw new AppError('role.not_found');
+  return customView(row);
+}
+
+/**
+ * Resolves a role id someone wants to assign into what is stored on the member, with the
+ * grants it carries. The owner role is never assignable.
+ */
+export async function resolveAssignableRole(
+  deps: Pick<RolesDeps, 'catalog'>,
+  db: Db,
+  accountId: string,
+  roleId: string,
+): Promise<{ ref: RoleRef; grants: Grant[]; name: string }> {
+  if (roleId.startsWith(builtinRolePrefix)) {
+    const role = deps.catalog.builtinRole(roleId.slice(builtinRolePrefix.length));
+    if (!role) throw new AppError('role.not_found');
+    if (role.key === 'owner') throw new AppError('member.owner_protected', 'Ownership moves only by an ownership transfer');
+    return { ref: { builtinRole: role.key }, grants: [...role.grants], name: role.name };
+  }
+  const row = await store.findRole(db, accountId, roleId);
+  if (!row) throw new AppError('role.not_found');
+  return { ref: { roleId: row.id }, grants: row.permissions, name: row.name };
+}
+
+function normaliseName(name: string): string {
+  const trimmed = name.trim().normalize('NFKC');
+  if (trimmed.length === 0) throw new AppError('request.invalid', 'The role needs a name', { errors: [{ field: 'body/name', message: 'must not be blank' }] });
+  return trimmed;
+}
+
+function dedupe(grants: Grant[]): Grant[] {
+  const byPermission = new Map<string, Grant>();
+  for (const grant of grants) {
+    const existing = byPermission.get(grant.permission);
+    // `all` covers `own`: keep the wider grant once.
+    if (!existing || (existing.scope === 'own' && grant.scope === 'all')) byPermission.set(grant.permission, grant);
+  }
+  return [...byPermission.values()].sort((a, b) => a.permission.localeCompare(b.permission));
+}
+
+export async function createRole(
+  deps: RolesDeps,
+  access: AccountAccess,
+  input: { name: string; description?: string; permissions: Grant[] },
+  /** Run inside this transaction (the invite flow creates a role and invites in one step). */
+  trx?: Db,
+): Promise<RoleView> {
+  requirePermission(access, 'roles.manage');
+  const permissions = dedupe(input.permissions);
+  assertValidGrants(deps.catalog, permissions);
+  assertCanGrant(deps.catalog, access, permissions);
+  const role = { accountId: access.accountId, id: newId('rol'), name: normaliseName(input.name), description: input.description?.trim() ?? '', permissions };
+  const write = async (db: Db) => {
+    await insertOrConflict(() => store.insertRole(db, { ...role, createdBy: access.member?.snapshot.memberId ?? null }));
+    await recordEvent(db, {
+      accountId: access.accountId,
+      actor: eventActor(access),
+      action: 'role.created',
+      target: { type: 'role', id: role.id, name: role.name },
+      after: { name: role.name, description: role.description, permissions },
+      context: access.context,
+      at: deps.clock.now(),
+    });
+  };
+  // A new role changes nobody's access yet: no invalidation to send.
+  await (trx ? write(trx) : deps.access.database.db.transaction().execute(write));
+  return { id: role.id, name: role.name, description: role.description, builtin: false, assignable: true, permissions, memberCount: 0 };
+}
+
+async function insertOrConflict(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (store.isUniqueViolation(error)) throw new AppError('role.name_taken');
+    throw error;
+  }
+}
+
+function assertNotOwnRole(access: AccountAccess, roleId: string): void {
+  if (access.member?.roleId === roleId) throw new AppError('authz.self_change', 'You cannot change the role you hold yourself');
+}
+
+export async function updateRole(
+  deps: RolesDeps,
+  access: AccountAccess,
+  roleId: string,
+  input: { name?: string; description?: string; permissions?: Grant[] },
+): Promise<RoleView> {
+  requirePermission(access, 'roles.manage');
+  if (roleId.startsWith(builtinRolePrefix)) throw new AppError('role.builtin_readonly');
+  assertNotOwnRole(access, roleId);
+  const permissions = input.permissions ? dedupe(input.permissions) : undefined;
+  if (permissions) {
+    assertValidGrants(deps.catalog, permissions);
+    assertCanGrant(deps.catalog, access, permissions);
+  }
+  return deps.access.commit(async (trx, changed) => {
+    const before = await store.findRole(trx, access.accountId, roleId, true);
+    if (!before) throw new AppError('role.not_found');
+    const after = {
+      name: input.name !== undefined ? normaliseName(input.name) : before.name,
+      description: input.description?.trim() ?? before.description,
+      permissions: permissions ?? before.permissions,
+    };
+    await insertOrConflict(() => store.updateRole(trx, access.accountId, roleId, after));
+    if (permissions) changed({ kind: 'role', id: roleId });
+    await recordEvent(trx, {
+      accountId: access.accountId,
+      actor: eventActor(access),
+      action: 'role.updated',
+      target: { type: 'role', id: roleId, name: after.name },
+      before: { name: before.name, description: before.description, permissions: before.permissions },
+      after,
+      context: access.context,
+      at: deps.clock.now(),
+    });
+    return { ...customView(before), ...after };
+  });
+}
+
+/**
+ * Deletes a custom role. While members hold it the call is refused, unless `reassignTo`
+ * names a role (which the actor could grant) that they all move to in the same transaction.
+ */
+export async function deleteRole(deps: RolesDeps, access: AccountAccess, roleId: string, reassignTo: string | undefined): Promise<void> {
+  requirePermission(access, 'roles.manage');
+  if (roleId.startsWith(builtinRolePrefix)) throw new AppError('role.builtin_readonly');
+  assertNotOwnRole(access, roleId);
+  if (reassignTo === roleId) throw new AppError('request.invalid', 'A role cannot be reassigned to itself');
+  await deps.access.commit(async (trx, changed) => {
+    const role = await store.findRole(trx, access.accountId, roleId, true);
+    if (!role) throw new AppError('role.not_found');
+    const holders = await store.membersHoldingRole(trx, access.accountId, roleId);
+    let target: Awaited<ReturnType<typeof resolveAssignableRole>> | undefined;
+    if (holders.length > 0) {
+      if (!reassignTo) throw new AppError('role.in_use', `${holders.length} member(s) hold this role; pass reassignTo to move them`);
+      target = await resolveAssignableRole(deps, trx, access.accountId, reassignTo);
+      assertCanGrant(deps.catalog, access, target.grants);
+      await store.reassignRole(trx, access.accountId, roleId, target.ref);
+      changed(...holders.map((holder) => ({ kind: 'member' as const, id: holder.id })));
+    }
+    await store.deleteRole(trx, access.accountId, roleId);
+    changed({ kind: 'role', id: roleId });
+    await recordEvent(trx, {
+      accountId: access.accountId,
+      actor: eventActor(access),
+      action: 'role.deleted',
+      target: { type: 'role', id: roleId, name: role.name },
+      before: { name: role.name, permissions: role.permissions, memberCount: holders.length },
+      after: target ? { reassignedTo: reassignTo, reassignedMembers: holders.map((holder) => holder.id) } : null,
+      context: access.context,
+      at: deps.clock.now(),
+    });
+  });
+}
