@@ -1,0 +1,31 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { newId } from '../shared/ids.js';
+import { hashToken, newSecretToken } from '../shared/tokens.js';
+
+export interface IssuedInvitation {
+  id: string;
+  /** The secret for the link; exists only here and in the email. */
+  token: string;
+  expiresAt: Date;
+}
+
+/** Creates a pending invitation for an 'invited' member; only the token's hash is stored. */
+export async function issueInvitation(
+  trx: Db,
+  input: { accountId: string; memberId: string; email: string; invitedByMemberId: string | null; invitedByName: string; lifetimeHours: number; now: Date },
+): Promise<IssuedInvitation> {
+  const token = newSecretToken();
+  const id = newId('inv');
+  const expiresAt = new Date(input.now.getTime() + input.lifetimeHours * 3600_000);
+  await sql`
+    insert into invitations (account_id, id, member_id, email, token_hash, status, expires_at, invited_by_member_id, invited_by_name, last_sent_at, created_at)
+    values (${input.accountId}, ${id}, ${input.memberId}, ${input.email}, ${hashToken(token)}, 'pending', ${expiresAt},
+            ${input.invitedByMemberId}, ${input.invitedByName}, ${input.now}, ${input.now})`.execute(trx);
+  return { id, token, expiresAt };
+}
+
+/** The link a person follows; the token rides in the fragment so it never reaches a server log. */
+export function invitationUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/invitations/accept#token=${token}`;
+}

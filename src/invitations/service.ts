@@ -1,0 +1,243 @@
+import type { AccessService } from '../access/access-service.js';
+import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
+import { findAccount } from '../accounts/store.js';
+import { findOrCreateUser, insertMember } from '../accounts/store.js';
+import { recordEvent } from '../audit/record.js';
+import type { Catalog, Grant } from '../catalog/catalog.js';
+import type { Db } from '../db/database.js';
+import { assertCanGrantScope } from '../members/scope.js';
+import { assertProfilesExist, assertResourcesExist } from '../members/validate.js';
+import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
+import { createRole, resolveAssignableRole, type RoleRef } from '../roles/service.js';
+import { AppError } from '../shared/app-error.js';
+import type { Clock } from '../shared/clock.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { normaliseEmail } from '../shared/email.js';
+import { newId } from '../shared/ids.js';
+import { hashToken, newSecretToken } from '../shared/tokens.js';
+import type { SendMail } from '../mail/outbox.js';
+import { issueInvitation } from './issue.js';
+import * as store from './store.js';
+import { type InvitationView, invitationView } from './view.js';
+
+export interface InvitationsDeps {
+  access: AccessService;
+  catalog: Catalog;
+  clock: Clock;
+  /** Queues the invitation email inside the inviting transaction. */
+  sendMail: SendMail;
+}
+
+export interface InviteInput {
+  email: string;
+  name?: string;
+  identity?: { idType?: string; idNumber?: string; phone?: string };
+  roleId?: string;
+  permissions?: Grant[];
+  /** A custom role created in the same step (needs roles.manage too). */
+  newRole?: { name: string; description?: string; permissions: Grant[] };
+  profileIds?: string[] | null;
+  resources?: Record<string, string[]>;
+  flags?: Record<string, boolean>;
+}
+
+/** Resend at most this often, and this many times in all, so a link cannot be used to spam. */
+const resendIntervalMs = 60_000;
+const maxSends = 10;
+
+interface PreparedInvite {
+  email: string;
+  name: string;
+  ref: RoleRef | { permissions: Grant[] };
+  roleName: string;
+  input: InviteInput;
+}
+
+/** Checks one invitation completely without writing anything (bulk invites check every row first). */
+async function prepareInvite(deps: InvitationsDeps, access: AccountAccess, input: InviteInput, db: Db): Promise<PreparedInvite> {
+  const choices = [input.roleId, input.permissions, input.newRole].filter((choice) => choice !== undefined).length;
+  if (choices !== 1) throw new AppError('request.invalid', 'Give exactly one of roleId, permissions or newRole');
+  const email = normaliseEmail(input.email);
+  let ref: PreparedInvite['ref'];
+  let grants: Grant[];
+  let roleName: string;
+  if (input.roleId !== undefined) {
+    const role = await resolveAssignableRole(deps, db, access.accountId, input.roleId);
+    ({ ref, grants, name: roleName } = role);
+  } else {
+    grants = input.permissions ?? input.newRole!.permissions;
+    assertValidGrants(deps.catalog, grants);
+    ref = { permissions: grants };
+    roleName = input.newRole?.name ?? 'Custom permissions';
+  }
+  assertCanGrant(deps.catalog, access, grants);
+  if (input.flags) {
+    for (const key of Object.keys(input.flags)) {
+      if (!deps.catalog.flags.some((flag) => flag.key === key)) throw new AppError('request.invalid', `Unknown flag ${key}`, { errors: [{ field: `body/flags/${key}`, message: 'is not a flag of the catalog' }] });
+    }
+  }
+  assertCanGrantScope(access, { profileIds: input.profileIds, resourceScope: input.resources }, input.flags);
+  if (input.profileIds) await assertProfilesExist(db, access.accountId, input.profileIds);
+  if (input.resources) await assertResourcesExist(deps.catalog, db, access.accountId, input.resources);
+  return { email, name: input.name?.trim() ?? '', ref, roleName, input };
+}
+
+async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepared: PreparedInvite, trx: Db, changed: (...c: { kind: 'user'; id: string }[]) => void): Promise<InvitationView> {
+  const now = deps.clock.now();
+  const account = (await findAccount(trx, access.accountId))!;
+  const existing = await store.liveMemberByEmail(trx, access.accountId, prepared.email);
+  if (existing) {
+    throw new AppError('member.already_member', existing.status === 'invited' ? 'This address already has a pending invitation; resend it instead' : 'This person is already a member of the account');
+  }
+  let ref = prepared.ref;
+  if (prepared.input.newRole) {
+    const role = await createRole({ access: deps.access, catalog: deps.catalog, clock: deps.clock }, access, prepared.input.newRole, trx);
+    ref = { roleId: role.id };
+  }
+  // The answer is the same whether or not the address already has a user elsewhere.
+  const user = await findOrCreateUser(trx, { id: newId('usr'), email: prepared.email, name: prepared.name });
+  const memberId = newId('mem');
+  await insertMember(trx, {
+    accountId: access.accountId,
+    id: memberId,
+    userId: user.id,
+    status: 'invited',
+    isOwner: false,
+    builtinRole: 'builtinRole' in ref ? ref.builtinRole : null,
+    roleId: 'roleId' in ref ? ref.roleId : null,
+    permissions: 'permissions' in ref ? ref.permissions : null,
+    profileIds: prepared.input.profileIds ?? null,
+    resourceScope: prepared.input.resources ?? {},
+    flags: prepared.input.flags ?? {},
+    identity: prepared.input.identity ?? {},
+    createdBy: access.member?.snapshot.memberId ?? null,
+    now,
+  });
+  changed({ kind: 'user', id: user.id });
+  const inviterName = access.member ? access.member.row.user_name || access.member.row.user_email : account.name;
+  const issued = await issueInvitation(trx, {
+    accountId: access.accountId,
+    memberId,
+    email: prepared.email,
+    invitedByMemberId: access.member?.snapshot.memberId ?? null,
+    invitedByName: inviterName,
+    lifetimeHours: account.invitation_lifetime_hours,
+    now,
+  });
+  await deps.sendMail(trx, {
+    to: prepared.email,
+    accountId: access.accountId,
+    template: 'invitation',
+    data: { accountName: account.name, inviterName, roleName: prepared.roleName, token: issued.token, expiresAt: issued.expiresAt.toISOString() },
+  });
+  await recordEvent(trx, {
+    accountId: access.accountId,
+    actor: eventActor(access),
+    action: 'invitation.created',
+    target: { type: 'member', id: memberId, name: prepared.email },
+    after: { email: prepared.email, role: prepared.roleName, permissions: 'permissions' in ref ? ref.permissions : undefined, profileIds: prepared.input.profileIds ?? null, resources: prepared.input.resources ?? {}, flags: prepared.input.flags ?? {}, expiresAt: issued.expiresAt },
+    context: access.context,
+    at: now,
+  });
+  return invitationView((await store.findInvitation(trx, access.accountId, issued.id))!, deps.catalog, now);
+}
+
+/** Invites one person by email (PRODUCT rule 3), granting no more than the inviter holds. */
+export async function invite(deps: InvitationsDeps, access: AccountAccess, input: InviteInput): Promise<InvitationView> {
+  requirePermission(access, 'users.invite');
+  if (input.newRole) requirePermission(access, 'roles.manage');
+  const prepared = await prepareInvite(deps, access, input, deps.access.database.db);
+  return deps.access.commit((trx, changed) => writeInvite(deps, access, prepared, trx, changed));
+}
+
+/**
+ * Invites every row or nobody: each row is validated first and all errors are reported
+ * together, by row; then all invitations are written in one transaction.
+ */
+export async function inviteMany(deps: InvitationsDeps, access: AccountAccess, rows: InviteInput[]): Promise<InvitationView[]> {
+  requirePermission(access, 'users.invite');
+  const errors: { field: string; message: string }[] = [];
+  const prepared: PreparedInvite[] = [];
+  const seen = new Map<string, number>();
+  for (const [index, row] of rows.entries()) {
+    const line = index + 2; // the header is line 1
+    try {
+      const one = await prepareInvite(deps, access, row, deps.access.database.db);
+      const duplicate = seen.get(one.email);
+      if (duplicate !== undefined) throw new AppError('request.invalid', `the same email as line ${duplicate}`);
+      seen.set(one.email, line);
+      const existing = await store.liveMemberByEmail(deps.access.database.db, access.accountId, one.email);
+      if (existing) throw new AppError('member.already_member', existing.status === 'invited' ? 'already invited' : 'already a member');
+      prepared.push(one);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      errors.push({ field: `line ${line}`, message: `${error.code}: ${error.detail}` });
+    }
+  }
+  if (errors.length > 0) throw new AppError('request.invalid', `${errors.length} of ${rows.length} rows are invalid; nobody was invited`, { errors });
+  return deps.access.commit(async (trx, changed) => {
+    const created: InvitationView[] = [];
+    for (const one of prepared) created.push(await writeInvite(deps, access, one, trx, changed));
+    return created;
+  });
+}
+
+export async function listInvitations(deps: InvitationsDeps, access: AccountAccess, query: { status?: store.InvitationStatus; limit?: number; cursor?: string }) {
+  requirePermission(access, 'users.view');
+  const limit = query.limit ?? 50;
+  const before = query.cursor ? decodeCursor<{ createdAt: string; id: string }>(query.cursor) : undefined;
+  const now = deps.clock.now();
+  const rows = await store.listInvitations(deps.access.database.db, access.accountId, query.status, now, limit, before && { createdAt: new Date(before.createdAt), id: before.id });
+  const last = rows.at(-1);
+  return {
+    items: rows.map((row) => invitationView(row, deps.catalog, now)),
+    nextCursor: rows.length === limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
+  };
+}
+
+/** A new link for a pending or expired invitation; the old link dies with it. */
+export async function resendInvitation(deps: InvitationsDeps, access: AccountAccess, invitationId: string): Promise<InvitationView> {
+  requirePermission(access, 'users.invite');
+  const now = deps.clock.now();
+  return deps.access.database.db.transaction().execute(async (trx) => {
+    const invitation = await store.findInvitation(trx, access.accountId, invitationId, true);
+    if (!invitation) throw new AppError('invitation.not_found');
+    if (invitation.status !== 'pending') throw new AppError('invitation.not_pending');
+    if (now.getTime() - invitation.last_sent_at.getTime() < resendIntervalMs || invitation.send_count >= maxSends) {
+      throw new AppError('request.rate_limited', 'This invitation was sent moments ago or too often; wait before resending', { headers: { 'retry-after': '60' } });
+    }
+    const account = (await findAccount(trx, access.accountId))!;
+    const token = newSecretToken();
+    const expiresAt = new Date(now.getTime() + account.invitation_lifetime_hours * 3600_000);
+    await store.renewToken(trx, access.accountId, invitationId, hashToken(token), expiresAt, now);
+    await deps.sendMail(trx, {
+      to: invitation.email,
+      accountId: access.accountId,
+      template: 'invitation',
+      data: {
+        accountName: account.name,
+        inviterName: invitation.invited_by_name,
+        roleName: invitationView(invitation, deps.catalog, now).role?.name ?? 'Custom permissions',
+        token,
+        expiresAt: expiresAt.toISOString(),
+      },
+    });
+    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'invitation.resent', target: { type: 'member', id: invitation.member_id, name: invitation.email }, after: { expiresAt }, context: access.context, at: now });
+    return invitationView((await store.findInvitation(trx, access.accountId, invitationId))!, deps.catalog, now);
+  });
+}
+
+/** Revokes a pending invitation; the invited member row is removed with it. */
+export async function revokeInvitation(deps: InvitationsDeps, access: AccountAccess, invitationId: string): Promise<void> {
+  requirePermission(access, 'users.invite');
+  const now = deps.clock.now();
+  await deps.access.commit(async (trx, changed) => {
+    const invitation = await store.findInvitation(trx, access.accountId, invitationId, true);
+    if (!invitation) throw new AppError('invitation.not_found');
+    if (invitation.is_owner) throw new AppError('member.owner_protected', 'The owner’s invitation can only be resent');
+    if (!(await store.revokeInvitation(trx, access.accountId, invitationId, now))) throw new AppError('invitation.not_pending');
+    await trx.updateTable('members').set({ status: 'removed', removed_at: now, updated_at: now }).where('account_id', '=', access.accountId).where('id', '=', invitation.member_id).where('status', '=', 'invited').execute();
+    changed({ kind: 'member', id: invitation.member_id });
+    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'invitation.revoked', target: { type: 'member', id: invitation.member_id, name: invitation.email }, context: access.context, at: now });
+  });
+}

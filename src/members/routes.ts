@@ -1,0 +1,171 @@
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import type { AppDeps } from '../http/app.js';
+import { accountAccess } from '../http/account-access.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, Timestamp } from '../http/schemas.js';
+import { sensitiveAction } from '../http/sensitive.js';
+import type { TypedApp } from '../http/typed-app.js';
+import { exportMembersCsv, listMembers } from './list.js';
+import * as members from './service.js';
+
+export const MemberSchema = Type.Object({
+  id: Type.String(),
+  userId: Type.String(),
+  name: Type.String(),
+  email: Type.String(),
+  status: Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('inactive'), Type.Literal('removed')]),
+  isOwner: Type.Boolean(),
+  role: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+  permissions: Nullable(Type.Array(GrantSchema)),
+  profileIds: Nullable(Type.Array(Type.String())),
+  resourceScope: Type.Record(Type.String(), Type.Array(Type.String())),
+  flags: Type.Record(Type.String(), Type.Boolean()),
+  identity: Type.Object({ idType: Nullable(Type.String()), idNumber: Nullable(Type.String()), phone: Nullable(Type.String()) }),
+  twoFactorEnabled: Type.Boolean(),
+  lastSignInAt: Nullable(Timestamp),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const MemberParams = Type.Object({ accountId: Id, memberId: Id });
+const Status = Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('inactive'), Type.Literal('removed')]);
+const ListFilters = {
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Prefix of the name or email, case-insensitive' })),
+  status: Type.Optional(Status),
+  roleId: Type.Optional(Type.String({ maxLength: 100, description: 'A role id, `builtin:<key>`, or `individual`' })),
+  profileId: Type.Optional(Id),
+  sort: Type.Optional(Type.String({ maxLength: 20, description: '`name`, `email`, `createdAt`; prefix `-` for descending' })),
+};
+export const ResourcesScope = Type.Record(Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 }));
+export const ProfileIds = Nullable(Type.Array(Id, { maxItems: 500 }));
+export const Flags = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]+$', maxLength: 64 }), Type.Boolean());
+export const Identity = Type.Object(
+  { idType: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })), idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), phone: Type.Optional(Type.String({ minLength: 3, maxLength: 50 })) },
+  { additionalProperties: false },
+);
+const ConfirmBody = Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+
+export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.MembersDeps): void {
+  const tags = ['members'];
+
+  app.get(
+    '/v1/accounts/:accountId/members',
+    {
+      schema: {
+        tags,
+        summary: 'The users list: search, filter, sort, paginate (users.view)',
+        params: AccountParams,
+        querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+        response: { 200: ListOf(MemberSchema), ...errorResponses },
+      },
+    },
+    async (request) => listMembers(deps, await accountAccess(deps, request, request.params.accountId), request.query),
+  );
+
+  app.get(
+    '/v1/accounts/:accountId/members/export',
+    {
+      schema: {
+        tags,
+        summary: 'The users list as CSV, same filters (users.view)',
+        params: AccountParams,
+        querystring: Type.Object(ListFilters, { additionalProperties: false }),
+        produces: ['text/csv'],
+        response: { 200: { type: 'string', description: 'RFC 4180 CSV' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const access = await accountAccess(deps, request, request.params.accountId);
+      const rows = exportMembersCsv(deps, access, request.query);
+      // Pull the first chunk before answering so a refusal is still a problem+json error.
+      const first = await rows.next();
+      async function* all() {
+        if (!first.done) yield first.value;
+        yield* rows;
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="members.csv"')
+        .send(Readable.from(all()) as never);
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:accountId/members/:memberId',
+    { schema: { tags, summary: 'One member (users.view, or yourself)', params: MemberParams, response: { 200: MemberSchema, ...errorResponses } } },
+    async (request) => members.getMember(deps, await accountAccess(deps, request, request.params.accountId), request.params.memberId),
+  );
+
+  app.patch(
+    '/v1/accounts/:accountId/members/:memberId',
+    {
+      schema: {
+        tags,
+        summary: 'Edit name, role or permissions, scopes, flags, unset identity fields (users.edit + step-up + confirm)',
+        params: MemberParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            roleId: Type.Optional(Id),
+            permissions: Type.Optional(Type.Array(GrantSchema, { maxItems: 500 })),
+            profileIds: Type.Optional(ProfileIds),
+            resources: Type.Optional(ResourcesScope),
+            flags: Type.Optional(Flags),
+            identity: Type.Optional(Identity),
+            confirm: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: MemberSchema, ...errorResponses },
+      },
+      preValidation: sensitiveAction(deps.clock),
+    },
+    async (request) => {
+      const access = await accountAccess(deps, request, request.params.accountId);
+      return members.updateMember(deps, access, request.params.memberId, request.body);
+    },
+  );
+
+  for (const action of ['deactivate', 'reactivate', 'remove'] as const) {
+    app.post(
+      `/v1/accounts/:accountId/members/:memberId/${action}`,
+      {
+        schema: { tags, summary: `${action[0].toUpperCase()}${action.slice(1)} a member (step-up + confirm)`, params: MemberParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
+        preValidation: sensitiveAction(deps.clock),
+      },
+      async (request) => {
+        const access = await accountAccess(deps, request, request.params.accountId);
+        return members.changeStatus(deps, access, request.params.memberId, action);
+      },
+    );
+  }
+
+  app.get(
+    '/v1/accounts/:accountId/members/:memberId/role-change-preview',
+    {
+      schema: {
+        tags,
+        summary: 'Permissions gained and lost if the member moved to another role (users.edit)',
+        params: MemberParams,
+        querystring: Type.Object({ roleId: Id }, { additionalProperties: false }),
+        response: { 200: Type.Object({ gained: Type.Array(GrantSchema), lost: Type.Array(GrantSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => members.previewRoleChange(deps, await accountAccess(deps, request, request.params.accountId), request.params.memberId, request.query.roleId),
+  );
+
+  const ResourceParams = Type.Object({ accountId: Id, memberId: Id, type: Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), externalId: Type.String({ minLength: 1, maxLength: 200 }) });
+  for (const [method, assigned] of [['PUT', true], ['DELETE', false]] as const) {
+    app.route({
+      method,
+      url: '/v1/accounts/:accountId/members/:memberId/resources/:type/:externalId',
+      schema: { tags, summary: assigned ? 'Assign a resource to an active member (step-up + confirm)' : 'Unassign a resource (step-up + confirm)', params: ResourceParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
+      preValidation: sensitiveAction(deps.clock),
+      handler: async (request) => {
+        const { accountId, memberId, type, externalId } = request.params;
+        const access = await accountAccess(deps, request, accountId);
+        return members.setResourceAssignment(deps, access, memberId, type, externalId, assigned);
+      },
+    });
+  }
+}

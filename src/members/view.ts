@@ -1,0 +1,54 @@
+import type { Catalog, Grant } from '../catalog/catalog.js';
+import { builtinRolePrefix } from '../roles/service.js';
+import type { MemberRow, MemberStatus } from './store.js';
+
+export interface MemberView {
+  id: string;
+  userId: string;
+  name: string;
+  email: string;
+  status: MemberStatus;
+  isOwner: boolean;
+  /** The named role; null when the member holds an individual permission set. */
+  role: { id: string; name: string } | null;
+  /** The individual permission set, when there is no named role. */
+  permissions: Grant[] | null;
+  profileIds: string[] | null;
+  resourceScope: Record<string, string[]>;
+  flags: Record<string, boolean>;
+  identity: { idType: string | null; idNumber: string | null; phone: string | null };
+  twoFactorEnabled: boolean;
+  lastSignInAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function roleOf(catalog: Catalog, row: Pick<MemberRow, 'builtin_role' | 'role_id' | 'role_name' | 'is_owner'>): MemberView['role'] {
+  if (row.is_owner) return { id: `${builtinRolePrefix}owner`, name: catalog.builtinRole('owner')?.name ?? 'Owner' };
+  if (row.builtin_role) return { id: builtinRolePrefix + row.builtin_role, name: catalog.builtinRole(row.builtin_role)?.name ?? row.builtin_role };
+  if (row.role_id) return { id: row.role_id, name: row.role_name ?? '' };
+  return null;
+}
+
+export function memberView(catalog: Catalog, row: MemberRow): MemberView {
+  const flags: Record<string, boolean> = {};
+  for (const flag of catalog.flags) flags[flag.key] = row.flags?.[flag.key] ?? flag.default;
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    status: row.status,
+    isOwner: row.is_owner,
+    role: roleOf(catalog, row),
+    permissions: row.permissions,
+    profileIds: row.profile_ids,
+    resourceScope: row.resource_scope ?? {},
+    flags,
+    identity: { idType: row.id_type, idNumber: row.id_number, phone: row.phone },
+    twoFactorEnabled: row.two_factor_enabled,
+    lastSignInAt: row.last_sign_in_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

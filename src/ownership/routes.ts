@@ -1,0 +1,72 @@
+import { Type } from 'typebox';
+import type { AppDeps } from '../http/app.js';
+import { accountAccess } from '../http/account-access.js';
+import { AccountParams, errorResponses, Id, Timestamp } from '../http/schemas.js';
+import { sensitiveAction } from '../http/sensitive.js';
+import type { TypedApp } from '../http/typed-app.js';
+import * as ownership from './service.js';
+
+const TransferSchema = Type.Object({
+  id: Type.String(),
+  fromMemberId: Type.String(),
+  toMemberId: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('cancelled')]),
+  expiresAt: Timestamp,
+  createdAt: Timestamp,
+});
+
+export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership.OwnershipDeps): void {
+  const tags = ['ownership'];
+  const url = '/v1/accounts/:accountId/ownership-transfer';
+
+  app.post(
+    url,
+    {
+      schema: {
+        tags,
+        summary: 'The owner offers ownership to an active member (owner + step-up + confirm)',
+        params: AccountParams,
+        body: Type.Object({ memberId: Id, confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 201: TransferSchema, ...errorResponses },
+      },
+      preValidation: sensitiveAction(deps.clock),
+    },
+    async (request, reply) => {
+      const access = await accountAccess(deps, request, request.params.accountId);
+      return reply.code(201).send(await ownership.offerOwnership(deps, access, request.body.memberId));
+    },
+  );
+
+  app.get(
+    url,
+    { schema: { tags, summary: 'The pending offer, to the owner and the offered member', params: AccountParams, response: { 200: Type.Object({ transfer: Type.Union([TransferSchema, Type.Null()]) }), ...errorResponses } } },
+    async (request) => ({ transfer: await ownership.pendingTransfer(deps, await accountAccess(deps, request, request.params.accountId)) }),
+  );
+
+  app.delete(
+    url,
+    { schema: { tags, summary: 'The owner withdraws the offer', params: AccountParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      await ownership.cancelOwnershipOffer(deps, await accountAccess(deps, request, request.params.accountId));
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    `${url}/accept`,
+    {
+      schema: {
+        tags,
+        summary: 'The offered member accepts; the old owner becomes an Administrator (step-up + confirm)',
+        params: AccountParams,
+        body: Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: TransferSchema, ...errorResponses },
+      },
+      preValidation: sensitiveAction(deps.clock),
+    },
+    async (request) => {
+      const access = await accountAccess(deps, request, request.params.accountId);
+      return ownership.acceptOwnership(deps, access);
+    },
+  );
+}
