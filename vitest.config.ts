@@ -12,7 +12,10 @@ export default defineConfig({
   test: {
     maxWorkers: 2,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/process/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      // Each process test starts the CLI cold (TypeScript load, PGlite) several times, beside
+      // the rest of the suite on two cores: generous limits, so only a real hang fails.
+      { test: { name: 'process', include: ['test/process/**/*.test.ts'], testTimeout: 180_000 } },
       ...engines.map((engine) => ({
         test: {
           name: engine,

@@ -12,7 +12,7 @@ const baseEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR:
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got ${buffer}`)), 25_000);
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got ${buffer}`)), 90_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = buffer.match(pattern);
