@@ -91,6 +91,11 @@ export class AccessService {
   }
 
   /** The compiled membership, loading it on first use. */
+  /** The member's compiled access if it is already in memory, without touching the database. */
+  loadedMember(memberId: string): MemberEntry | undefined {
+    return this.cache.getMember(memberId);
+  }
+
   async member(memberId: string): Promise<MemberEntry | undefined> {
     const cached = this.cache.getMember(memberId);
     if (cached) return cached;

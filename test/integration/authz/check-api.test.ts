@@ -99,6 +99,35 @@ describe('POST /v1/authz/check-batch', () => {
     const tooMany = await t.app.inject({ method: 'POST', url: '/v1/authz/check-batch', headers: platformHeaders, payload: { checks: [...checks, checks[0]] } });
     expect(tooMany.statusCode).toBe(400);
   });
+
+  it('answers a mixed batch (loaded and unloaded members, resource lookups, other tenants) as single checks would', async () => {
+    const profile = async (name: string) => (await t.app.inject({ method: 'POST', url: `/v1/accounts/${accountId}/profiles`, headers: platformHeaders, payload: { name } })).json<{ id: string }>().id;
+    const [storeA, storeB] = [await profile('Store A'), await profile('Store B')];
+    const scoped = await addMember(t.app, accountId, { builtinRole: 'administrator', profileIds: [storeA] });
+    const ownOnly = await addMember(t.app, accountId, { permissions: [{ permission: 'orders.edit', scope: 'own' }] });
+    const stranger = await addMember(t.app, otherAccountId, { builtinRole: 'administrator' });
+    const put = await t.app.inject({ method: 'PUT', url: `/v1/accounts/${accountId}/resources/product/p-batch`, headers: platformHeaders, payload: { name: 'Batch', profileId: storeB, ownerMemberId: ownOnly.memberId } });
+    expect(put.statusCode).toBe(201);
+    const checks = [
+      { accountId, subject: { memberId: scoped.memberId }, permission: 'products.view', resource: { type: 'product', id: 'p-batch' } },
+      { accountId, subject: { memberId: scoped.memberId }, permission: 'payments.view', profileId: storeA },
+      { accountId, subject: { memberId: ownOnly.memberId }, permission: 'orders.edit', resource: { type: 'product', id: 'p-batch' } },
+      { accountId, subject: { memberId: ownOnly.memberId }, permission: 'orders.edit', resource: { type: 'order', id: 'o-9', ownerMemberId: scoped.memberId } },
+      { accountId, subject: { memberId: stranger.memberId }, permission: 'payments.view' },
+      { accountId, subject: { userId: ownOnly.userId }, permission: 'orders.edit' },
+      { accountId, subject: { memberId: 'mem_doesnotexist' }, permission: 'payments.view' },
+    ];
+    // The first batch meets every member cold; the second finds them compiled in memory.
+    for (let round = 0; round < 2; round++) {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/authz/check-batch', headers: platformHeaders, payload: { checks } });
+      expect(res.statusCode).toBe(200);
+      const singles = [];
+      for (const single of checks) singles.push(await checkDecision(t.app, single));
+      expect(res.json().results).toEqual(singles);
+    }
+    const again = await t.app.inject({ method: 'POST', url: '/v1/authz/check-batch', headers: platformHeaders, payload: { checks } });
+    expect(again.json<{ results: { reason: string }[] }>().results.map((result) => result.reason)).toEqual(['profile_out_of_scope', 'granted', 'granted', 'not_resource_owner', 'unknown_subject', 'granted', 'unknown_subject']);
+  });
 });
 
 describe('invalidation', () => {
