@@ -22,7 +22,10 @@ export const errorResponses = {
   409: ProblemSchema,
 } as const;
 
-export const Id = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_:.-]+$' });
+// The length lives in the pattern: for an ASCII-only id that is the same rule as
+// minLength/maxLength, and it spares ajv a code-point count per id (a 1,000-check batch
+// carries 3,000 of them).
+export const Id = Type.String({ pattern: '^[A-Za-z0-9_:.-]{1,100}$', description: '1 to 100 of A-Z a-z 0-9 _ : . -' });
 export const AccountParams = Type.Object({ accountId: Id });
 export const Confirm = Type.Optional(Type.Boolean({ description: 'Must be true for sensitive actions' }));
 /** RFC 3339 UTC on the wire; services hand over Dates, which the serializer writes as ISO strings. */

@@ -100,6 +100,24 @@ describe('POST /v1/authz/check-batch', () => {
     expect(tooMany.statusCode).toBe(400);
   });
 
+  it('takes the account and subject once for the whole batch; a check naming its own wins; neither is a 400', async () => {
+    const viewer = await addMember(t.app, accountId, { builtinRole: 'view_only' });
+    const admin = await addMember(t.app, accountId, { builtinRole: 'administrator' });
+    const batch = {
+      accountId,
+      subject: { memberId: viewer.memberId },
+      checks: [{ permission: 'payments.view' }, { permission: 'users.invite' }, { subject: { memberId: admin.memberId }, permission: 'users.invite' }, { accountId: otherAccountId, permission: 'payments.view' }],
+    };
+    const res = await t.app.inject({ method: 'POST', url: '/v1/authz/check-batch', headers: platformHeaders, payload: batch });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results.map((result: { reason: string }) => result.reason)).toEqual(['granted', 'permission_not_granted', 'granted', 'unknown_subject']);
+
+    const incomplete = await t.app.inject({ method: 'POST', url: '/v1/authz/check-batch', headers: platformHeaders, payload: { accountId, checks: [{ subject: { memberId: viewer.memberId }, permission: 'payments.view' }, { permission: 'payments.view' }] } });
+    expect(incomplete.statusCode).toBe(400);
+    expect(incomplete.headers['content-type']).toContain('application/problem+json');
+    expect(incomplete.json().errors).toEqual([{ field: 'body/checks/1/subject', message: 'is required here or once for the batch' }]);
+  });
+
   it('answers a mixed batch (loaded and unloaded members, resource lookups, other tenants) as single checks would', async () => {
     const profile = async (name: string) => (await t.app.inject({ method: 'POST', url: `/v1/accounts/${accountId}/profiles`, headers: platformHeaders, payload: { name } })).json<{ id: string }>().id;
     const [storeA, storeB] = [await profile('Store A'), await profile('Store B')];
