@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import { securityHeaders } from './security-headers.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -145,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (closing) reply.header('connection', 'close');
   });
 
-  await app.register(helmet, {
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -160,6 +160,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       },
     },
     strictTransportSecurity: config.publicUrl.startsWith('https://'),
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 
   await app.register(swagger, {

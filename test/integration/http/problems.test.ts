@@ -118,6 +118,13 @@ describe('problem+json for every kind of bad request', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['cache-control']).toBe('no-store');
+    // Errors carry them too, and the docs page keeps its own policy for Swagger UI's assets.
+    const missing = await app.inject({ method: 'GET', url: '/no/such/route' });
+    expect(missing.headers['x-content-type-options']).toBe('nosniff');
+    expect(missing.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const docs = await app.inject({ method: 'GET', url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'self'");
   });
 });
 
