@@ -65,28 +65,19 @@ function chainedFieldsOf(input: SecurityEventInput): ChainedFields {
 async function appendOne(db: Db, fields: ChainedFields): Promise<void> {
   const chain = fields.chain;
   const digest = contentDigest(fields);
-  // One statement: lock the chain's head, insert the event linked to it, move the head. The
-  // lock lasts until the surrounding transaction (or this statement alone) commits, so
-  // appends to one chain are serialised and appends to different chains never wait.
-  const append = () => sql<{ seq: number }>`
-    with head as (
-      select seq, hash from security_chain_heads where chain = ${chain} for update
-    ), event as (
-      insert into security_events (chain, seq, id, account_id, at, actor_type, actor_id, actor_name, action, outcome,
-        error_code, target_type, target_id, target_name, before, after, ip, user_agent, request_id, count, prev_hash, hash)
-      select ${chain}, head.seq + 1, ${fields.id}, ${fields.accountId}, ${fields.at}, ${fields.actorType}, ${fields.actorId},
-             ${fields.actorName}, ${fields.action}, ${fields.outcome}, ${fields.errorCode}, ${fields.targetType}, ${fields.targetId},
-             ${fields.targetName}, ${jsonb(fields.before)}, ${jsonb(fields.after)}, ${fields.ip}, ${fields.userAgent},
-             ${fields.requestId}, ${fields.count}, head.hash, sha256(head.hash || ${digest}::bytea)
-        from head
-      returning seq, hash
-    )
-    update security_chain_heads h set seq = event.seq, hash = event.hash from event where h.chain = ${chain}
-    returning h.seq`.execute(db);
-  if ((await append()).rows.length === 0) {
+  // security_append_event (migration 0005) moves the chain's head and inserts the event in
+  // one call; null means the chain has no head yet.
+  const append = async () =>
+    (
+      await sql<{ seq: string | null }>`select security_append_event(${chain}, ${digest}::bytea, ${fields.id}, ${fields.accountId}, ${fields.at},
+        ${fields.actorType}, ${fields.actorId}, ${fields.actorName}, ${fields.action}, ${fields.outcome}, ${fields.errorCode},
+        ${fields.targetType}, ${fields.targetId}, ${fields.targetName}, ${jsonb(fields.before)}, ${jsonb(fields.after)},
+        ${fields.ip}, ${fields.userAgent}, ${fields.requestId}, ${fields.count}::integer) as seq`.execute(db)
+    ).rows[0]?.seq ?? null;
+  if ((await append()) === null) {
     // The chain's first event: create its head, then append as usual.
     await sql`insert into security_chain_heads (chain, seq, hash) values (${chain}, 0, ${genesisHash}) on conflict (chain) do nothing`.execute(db);
-    if ((await append()).rows.length === 0) throw new Error(`could not append to security chain ${chain}`);
+    if ((await append()) === null) throw new Error(`could not append to security chain ${chain}`);
   }
 }
 
@@ -157,7 +148,7 @@ async function appendBatch(trx: Db, chain: string, events: ChainedFields[]): Pro
   await sql`insert into security_events (chain, seq, id, account_id, at, actor_type, actor_id, actor_name, action, outcome,
       error_code, target_type, target_id, target_name, before, after, ip, user_agent, request_id, count, prev_hash, hash)
     values ${sql.join(rows)}`.execute(trx);
-  await sql`update security_chain_heads set seq = ${seq}, hash = ${previous} where chain = ${chain}`.execute(trx);
+  await sql`update security_chain_heads set seq = ${seq}, previous_hash = hash, hash = ${previous} where chain = ${chain}`.execute(trx);
 }
 
 /**
