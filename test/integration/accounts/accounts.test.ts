@@ -1,22 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { ownerAccount } from '../../support/owner-account.js';
 import { platformHeaders } from '../../support/fixtures.js';
-import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';
+import { createUser, signIn, signUpAndSignIn } from '../../support/users.js';
 
-let t: TestApp;
-let owner: TestUser & TestSession;
-let accountId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  owner = await signUpAndSignIn(t.app, { account: { name: 'Acme' } });
-  accountId = owner.accountId!;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  owner = await stepUp(t.app, owner);
-});
+const { t, owner, accountId } = await ownerAccount();
 
 describe('accounts', () => {
   it('the platform creates an account with exactly one owner, invited by a single-use link', async () => {

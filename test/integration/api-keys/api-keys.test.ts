@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { ownerAccount } from '../../support/owner-account.js';
 import { platformHeaders } from '../../support/fixtures.js';
-import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';
+import { createUser, signIn, stepUp, type TestSession } from '../../support/users.js';
 
-let t: TestApp;
-let owner: TestUser & TestSession;
-let accountId: string;
 const logs: string[] = [];
+const { t, owner, accountId, url } = await ownerAccount({ env: { LOG_LEVEL: 'debug' }, logStream: { write: (line: string) => void logs.push(line) } });
 
-beforeAll(async () => {
-  t = await createTestApp({ env: { LOG_LEVEL: 'debug' }, logStream: { write: (line: string) => void logs.push(line) } });
-  owner = await signUpAndSignIn(t.app, { account: { name: 'Acme' } });
-  accountId = owner.accountId!;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  owner = await stepUp(t.app, owner);
-});
-
-const url = (path: string) => `/v1/accounts/${accountId}${path}`;
 
 /** A developer with API access, signed in and stepped up. */
 async function developer(flags = { apiAccess: true }) {

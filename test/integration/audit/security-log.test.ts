@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../src/audit/verify.js';
-import { createTestApp, type TestApp } from '../../support/app.js';
-import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';
+import { ownerAccount } from '../../support/owner-account.js';
+import { createUser, signIn, stepUp, type TestSession } from '../../support/users.js';
 
-let t: TestApp;
-let owner: TestUser & TestSession;
-let accountId: string;
+const { t, owner, accountId, url } = await ownerAccount();
 
-beforeAll(async () => {
-  t = await createTestApp();
-  owner = await signUpAndSignIn(t.app, { account: { name: 'Acme' } });
-  accountId = owner.accountId!;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  owner = await stepUp(t.app, owner);
-});
-
-const url = (path: string) => `/v1/accounts/${accountId}${path}`;
 const events = async (session: TestSession, query = '') => (await t.app.inject({ method: 'GET', url: url(`/security-events${query}`), headers: session.headers })).json();
 
 describe('the security log', () => {
@@ -98,7 +85,7 @@ describe('the security log', () => {
       expect([401, 429]).toContain(res.statusCode);
       t.clock.advance(16 * 60_000); // past every back-off, never an hour apart
     }
-    owner = await stepUp(t.app, await signIn(t.app, owner));
+    Object.assign(owner, await stepUp(t.app, await signIn(t.app, owner)));
     const actions = (await events(owner, `?target=${member.memberId}&limit=100`)).items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`);
     expect(actions).toContain('session.signed_in:success');
     expect(actions).toContain('session.sign_in_failed:failure');

@@ -1,24 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { ownerAccount } from '../../support/owner-account.js';
 import { tokenFromMail } from '../../support/mailbox.js';
-import { createUser, signIn, signUpAndSignIn, stepUp, testPassword, type TestSession, type TestUser } from '../../support/users.js';
+import { createUser, signIn, signUpAndSignIn, stepUp, testPassword } from '../../support/users.js';
 
-let t: TestApp;
-let owner: TestUser & TestSession;
-let accountId: string;
+const { t, owner, accountId, url } = await ownerAccount();
 
-beforeAll(async () => {
-  t = await createTestApp();
-  owner = await signUpAndSignIn(t.app, { account: { name: 'Acme' } });
-  accountId = owner.accountId!;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  owner = await stepUp(t.app, owner);
-});
-
-const url = (path: string) => `/v1/accounts/${accountId}${path}`;
 const invite = (headers: object, body: object) => t.app.inject({ method: 'POST', url: url('/invitations'), headers: headers as Record<string, string>, payload: body });
 const accept = (payload: object, headers: Record<string, string> = {}) => t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers, payload });
 
@@ -92,7 +79,7 @@ describe('invitations', () => {
     const tooSoon = await t.app.inject({ method: 'POST', url: url(`/invitations/${created.id}/resend`), headers: owner.headers });
     expect(tooSoon.statusCode).toBe(429);
     t.clock.advance(61_000);
-    owner = await stepUp(t.app, owner);
+    Object.assign(owner, await stepUp(t.app, owner));
     expect((await t.app.inject({ method: 'POST', url: url(`/invitations/${created.id}/resend`), headers: owner.headers })).statusCode).toBe(200);
     const second = await tokenFromMail(t.app, 'resend@example.com', 'invitation');
     expect(second).not.toBe(first);
@@ -109,7 +96,7 @@ describe('invitations', () => {
     const expired = await accept({ token: expiring, name: 'Slow', password: testPassword });
     expect(expired.statusCode).toBe(410);
     expect(expired.json().code).toBe('invitation.expired');
-    owner = await signIn(t.app, owner);
+    Object.assign(owner, await signIn(t.app, owner));
     const list = (await t.app.inject({ method: 'GET', url: url('/invitations?status=expired'), headers: owner.headers })).json().items.map((i: { email: string }) => i.email);
     expect(list).toContain('expire@example.com');
   });

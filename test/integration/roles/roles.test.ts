@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
-import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';
+import { describe, expect, it } from 'vitest';
+import { ownerAccount } from '../../support/owner-account.js';
+import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession } from '../../support/users.js';
 
-let t: TestApp;
-let owner: TestUser & TestSession;
-let accountId: string;
+const { t, owner, accountId, url } = await ownerAccount();
 
-beforeAll(async () => {
-  t = await createTestApp();
-  owner = await signUpAndSignIn(t.app, { account: { name: 'Acme' } });
-  accountId = owner.accountId!;
-});
-afterAll(() => t.close());
-beforeEach(async () => {
-  owner = await stepUp(t.app, owner);
-});
-
-const url = (path: string) => `/v1/accounts/${accountId}${path}`;
 const call = (session: TestSession, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload?: object) =>
   t.app.inject({ method, url: url(path), headers: session.headers, ...(payload ? { payload } : {}) });
 
