@@ -1,6 +1,7 @@
 import { can, type CompiledGrants, type Decision } from '../authz/engine.js';
 import type { Actor } from '../http/actor.js';
-import type { SecurityEventInput } from '../audit/record.js';
+import { recordEvent, type SecurityEventInput } from '../audit/record.js';
+import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { AccessService } from './access-service.js';
@@ -80,4 +81,12 @@ export function eventActor(access: Pick<AccountAccess, 'actor' | 'member'>): Sec
   const name = access.member ? access.member.row.user_name || access.member.row.user_email : null;
   if (access.actor.type === 'api_key') return { type: 'api_key', id: access.actor.apiKeyId, name };
   return { type: 'member', id: access.member?.snapshot.memberId ?? null, name };
+}
+
+/** What an event says beyond who acted, where and when (those come from the access). */
+export type AccessEvent = Omit<SecurityEventInput, 'accountId' | 'actor' | 'context' | 'at'>;
+
+/** Records what this access's actor did in its account, with the request's context. */
+export function recordAccessEvent(db: Db, access: AccountAccess, at: Date, event: AccessEvent): Promise<string> {
+  return recordEvent(db, { accountId: access.accountId, actor: eventActor(access), context: access.context, at, ...event });
 }

@@ -1,5 +1,5 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
+import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
 import { recordEvent } from '../audit/record.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { type IssuedInvitation, issueInvitation } from '../invitations/issue.js';
@@ -140,15 +140,11 @@ export async function updateAccount(
     const now = deps.clock.now();
     await store.updateAccount(trx, access.accountId, name, settings, now);
     if (input.settings) changed({ kind: 'account', id: access.accountId });
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: input.settings ? 'account.settings_changed' : 'account.renamed',
       target: { type: 'account', id: access.accountId, name },
       before: { name: current.name, settings: current.settings },
       after: { name, settings },
-      context: access.context,
-      at: now,
     });
     return { ...current, name, settings };
   });

@@ -1,7 +1,6 @@
 import type { AccessService } from '../access/access-service.js';
 import type { MemberEntry } from '../access/access-cache.js';
-import { type AccountAccess, decide, eventActor, requirePermission } from '../access/guard.js';
-import { recordEvent } from '../audit/record.js';
+import { type AccountAccess, decide, recordAccessEvent, requirePermission } from '../access/guard.js';
 import { compileGrants, type CompiledGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Actor } from '../http/actor.js';
@@ -92,14 +91,10 @@ export async function createKey(
   };
   await deps.access.database.db.transaction().execute(async (trx) => {
     await store.insertApiKey(trx, row);
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: 'api_key.created',
       target: { type: 'api_key', id: row.id, name: row.name },
       after: { name: row.name, prefix: row.prefix, permissions: row.permissions, expiresAt },
-      context: access.context,
-      at: now,
     });
   });
   return {
@@ -136,14 +131,10 @@ export async function revokeKey(deps: ApiKeysDeps, access: AccountAccess, keyId:
     if (access.member && key.member_id !== access.member.snapshot.memberId) requirePermission(access, 'users.edit');
     if (!(await store.revokeKey(trx, access.accountId, keyId, access.member?.snapshot.memberId ?? 'platform', now))) return;
     changed({ kind: 'api_key', id: keyId });
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: 'api_key.revoked',
       target: { type: 'api_key', id: keyId, name: key.name },
       before: { prefix: key.prefix, memberId: key.member_id },
-      context: access.context,
-      at: now,
     });
   });
 }

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
-import { recordEvent } from '../audit/record.js';
+import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -67,7 +66,7 @@ export async function createContact(deps: ContactsDeps, access: AccountAccess, i
   await db(deps).transaction().execute(async (trx) => {
     await uniqueEmail(sql`insert into contacts (account_id, id, email, name, topics, created_at, updated_at)
       values (${access.accountId}, ${row.id}, ${row.email}, ${row.name}, ${row.topics}, ${now}, ${now})`.execute(trx));
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'contact.created', target: { type: 'contact', id: row.id, name: row.email }, after: view(row), context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'contact.created', target: { type: 'contact', id: row.id, name: row.email }, after: view(row) });
   });
   return view(row);
 }
@@ -86,7 +85,7 @@ export async function updateContact(deps: ContactsDeps, access: AccountAccess, c
     };
     await uniqueEmail(sql`update contacts set email = ${after.email}, name = ${after.name}, topics = ${after.topics}, updated_at = ${now}
       where account_id = ${access.accountId} and id = ${contactId}`.execute(trx));
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'contact.updated', target: { type: 'contact', id: contactId, name: after.email }, before: view(before), after: view(after), context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'contact.updated', target: { type: 'contact', id: contactId, name: after.email }, before: view(before), after: view(after) });
     return view(after);
   });
 }
@@ -97,6 +96,6 @@ export async function deleteContact(deps: ContactsDeps, access: AccountAccess, c
   await db(deps).transaction().execute(async (trx) => {
     const before = await find(trx, access.accountId, contactId);
     await sql`delete from contacts where account_id = ${access.accountId} and id = ${contactId}`.execute(trx);
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'contact.removed', target: { type: 'contact', id: contactId, name: before.email }, before: view(before), context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'contact.removed', target: { type: 'contact', id: contactId, name: before.email }, before: view(before) });
   });
 }

@@ -1,8 +1,7 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
+import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
 import { findAccount } from '../accounts/store.js';
 import { findOrCreateUser, insertMember } from '../accounts/store.js';
-import { recordEvent } from '../audit/record.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { assertCanGrantScope } from '../members/scope.js';
@@ -130,14 +129,10 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
     template: 'invitation',
     data: { accountName: account.name, inviterName, roleName: prepared.roleName, token: issued.token, expiresAt: issued.expiresAt.toISOString() },
   });
-  await recordEvent(trx, {
-    accountId: access.accountId,
-    actor: eventActor(access),
+  await recordAccessEvent(trx, access, now, {
     action: 'invitation.created',
     target: { type: 'member', id: memberId, name: prepared.email },
     after: { email: prepared.email, role: prepared.roleName, permissions: 'permissions' in ref ? ref.permissions : undefined, profileIds: prepared.input.profileIds ?? null, resources: prepared.input.resources ?? {}, flags: prepared.input.flags ?? {}, expiresAt: issued.expiresAt },
-    context: access.context,
-    at: now,
   });
   return invitationView((await store.findInvitation(trx, access.accountId, issued.id))!, deps.catalog, now);
 }
@@ -222,7 +217,7 @@ export async function resendInvitation(deps: InvitationsDeps, access: AccountAcc
         expiresAt: expiresAt.toISOString(),
       },
     });
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'invitation.resent', target: { type: 'member', id: invitation.member_id, name: invitation.email }, after: { expiresAt }, context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'invitation.resent', target: { type: 'member', id: invitation.member_id, name: invitation.email }, after: { expiresAt } });
     return invitationView((await store.findInvitation(trx, access.accountId, invitationId))!, deps.catalog, now);
   });
 }
@@ -238,6 +233,6 @@ export async function revokeInvitation(deps: InvitationsDeps, access: AccountAcc
     if (!(await store.revokeInvitation(trx, access.accountId, invitationId, now))) throw new AppError('invitation.not_pending');
     await trx.updateTable('members').set({ status: 'removed', removed_at: now, updated_at: now }).where('account_id', '=', access.accountId).where('id', '=', invitation.member_id).where('status', '=', 'invited').execute();
     changed({ kind: 'member', id: invitation.member_id });
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'invitation.revoked', target: { type: 'member', id: invitation.member_id, name: invitation.email }, context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'invitation.revoked', target: { type: 'member', id: invitation.member_id, name: invitation.email } });
   });
 }

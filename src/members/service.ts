@@ -1,6 +1,5 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
-import { recordEvent } from '../audit/record.js';
+import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
 import { compileGrants, diffGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
@@ -121,15 +120,11 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
     }
     if (changesAccess) changed({ kind: 'member', id: memberId });
     const after = (await loadTarget(deps, access, memberId, trx));
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: role ? 'member.role_changed' : 'member.updated',
       target: { type: 'member', id: memberId, name: after.name || after.email },
       before: auditShape(deps.catalog, before),
       after: auditShape(deps.catalog, after),
-      context: access.context,
-      at: now,
     });
     return memberView(deps.catalog, after);
   });
@@ -187,15 +182,11 @@ export async function changeStatus(deps: MembersDeps, access: AccountAccess, mem
       await deps.endSessions?.(trx, current.user_id);
     }
     const after = (await loadTarget(deps, access, memberId, trx));
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: transition.event,
       target: { type: 'member', id: memberId, name: after.name || after.email },
       before: { status: current.status },
       after: { status: transition.to },
-      context: access.context,
-      at: now,
     });
     return memberView(deps.catalog, after);
   });
@@ -232,15 +223,11 @@ export async function setResourceAssignment(
     const next = assigned ? [...new Set([...ids, externalId])] : ids.filter((id) => id !== externalId);
     await store.updateMember(trx, access.accountId, memberId, { resourceScope: { ...before.resource_scope, [type]: next } }, now);
     changed({ kind: 'member', id: memberId });
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: assigned ? 'member.resource_assigned' : 'member.resource_unassigned',
       target: { type: 'member', id: memberId, name: before.name || before.email },
       before: { [type]: ids },
       after: { [type]: next },
-      context: access.context,
-      at: now,
     });
     return memberView(deps.catalog, (await loadTarget(deps, access, memberId, trx)));
   });

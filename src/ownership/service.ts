@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor } from '../access/guard.js';
-import { recordEvent } from '../audit/record.js';
+import { type AccountAccess, recordAccessEvent } from '../access/guard.js';
 import { lockMembers } from '../members/store.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -63,7 +62,7 @@ export async function offerOwnership(deps: OwnershipDeps, access: AccountAccess,
       template: 'ownership_transfer',
       data: { accountName: recipients[0].account_name, fromName: access.member!.row.user_name || access.member!.row.user_email },
     });
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'ownership.offered', target: { type: 'member', id: toMemberId }, after: { expiresAt: row.expires_at }, context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'ownership.offered', target: { type: 'member', id: toMemberId }, after: { expiresAt: row.expires_at } });
     return view(row);
   });
 }
@@ -101,15 +100,11 @@ export async function acceptOwnership(deps: OwnershipDeps, access: AccountAccess
               where account_id = ${access.accountId} and id = ${toMemberId}`.execute(trx);
     await sql`update ownership_transfers set status = 'accepted', decided_at = ${now} where account_id = ${access.accountId} and id = ${transfer.id}`.execute(trx);
     changed({ kind: 'member', id: transfer.from_member_id }, { kind: 'member', id: toMemberId });
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: 'ownership.transferred',
       target: { type: 'account', id: access.accountId },
       before: { ownerMemberId: transfer.from_member_id },
       after: { ownerMemberId: toMemberId, previousOwnerRole: 'administrator' },
-      context: access.context,
-      at: now,
     });
     return view({ ...transfer, status: 'accepted' });
   });
@@ -123,6 +118,6 @@ export async function cancelOwnershipOffer(deps: OwnershipDeps, access: AccountA
   await deps.access.database.db.transaction().execute(async (trx) => {
     const result = await sql`update ownership_transfers set status = 'cancelled', decided_at = ${now} where account_id = ${access.accountId} and status = 'pending'`.execute(trx);
     if (Number(result.numAffectedRows ?? 0) === 0) throw new AppError('transfer.not_found');
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'ownership.offer_cancelled', target: { type: 'account', id: access.accountId }, context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'ownership.offer_cancelled', target: { type: 'account', id: access.accountId } });
   });
 }

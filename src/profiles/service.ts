@@ -1,6 +1,5 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
-import { recordEvent } from '../audit/record.js';
+import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -32,7 +31,7 @@ export async function createProfile(deps: ProfilesDeps, access: AccountAccess, n
   const row: store.ProfileRow = { id: newId('prf'), name: name.trim(), archived_at: null, created_at: deps.clock.now() };
   await deps.access.database.db.transaction().execute(async (trx) => {
     await store.insertProfile(trx, access.accountId, { id: row.id, name: row.name, now: row.created_at });
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'profile.created', target: { type: 'profile', id: row.id, name: row.name }, after: view(row), context: access.context, at: row.created_at });
+    await recordAccessEvent(trx, access, row.created_at, { action: 'profile.created', target: { type: 'profile', id: row.id, name: row.name }, after: view(row) });
   });
   return view(row);
 }
@@ -48,7 +47,7 @@ export async function updateProfile(deps: ProfilesDeps, access: AccountAccess, p
     const archivedAt = input.archived === undefined ? before.archived_at : input.archived ? (before.archived_at ?? now) : null;
     await store.updateProfile(trx, access.accountId, profileId, { name, archivedAt, now });
     const after = { ...before, name, archived_at: archivedAt };
-    await recordEvent(trx, { accountId: access.accountId, actor: eventActor(access), action: 'profile.updated', target: { type: 'profile', id: profileId, name }, before: view(before), after: view(after), context: access.context, at: now });
+    await recordAccessEvent(trx, access, now, { action: 'profile.updated', target: { type: 'profile', id: profileId, name }, before: view(before), after: view(after) });
     return view(after);
   });
 }

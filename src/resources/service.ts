@@ -1,6 +1,5 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor } from '../access/guard.js';
-import { recordEvent } from '../audit/record.js';
+import { type AccountAccess, recordAccessEvent } from '../access/guard.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -62,14 +61,10 @@ export async function putResource(
       now,
     });
     const row = (await store.findResource(trx, access.accountId, type, externalId))!;
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, now, {
       action: created ? 'resource.registered' : 'resource.updated',
       target: { type: `resource:${type}`, id: externalId, name: row.name },
       after: view(row),
-      context: access.context,
-      at: now,
     });
     return { resource: view(row), created };
   });
@@ -79,13 +74,9 @@ export async function deleteResource(deps: ResourcesDeps, access: AccountAccess,
   assertKnownType(deps.catalog, type);
   await deps.access.database.db.transaction().execute(async (trx) => {
     if (!(await store.deleteResource(trx, access.accountId, type, externalId))) throw new AppError('resource.not_found');
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, deps.clock.now(), {
       action: 'resource.deleted',
       target: { type: `resource:${type}`, id: externalId },
-      context: access.context,
-      at: deps.clock.now(),
     });
   });
 }

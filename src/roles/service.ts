@@ -1,6 +1,5 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, eventActor, requirePermission } from '../access/guard.js';
-import { recordEvent } from '../audit/record.js';
+import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
@@ -132,14 +131,10 @@ export async function createRole(
   const role = { accountId: access.accountId, id: newId('rol'), name: normaliseName(input.name), description: input.description?.trim() ?? '', permissions };
   const write = async (db: Db) => {
     await insertOrConflict(() => store.insertRole(db, { ...role, createdBy: access.member?.snapshot.memberId ?? null }));
-    await recordEvent(db, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(db, access, deps.clock.now(), {
       action: 'role.created',
       target: { type: 'role', id: role.id, name: role.name },
       after: { name: role.name, description: role.description, permissions },
-      context: access.context,
-      at: deps.clock.now(),
     });
   };
   // A new role changes nobody's access yet: no invalidation to send.
@@ -184,15 +179,11 @@ export async function updateRole(
     };
     await insertOrConflict(() => store.updateRole(trx, access.accountId, roleId, after));
     if (permissions) changed({ kind: 'role', id: roleId });
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, deps.clock.now(), {
       action: 'role.updated',
       target: { type: 'role', id: roleId, name: after.name },
       before: { name: before.name, description: before.description, permissions: before.permissions },
       after,
-      context: access.context,
-      at: deps.clock.now(),
     });
     return { ...customView(before), ...after };
   });
@@ -221,15 +212,11 @@ export async function deleteRole(deps: RolesDeps, access: AccountAccess, roleId:
     }
     await store.deleteRole(trx, access.accountId, roleId);
     changed({ kind: 'role', id: roleId });
-    await recordEvent(trx, {
-      accountId: access.accountId,
-      actor: eventActor(access),
+    await recordAccessEvent(trx, access, deps.clock.now(), {
       action: 'role.deleted',
       target: { type: 'role', id: roleId, name: role.name },
       before: { name: role.name, permissions: role.permissions, memberCount: holders.length },
       after: target ? { reassignedTo: reassignTo, reassignedMembers: holders.map((holder) => holder.id) } : null,
-      context: access.context,
-      at: deps.clock.now(),
     });
   });
 }
