@@ -90,14 +90,14 @@ export class AccessService {
     return rows.length > 0;
   }
 
-  /** The compiled membership, loading it on first use. */
   /** The member's compiled access if it is already in memory, without touching the database. */
   loadedMember(memberId: string): MemberEntry | undefined {
     return this.cache.getMember(memberId);
   }
 
+  /** The compiled membership, loading it on first use. */
   async member(memberId: string): Promise<MemberEntry | undefined> {
-    const cached = this.cache.getMember(memberId);
+    const cached = this.loadedMember(memberId);
     if (cached) return cached;
     return this.load(`m ${memberId}`, () => loadMemberAccess(this.database.db, memberId));
   }
