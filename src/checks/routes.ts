@@ -8,7 +8,7 @@ import { errorResponses, GrantSchema, Id } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { AppError } from '../shared/app-error.js';
 import type { FieldError } from '../shared/errors.js';
-import { check, type CheckInput, checkLoaded, type CheckResult, type ChecksDeps } from './service.js';
+import { check, type CheckInput, type CheckResult, type ChecksDeps } from './service.js';
 
 // One object with exactly one key rather than a union: the same contract, and a batch of
 // 1,000 checks validates without trying three branches per item.
@@ -111,9 +111,9 @@ export function registerCheckRoutes(app: TypedApp, deps: AppDeps & ChecksDeps): 
       const results: CheckResult[] = new Array<CheckResult>(checks.length);
       const waiting: Promise<void>[] = [];
       checks.forEach((input, index) => {
-        const now = checkLoaded(deps, caller, input);
-        if (now) results[index] = now;
-        else waiting.push(check(deps, caller, input).then((result) => void (results[index] = result)));
+        const result = check(deps, caller, input);
+        if (result instanceof Promise) waiting.push(result.then((settled) => void (results[index] = settled)));
+        else results[index] = result;
       });
       if (waiting.length > 0) await Promise.all(waiting);
       return { results };

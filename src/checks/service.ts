@@ -71,13 +71,28 @@ function decideInMemory(input: CheckInput, subject: Subject): CheckResult | type
 }
 
 /**
- * One authorization decision for the platform's services. Everything but a first-time
- * membership load is in memory; a registered resource is looked up only when the answer
- * depends on who owns it or which profile it belongs to and the caller did not say.
+ * One authorization decision for the platform's services: answered without a single await
+ * when the member is already compiled and no registered resource must be read (the common
+ * case, and what keeps a 1,000-check batch fast), otherwise after loading what it needs.
  */
-export async function check(deps: ChecksDeps, caller: Actor, input: CheckInput): Promise<CheckResult> {
+export function check(deps: ChecksDeps, caller: Actor, input: CheckInput): CheckResult | Promise<CheckResult> {
   // An API key may ask only about its own account.
   if (caller.type === 'api_key' && caller.accountId !== input.accountId) return unknownSubject;
+  const member = 'memberId' in input.subject ? deps.access.loadedMember(input.subject.memberId) : undefined;
+  if (member) {
+    if (member.snapshot.accountId !== input.accountId) return unknownSubject;
+    const decision = decideInMemory(input, { member, limit: undefined });
+    if (decision !== needsResource) return decision;
+  }
+  return checkAfterLoading(deps, input);
+}
+
+/**
+ * The rest: a first-time membership load, an API key or user subject, and a registered
+ * resource looked up only when the answer depends on who owns it or which profile it belongs
+ * to and the caller did not say.
+ */
+async function checkAfterLoading(deps: ChecksDeps, input: CheckInput): Promise<CheckResult> {
   const subject = await resolveSubject(deps, input);
   if (!subject) return unknownSubject;
   const first = decideInMemory(input, subject);
@@ -91,18 +106,4 @@ export async function check(deps: ChecksDeps, caller: Actor, input: CheckInput):
     profileId: registered?.profile_id ?? null,
   };
   return toResult(can(subject.member.snapshot, input.permission, { profileId: input.profileId, resource }, subject.limit));
-}
-
-/**
- * {@link check} without a single await when the member is already compiled and no resource
- * must be read: the common case of a batch. `undefined` means "ask {@link check}".
- */
-export function checkLoaded(deps: ChecksDeps, caller: Actor, input: CheckInput): CheckResult | undefined {
-  if (caller.type === 'api_key' && caller.accountId !== input.accountId) return unknownSubject;
-  if (!('memberId' in input.subject)) return undefined;
-  const member = deps.access.loadedMember(input.subject.memberId);
-  if (!member) return undefined;
-  if (member.snapshot.accountId !== input.accountId) return unknownSubject;
-  const decision = decideInMemory(input, { member, limit: undefined });
-  return decision === needsResource ? undefined : decision;
 }
