@@ -76,9 +76,14 @@ async function appendOne(db: Db, fields: ChainedFields): Promise<void> {
     ).rows[0]?.seq ?? null;
   if ((await append()) === null) {
     // The chain's first event: create its head, then append as usual.
-    await sql`insert into security_chain_heads (chain, seq, hash) values (${chain}, 0, ${genesisHash}) on conflict (chain) do nothing`.execute(db);
+    await ensureHead(db, chain);
     if ((await append()) === null) throw new Error(`could not append to security chain ${chain}`);
   }
+}
+
+/** A chain's head, created at the genesis hash on its first event. */
+async function ensureHead(db: Db, chain: string): Promise<void> {
+  await sql`insert into security_chain_heads (chain, seq, hash) values (${chain}, 0, ${genesisHash}) on conflict (chain) do nothing`.execute(db);
 }
 
 interface Waiting {
@@ -112,7 +117,7 @@ function appendStandalone(db: Db, fields: ChainedFields): Promise<string> {
 async function drain(db: Db, byChain: Map<string, Waiting[]>, chain: string, batch: Waiting[]): Promise<void> {
   for (;;) {
     try {
-      // Alone, an event takes the one-statement path (its own implicit transaction).
+      // Alone, an event takes the one-call path (its own implicit transaction).
       if (batch.length === 1) await appendOne(db, batch[0].fields);
       else await db.transaction().execute((trx) => appendBatch(trx, chain, batch.map((waiting) => waiting.fields)));
       for (const waiting of batch) waiting.done();
@@ -132,7 +137,7 @@ async function drain(db: Db, byChain: Map<string, Waiting[]>, chain: string, bat
 
 /** Appends events to one chain in order, in the caller's transaction. */
 async function appendBatch(trx: Db, chain: string, events: ChainedFields[]): Promise<void> {
-  await sql`insert into security_chain_heads (chain, seq, hash) values (${chain}, 0, ${genesisHash}) on conflict (chain) do nothing`.execute(trx);
+  await ensureHead(trx, chain);
   const head = (await sql<{ seq: number; hash: Buffer }>`select seq, hash from security_chain_heads where chain = ${chain} for update`.execute(trx)).rows[0];
   let seq = Number(head.seq);
   let previous: Buffer = Buffer.from(head.hash);
