@@ -1,7 +1,10 @@
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
+import type { RequestContext } from '../shared/context.js';
+import { type IdentityAction, recordSecurityEvent } from './events.js';
 import { consumeRecoveryCode } from './recovery-codes.js';
 import { claimTotpStep, type UserCredentialsRow } from './store.js';
+import { reserveAttempt } from './throttle.js';
 import { openTotpSecret } from './totp-seed.js';
 import { totpStep } from './totp.js';
 
@@ -42,4 +45,26 @@ export async function verifySecondFactor(
   const step = await totpStep(openTotpSecret(secretKey, user.id, user.totp_secret_encrypted), input.code, now);
   if (step === null) return null;
   return (await claimTotpStep(db, user.id, step)) ? 'totp' : null;
+}
+
+/**
+ * The second factor of a sign-in or a step-up: counts a brute-force attempt first, then
+ * verifies; a wrong factor is logged as `failedAction` and answered 401 `auth.invalid_code`.
+ */
+export async function verifyCountedSecondFactor(
+  db: Db,
+  secretKey: Buffer,
+  user: UserCredentialsRow,
+  input: SecondFactorInput,
+  context: RequestContext,
+  now: Date,
+  failedAction: Extract<IdentityAction, 'session.sign_in_failed' | 'session.step_up_failed'>,
+): Promise<SecondFactorMethod> {
+  await reserveAttempt(db, { email: user.email, ip: context.ip }, now);
+  const method = await verifySecondFactor(db, secretKey, user, input, now);
+  if (!method) {
+    await recordSecurityEvent(db, { action: failedAction, userId: user.id, outcome: 'failure', method: input.recoveryCode ? 'recovery_code' : 'totp', context, at: now });
+    throw new AppError('auth.invalid_code');
+  }
+  return method;
 }

@@ -8,7 +8,7 @@ import { recordSecurityEvent } from './events.js';
 import { notifyNewSignIn } from './notify.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { pruneTokens } from './password-reset.js';
-import { assertOneFactor, type SecondFactorInput, type SecondFactorMethod, verifySecondFactor } from './second-factor.js';
+import { assertOneFactor, type SecondFactorInput, type SecondFactorMethod, verifyCountedSecondFactor } from './second-factor.js';
 import * as store from './store.js';
 import { forgiveFailures, pruneThrottle, refundAttempt, reserveAttempt } from './throttle.js';
 
@@ -84,12 +84,7 @@ export async function completeSecondFactor(
   const now = deps.clock.now();
   const user = await store.findUserById(db, pending.userId);
   if (!user?.totp_enabled_at) throw new AppError('auth.required', 'Sign in again');
-  await reserveAttempt(db, { email: user.email, ip: context.ip }, now);
-  const method = await verifySecondFactor(db, deps.secretKey, user, input, now);
-  if (!method) {
-    await recordSecurityEvent(db, { action: 'session.sign_in_failed', userId: user.id, outcome: 'failure', method: input.recoveryCode ? 'recovery_code' : 'totp', context, at: now });
-    throw new AppError('auth.invalid_code');
-  }
+  const method = await verifyCountedSecondFactor(db, deps.secretKey, user, input, context, now, 'session.sign_in_failed');
   const rotated = await db.transaction().execute(async (trx) => {
     const next = await rotateSessionToken(trx, pending.sessionId, { fromStages: ['second_factor'], stage: 'active', secondFactorAt: now, now });
     if (next) await finishSignIn(trx, deps, user, method, context, now);

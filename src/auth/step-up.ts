@@ -7,9 +7,9 @@ import type { RequestContext } from '../shared/context.js';
 import type { IdentityDeps } from './deps.js';
 import { recordSecurityEvent } from './events.js';
 import type { IssuedSession } from './sign-in.js';
-import { assertOneFactor, type SecondFactorInput, verifySecondFactor } from './second-factor.js';
+import { assertOneFactor, type SecondFactorInput, verifyCountedSecondFactor } from './second-factor.js';
 import * as store from './store.js';
-import { forgiveFailures, reserveAttempt } from './throttle.js';
+import { forgiveFailures } from './throttle.js';
 
 export { requireConfirmation, stepUpWindowMs };
 
@@ -62,12 +62,7 @@ export async function stepUp(
   const user = await store.findUserById(db, actor.userId);
   if (!user) throw new AppError('auth.required');
   if (!user.totp_enabled_at) throw new AppError('auth.enrolment_required', 'Enrol two-factor authentication first (POST /v1/me/totp)');
-  await reserveAttempt(db, { email: user.email, ip: context.ip }, now);
-  const method = await verifySecondFactor(db, deps.secretKey, user, input, now);
-  if (!method) {
-    await recordSecurityEvent(db, { action: 'session.step_up_failed', userId: user.id, outcome: 'failure', method: input.recoveryCode ? 'recovery_code' : 'totp', context, at: now });
-    throw new AppError('auth.invalid_code');
-  }
+  const method = await verifyCountedSecondFactor(db, deps.secretKey, user, input, context, now, 'session.step_up_failed');
   const rotated = await db.transaction().execute(async (trx) => {
     const next = await rotateSessionToken(trx, actor.sessionId, { fromStages: ['active'], stage: 'active', secondFactorAt: now, now });
     if (next) {
