@@ -123,17 +123,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       });
     },
   });
+  // The first hook of all, so that a request a later hook refuses (a credential in the URL,
+  // a bad API key) still answers with its id and the security headers.
+  const responseHeaders = securityHeaders(config.publicUrl);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    reply.headers(responseHeaders);
+    done();
+  });
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
   installAuthentication(app, [apiKeyAuthenticator(deps), platformTokenAuthenticator(config.platformToken), sessionAuthenticator(deps)]);
   // Only JSON is accepted unless a route adds a parser (the bulk CSV upload does).
   app.removeContentTypeParser('text/plain');
-
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    reply.header('cache-control', 'no-store');
-  });
 
   // While shutting down, a keep-alive connection would hold the close open until its
   // timeout: answer in-flight requests with "Connection: close" so each socket ends with them.
@@ -143,27 +146,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
-  });
-
-  const headers = securityHeaders({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        // Over plain http (development) upgrading would break every asset.
-        upgradeInsecureRequests: config.publicUrl.startsWith('https://') ? [] : null,
-      },
-    },
-    strictTransportSecurity: config.publicUrl.startsWith('https://'),
-  });
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
-    done();
   });
 
   await app.register(swagger, {

@@ -122,6 +122,16 @@ describe('problem+json for every kind of bad request', () => {
     const missing = await app.inject({ method: 'GET', url: '/no/such/route' });
     expect(missing.headers['x-content-type-options']).toBe('nosniff');
     expect(missing.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    // So do requests refused before any route runs: a malformed API key, a credential in the URL.
+    for (const refused of [
+      await app.inject({ method: 'GET', url: '/v1/accounts/acc_x', headers: { authorization: 'Bearer gh_mk_not-a-key' } }),
+      await app.inject({ method: 'GET', url: '/v1/accounts/acc_x?api_key=secret' }),
+    ]) {
+      expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+      expect(refused.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(refused.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(refused.headers['cache-control']).toBe('no-store');
+    }
     const docs = await app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'self'");
