@@ -33,9 +33,10 @@ export async function getMember(deps: MembersDeps, access: AccountAccess, member
   return memberView(deps.catalog, await loadTarget(deps, access, memberId));
 }
 
-async function targetSnapshot(deps: MembersDeps, memberId: string) {
+/** The compiled access of a member of this account; 404 for anyone else's (no cross-tenant ids). */
+async function targetSnapshot(deps: MembersDeps, access: AccountAccess, memberId: string) {
   const entry = await deps.access.member(memberId);
-  if (!entry) throw new AppError('member.not_found');
+  if (!entry || entry.snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
   return entry.snapshot;
 }
 
@@ -72,8 +73,7 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
     throw new AppError('request.invalid', 'Give either roleId or permissions, not both');
   }
   const changesAccess = input.roleId !== undefined || input.permissions !== undefined || input.profileIds !== undefined || input.resources !== undefined || input.flags !== undefined;
-  const snapshot = await targetSnapshot(deps, memberId);
-  if (snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
+  const snapshot = await targetSnapshot(deps, access, memberId);
   if (changesAccess) assertCanManage(access, snapshot);
   else if (snapshot.isOwner && access.member?.snapshot.memberId !== memberId) throw new AppError('member.owner_protected');
 
@@ -161,8 +161,7 @@ const transitions: Record<StatusAction, { permission: string; from: store.Member
 export async function changeStatus(deps: MembersDeps, access: AccountAccess, memberId: string, action: StatusAction): Promise<MemberView> {
   const transition = transitions[action];
   requirePermission(access, transition.permission);
-  const snapshot = await targetSnapshot(deps, memberId);
-  if (snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
+  const snapshot = await targetSnapshot(deps, access, memberId);
   assertCanManage(access, snapshot);
   const now = deps.clock.now();
   const actorId = access.member?.snapshot.memberId;
@@ -205,8 +204,7 @@ export async function setResourceAssignment(
   assigned: boolean,
 ): Promise<MemberView> {
   requirePermission(access, 'users.edit');
-  const snapshot = await targetSnapshot(deps, memberId);
-  if (snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
+  const snapshot = await targetSnapshot(deps, access, memberId);
   assertCanManage(access, snapshot);
   if (assigned) assertCanGrantScope(access, { resourceScope: { ...Object.fromEntries([...(access.member?.snapshot.resourceScope ?? [])].map(([t, ids]) => [t, [...ids]])), [type]: [externalId] } });
   const now = deps.clock.now();
@@ -236,8 +234,7 @@ export async function setResourceAssignment(
 /** What a member would gain and lose by moving to another role, before anyone confirms it. */
 export async function previewRoleChange(deps: MembersDeps, access: AccountAccess, memberId: string, roleId: string) {
   requirePermission(access, 'users.edit');
-  const snapshot = await targetSnapshot(deps, memberId);
-  if (snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
+  const snapshot = await targetSnapshot(deps, access, memberId);
   const target = await resolveAssignableRole(deps, deps.access.database.db, access.accountId, roleId);
   return diffGrants(deps.catalog, snapshot.grants, compileGrants(deps.catalog, target.grants));
 }
