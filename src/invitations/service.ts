@@ -5,7 +5,7 @@ import { findOrCreateUser, insertMember } from '../accounts/store.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { assertCanGrantScope } from '../members/scope.js';
-import { assertProfilesExist, assertResourcesExist } from '../members/validate.js';
+import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from '../members/validate.js';
 import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
 import { createRole, resolveAssignableRole, type RoleRef } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
@@ -70,11 +70,7 @@ async function prepareInvite(deps: InvitationsDeps, access: AccountAccess, input
     roleName = input.newRole?.name ?? 'Custom permissions';
   }
   assertCanGrant(deps.catalog, access, grants);
-  if (input.flags) {
-    for (const key of Object.keys(input.flags)) {
-      if (!deps.catalog.flags.some((flag) => flag.key === key)) throw new AppError('request.invalid', `Unknown flag ${key}`, { errors: [{ field: `body/flags/${key}`, message: 'is not a flag of the catalog' }] });
-    }
-  }
+  if (input.flags) assertKnownFlags(deps.catalog, input.flags);
   assertCanGrantScope(access, { profileIds: input.profileIds, resourceScope: input.resources }, input.flags);
   if (input.profileIds) await assertProfilesExist(db, access.accountId, input.profileIds);
   if (input.resources) await assertResourcesExist(deps.catalog, db, access.accountId, input.resources);

@@ -11,7 +11,7 @@ import { revokeMemberInvitations } from '../invitations/store.js';
 import { assertCanGrantScope, assertCanManage } from './scope.js';
 import * as store from './store.js';
 import { type MemberView, memberView } from './view.js';
-import { assertProfilesExist, assertResourcesExist } from './validate.js';
+import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from './validate.js';
 
 export interface MembersDeps {
   access: AccessService;
@@ -128,13 +128,6 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
     });
     return memberView(deps.catalog, after);
   });
-}
-
-function assertKnownFlags(catalog: Catalog, flags: Record<string, boolean>): void {
-  const unknown = Object.keys(flags).filter((key) => !catalog.flags.some((flag) => flag.key === key));
-  if (unknown.length > 0) {
-    throw new AppError('request.invalid', 'Unknown member flags', { errors: unknown.map((key) => ({ field: `body/flags/${key}`, message: 'is not a flag of the catalog' })) });
-  }
 }
 
 /** What the security log keeps of a member: access-relevant fields, no secrets. */

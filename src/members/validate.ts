@@ -23,3 +23,11 @@ export async function assertResourcesExist(catalog: Catalog, db: Db, accountId: 
     if (rows.length !== new Set(ids).size) throw new AppError('resource.not_found', `Some ${type} resources are not registered in this account`);
   }
 }
+
+/** 400 naming every flag the catalog does not define. */
+export function assertKnownFlags(catalog: Catalog, flags: Record<string, boolean>): void {
+  const unknown = Object.keys(flags).filter((key) => !catalog.flags.some((flag) => flag.key === key));
+  if (unknown.length > 0) {
+    throw new AppError('request.invalid', 'Unknown member flags', { errors: unknown.map((key) => ({ field: `body/flags/${key}`, message: 'is not a flag of the catalog' })) });
+  }
+}

@@ -112,6 +112,11 @@ describe('invitations', () => {
     expect((await invite(owner.headers, { email: 'x@example.com', roleId: 'builtin:view_only', isOwner: true })).statusCode).toBe(400);
     expect((await accept({ token: '../../etc/passwd', name: 'x', password: testPassword })).statusCode).toBe(400);
     expect((await accept({ token: 'A'.repeat(43), name: 'x', password: testPassword })).statusCode).toBe(404);
+    const unknownFlag = await invite(owner.headers, { email: 'flags@example.com', roleId: 'builtin:view_only', flags: { apiAccess: true, godMode: true } });
+    expect(unknownFlag.statusCode).toBe(400);
+    expect(unknownFlag.json().errors).toEqual([{ field: 'body/flags/godMode', message: 'is not a flag of the catalog' }]);
+    const pending = (await t.app.inject({ method: 'GET', url: url('/invitations'), headers: owner.headers })).json<{ items: { email: string }[] }>().items;
+    expect(pending.map((invitation) => invitation.email)).not.toContain('flags@example.com');
   });
 });
 

@@ -155,6 +155,10 @@ describe('editing members', () => {
     const res = await inject(owner, 'PATCH', `/members/${target.memberId}`, { roleId: 'builtin:finance', isOwner: true, confirm: true });
     expect(res.statusCode).toBe(400);
     expect((await inject(owner, 'GET', `/members/${target.memberId}`)).json().role.id).toBe('builtin:view_only');
+    const unknownFlags = await inject(owner, 'PATCH', `/members/${target.memberId}`, { roleId: 'builtin:finance', flags: { godMode: true, sudo: true }, confirm: true });
+    expect(unknownFlags.statusCode).toBe(400);
+    expect(unknownFlags.json().errors.map((error: { field: string }) => error.field)).toEqual(['body/flags/godMode', 'body/flags/sudo']);
+    expect((await inject(owner, 'GET', `/members/${target.memberId}`)).json().role.id).toBe('builtin:view_only');
   });
 
   it('refuses escalation: a manager cannot grant a role or flag above their own, nor manage someone above them', async () => {
