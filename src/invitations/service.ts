@@ -7,7 +7,7 @@ import type { Db } from '../db/database.js';
 import { assertCanGrantScope } from '../members/scope.js';
 import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from '../members/validate.js';
 import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
-import { createRole, resolveAssignableRole, type RoleRef } from '../roles/service.js';
+import { createRole, resolveAssignableRole, type RoleRef, roleColumns } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -98,9 +98,7 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
     userId: user.id,
     status: 'invited',
     isOwner: false,
-    builtinRole: 'builtinRole' in ref ? ref.builtinRole : null,
-    roleId: 'roleId' in ref ? ref.roleId : null,
-    permissions: 'permissions' in ref ? ref.permissions : null,
+    ...roleColumns(ref),
     profileIds: prepared.input.profileIds ?? null,
     resourceScope: prepared.input.resources ?? {},
     flags: prepared.input.flags ?? {},

@@ -4,7 +4,7 @@ import { compileGrants, diffGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
-import { resolveAssignableRole } from '../roles/service.js';
+import { resolveAssignableRole, roleColumns } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { revokeMemberInvitations } from '../invitations/store.js';
@@ -82,11 +82,11 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
   if (input.roleId !== undefined) {
     const resolved = await resolveAssignableRole(deps, deps.access.database.db, access.accountId, input.roleId);
     grants = resolved.grants;
-    role = { builtinRole: 'builtinRole' in resolved.ref ? resolved.ref.builtinRole : null, roleId: 'roleId' in resolved.ref ? resolved.ref.roleId : null, permissions: null };
+    role = roleColumns(resolved.ref);
   } else if (input.permissions !== undefined) {
     assertValidGrants(deps.catalog, input.permissions);
     grants = input.permissions;
-    role = { builtinRole: null, roleId: null, permissions: input.permissions };
+    role = roleColumns({ permissions: input.permissions });
   }
   if (grants) assertCanGrant(deps.catalog, access, grants);
   if (input.flags) assertKnownFlags(deps.catalog, input.flags);

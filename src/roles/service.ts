@@ -30,6 +30,15 @@ export const builtinRolePrefix = 'builtin:';
 /** How a member holds their permissions: one of these, stored on the member row. */
 export type RoleRef = { builtinRole: string } | { roleId: string };
 
+/** The member row's columns for a role, or for an individual permission set. */
+export function roleColumns(ref: RoleRef | { permissions: Grant[] }): { builtinRole: string | null; roleId: string | null; permissions: Grant[] | null } {
+  return {
+    builtinRole: 'builtinRole' in ref ? ref.builtinRole : null,
+    roleId: 'roleId' in ref ? ref.roleId : null,
+    permissions: 'permissions' in ref ? ref.permissions : null,
+  };
+}
+
 function builtinView(catalog: Catalog, key: string, counts: Map<string, number>): RoleView | undefined {
   const role = catalog.builtinRole(key);
   if (!role) return undefined;
@@ -207,7 +216,7 @@ export async function deleteRole(deps: RolesDeps, access: AccountAccess, roleId:
       if (!reassignTo) throw new AppError('role.in_use', `${holders.length} member(s) hold this role; pass reassignTo to move them`);
       target = await resolveAssignableRole(deps, trx, access.accountId, reassignTo);
       assertCanGrant(deps.catalog, access, target.grants);
-      await store.reassignRole(trx, access.accountId, roleId, target.ref);
+      await store.reassignRole(trx, access.accountId, roleId, roleColumns(target.ref));
       changed(...holders.map((holder) => ({ kind: 'member' as const, id: holder.id })));
     }
     await store.deleteRole(trx, access.accountId, roleId);

@@ -71,11 +71,9 @@ export async function reassignRole(
   db: Db,
   accountId: string,
   fromRoleId: string,
-  to: { builtinRole: string } | { roleId: string },
+  to: { builtinRole: string | null; roleId: string | null },
 ): Promise<void> {
-  const builtin = 'builtinRole' in to ? to.builtinRole : null;
-  const custom = 'roleId' in to ? to.roleId : null;
-  await sql`update members set builtin_role = ${builtin}, role_id = ${custom}, permissions = null, updated_at = now()
+  await sql`update members set builtin_role = ${to.builtinRole}, role_id = ${to.roleId}, permissions = null, updated_at = now()
             where account_id = ${accountId} and role_id = ${fromRoleId}`.execute(db);
 }
 
