@@ -65,12 +65,18 @@ function customView(row: store.RoleRow): RoleView {
   };
 }
 
+/** Holders of each built-in role in the account. */
+async function builtinCounts(db: Db, accountId: string): Promise<Map<string, number>> {
+  const counts = await store.builtinRoleCounts(db, accountId);
+  // The owner is a member flag, not a built-in role row: count it as one holder.
+  counts.set('owner', 1);
+  return counts;
+}
+
 /** Built-in templates first, then the account's custom roles, each with its member count. */
 export async function listRoles(deps: RolesDeps, access: AccountAccess): Promise<RoleView[]> {
   const db = deps.access.database.db;
-  const [counts, custom] = await Promise.all([store.builtinRoleCounts(db, access.accountId), store.listRoles(db, access.accountId)]);
-  // The owner is a member flag, not a built-in role row: count it as one holder.
-  counts.set('owner', 1);
+  const [counts, custom] = await Promise.all([builtinCounts(db, access.accountId), store.listRoles(db, access.accountId)]);
   const builtins = deps.catalog.builtinRoles.map((role) => builtinView(deps.catalog, role.key, counts)!);
   return [...builtins, ...custom.map(customView)];
 }
@@ -78,9 +84,7 @@ export async function listRoles(deps: RolesDeps, access: AccountAccess): Promise
 export async function getRole(deps: RolesDeps, access: AccountAccess, roleId: string): Promise<RoleView> {
   const db = deps.access.database.db;
   if (roleId.startsWith(builtinRolePrefix)) {
-    const counts = await store.builtinRoleCounts(db, access.accountId);
-    counts.set('owner', 1);
-    const view = builtinView(deps.catalog, roleId.slice(builtinRolePrefix.length), counts);
+    const view = builtinView(deps.catalog, roleId.slice(builtinRolePrefix.length), await builtinCounts(db, access.accountId));
     if (!view) throw new AppError('role.not_found');
     return view;
   }
