@@ -148,10 +148,16 @@ export async function authenticateKey(deps: ApiKeysDeps, key: string): Promise<E
   const row = await store.findByHash(deps.access.database.db, hashApiKey(key));
   if (!row) throw new AppError('auth.invalid_credentials');
   const now = deps.clock.now();
-  if (row.revoked_at) throw new AppError('auth.api_key_revoked');
-  if (row.expires_at && row.expires_at.getTime() <= now.getTime()) throw new AppError('auth.api_key_expired');
-  store.touchKey(deps.access.database.db, row.id, now).catch(() => {});
+  const state = keyState(row, now);
+  if (state !== 'live') throw new AppError(state === 'revoked' ? 'auth.api_key_revoked' : 'auth.api_key_expired');
+  // Most requests of a busy key find it used this minute already and write nothing.
+  if (store.lastUseIsStale(row.last_used_at, now)) store.touchKey(deps.access.database.db, row.id, now).catch(() => {});
   return { type: 'api_key', apiKeyId: row.id, accountId: row.account_id, memberId: row.member_id, userId: row.user_id, limit: compileLimit(deps.catalog, row.permissions) };
+}
+
+function keyState(row: Pick<store.ApiKeyRow, 'revoked_at' | 'expires_at'>, now: Date): 'live' | 'revoked' | 'expired' {
+  if (row.revoked_at) return 'revoked';
+  return row.expires_at && row.expires_at.getTime() <= now.getTime() ? 'expired' : 'live';
 }
 
 function compileLimit(catalog: Catalog, permissions: Grant[] | null): CompiledGrants | undefined {
@@ -161,6 +167,6 @@ function compileLimit(catalog: Catalog, permissions: Grant[] | null): CompiledGr
 /** For `subject: { apiKeyId }` in authorization checks: live keys only. */
 export async function keySubject(deps: ApiKeysDeps, accountId: string, apiKeyId: string) {
   const row = await store.findKey(deps.access.database.db, accountId, apiKeyId);
-  if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= deps.clock.now().getTime())) return undefined;
+  if (!row || keyState(row, deps.clock.now()) !== 'live') return undefined;
   return { memberId: row.member_id, limit: compileLimit(deps.catalog, row.permissions) };
 }

@@ -56,7 +56,16 @@ export async function revokeKey(db: Db, accountId: string, keyId: string, by: st
 }
 
 /** Records use at most once a minute per key, so busy keys do not write on every request. */
+/** last_used_at is kept to the minute: a key used again within it is not written again. */
+const lastUsedResolutionMs = 60_000;
+
+/** Whether a use at `now` should move last_used_at (read from the row the key was found by). */
+export function lastUseIsStale(lastUsedAt: Date | null, now: Date): boolean {
+  return lastUsedAt === null || now.getTime() - lastUsedAt.getTime() > lastUsedResolutionMs;
+}
+
 export async function touchKey(db: Db, keyId: string, now: Date): Promise<void> {
+  // The same condition again in SQL: parallel requests that all read a stale value write once.
   await sql`update api_keys set last_used_at = ${now}
-    where id = ${keyId} and (last_used_at is null or last_used_at < ${new Date(now.getTime() - 60_000)})`.execute(db);
+    where id = ${keyId} and (last_used_at is null or last_used_at < ${new Date(now.getTime() - lastUsedResolutionMs)})`.execute(db);
 }

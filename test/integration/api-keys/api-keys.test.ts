@@ -1,11 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ownerAccount } from '../../support/owner-account.js';
 import { platformHeaders } from '../../support/fixtures.js';
 import { createUser, signIn, stepUp, type TestSession } from '../../support/users.js';
 
 const logs: string[] = [];
 const { t, owner, accountId, url } = await ownerAccount({ env: { LOG_LEVEL: 'debug' }, logStream: { write: (line: string) => void logs.push(line) } });
-
 
 /** A developer with API access, signed in and stepped up. */
 async function developer(flags = { apiAccess: true }) {
@@ -33,6 +32,26 @@ describe('API keys', () => {
     expect(list.json().items.map((k: { id: string }) => k.id)).toContain(id);
     expect(list.body).not.toContain(key);
     expect((await withKey(key)).statusCode).toBe(200);
+  });
+
+  it('show when they were last used, to the minute', async () => {
+    const dev = await developer();
+    const { key, id } = (await createKey(dev)).json();
+    const lastUsed = async () => {
+      const list = await t.app.inject({ method: 'GET', url: url('/api-keys'), headers: dev.headers });
+      return list.json<{ items: { id: string; lastUsedAt: string | null }[] }>().items.find((item) => item.id === id)?.lastUsedAt;
+    };
+    expect(await lastUsed()).toBeNull();
+    const firstUse = t.clock.now().toISOString();
+    expect((await withKey(key)).statusCode).toBe(200);
+    await vi.waitFor(async () => expect(await lastUsed()).toBe(firstUse));
+    // A use within the minute is not recorded; the first one after it is.
+    t.clock.advance(30_000);
+    expect((await withKey(key)).statusCode).toBe(200);
+    t.clock.advance(31_000);
+    const laterUse = t.clock.now().toISOString();
+    expect((await withKey(key)).statusCode).toBe(200);
+    await vi.waitFor(async () => expect(await lastUsed()).toBe(laterUse));
   });
 
   it('need the apiAccess flag and a fresh step-up', async () => {
