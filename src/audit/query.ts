@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import type { EventRow } from './verify.js';
 
 export interface EventFilter {
@@ -73,4 +74,15 @@ export async function queryUserEvents(db: Db, userId: string, limit: number, aft
 
 export function cursorOf(row: EventRow): EventCursor {
   return { at: row.at.toISOString(), seq: Number(row.seq), chain: row.chain };
+}
+
+/** One page of events, newest first: `load` reads `limit` rows after the decoded cursor. */
+export async function eventsPage(
+  page: { limit?: number; cursor?: string },
+  load: (limit: number, after: EventCursor | undefined) => Promise<EventRow[]>,
+): Promise<{ items: EventView[]; nextCursor: string | null }> {
+  const limit = page.limit ?? 50;
+  const rows = await load(limit, page.cursor ? decodeCursor<EventCursor>(page.cursor) : undefined);
+  const last = rows.at(-1);
+  return { items: rows.map(eventView), nextCursor: rows.length === limit && last ? encodeCursor(cursorOf(last)) : null };
 }

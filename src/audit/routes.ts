@@ -6,9 +6,8 @@ import { accountAccess } from '../http/account-access.js';
 import { requireUser } from '../http/actor.js';
 import { AccountParams, errorResponses, ListOf, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { eventsCsv, eventsNdjson } from './export.js';
-import { cursorOf, type EventCursor, type EventFilter, eventView, queryAccountEvents, queryUserEvents } from './query.js';
+import { type EventFilter, eventsPage, queryAccountEvents, queryUserEvents } from './query.js';
 
 const Party = Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) });
 const EventSchema = Type.Object({
@@ -56,10 +55,8 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
     async (request) => {
       const access = await accountAccess(deps, request, request.params.accountId);
       requirePermission(access, 'security_log.view');
-      const limit = request.query.limit ?? 50;
-      const after = request.query.cursor ? decodeCursor<EventCursor>(request.query.cursor) : undefined;
-      const rows = await queryAccountEvents(deps.database.db, access.accountId, filterOf(request.query), limit, after);
-      return { items: rows.map(eventView), nextCursor: rows.length === limit ? encodeCursor(cursorOf(rows.at(-1)!)) : null };
+      const filter = filterOf(request.query);
+      return eventsPage(request.query, (limit, after) => queryAccountEvents(deps.database.db, access.accountId, filter, limit, after));
     },
   );
 
@@ -100,10 +97,7 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
     },
     async (request) => {
       const user = requireUser(request);
-      const limit = request.query.limit ?? 50;
-      const after = request.query.cursor ? decodeCursor<EventCursor>(request.query.cursor) : undefined;
-      const rows = await queryUserEvents(deps.database.db, user.userId, limit, after);
-      return { items: rows.map(eventView), nextCursor: rows.length === limit ? encodeCursor(cursorOf(rows.at(-1)!)) : null };
+      return eventsPage(request.query, (limit, after) => queryUserEvents(deps.database.db, user.userId, limit, after));
     },
   );
 }
