@@ -10,6 +10,11 @@ export interface IssuedInvitation {
   expiresAt: Date;
 }
 
+/** When a link sent now stops working, under the account's invitation lifetime. */
+export function invitationExpiry(now: Date, lifetimeHours: number): Date {
+  return new Date(now.getTime() + lifetimeHours * 3600_000);
+}
+
 /** Creates a pending invitation for an 'invited' member; only the token's hash is stored. */
 export async function issueInvitation(
   trx: Db,
@@ -17,7 +22,7 @@ export async function issueInvitation(
 ): Promise<IssuedInvitation> {
   const token = newSecretToken();
   const id = newId('inv');
-  const expiresAt = new Date(input.now.getTime() + input.lifetimeHours * 3600_000);
+  const expiresAt = invitationExpiry(input.now, input.lifetimeHours);
   await sql`
     insert into invitations (account_id, id, member_id, email, token_hash, status, expires_at, invited_by_member_id, invited_by_name, last_sent_at, created_at)
     values (${input.accountId}, ${id}, ${input.memberId}, ${input.email}, ${hashToken(token)}, 'pending', ${expiresAt},

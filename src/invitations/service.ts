@@ -15,7 +15,7 @@ import { normaliseEmail } from '../shared/email.js';
 import { newId } from '../shared/ids.js';
 import { hashToken, newSecretToken } from '../shared/tokens.js';
 import type { SendMail } from '../mail/outbox.js';
-import { issueInvitation } from './issue.js';
+import { invitationExpiry, issueInvitation } from './issue.js';
 import * as store from './store.js';
 import { type InvitationView, invitationView } from './view.js';
 
@@ -197,7 +197,7 @@ export async function resendInvitation(deps: InvitationsDeps, access: AccountAcc
     }
     const account = (await findAccount(trx, access.accountId))!;
     const token = newSecretToken();
-    const expiresAt = new Date(now.getTime() + account.invitation_lifetime_hours * 3600_000);
+    const expiresAt = invitationExpiry(now, account.invitation_lifetime_hours);
     await store.renewToken(trx, access.accountId, invitationId, hashToken(token), expiresAt, now);
     await deps.sendMail(trx, {
       to: invitation.email,
