@@ -1,5 +1,6 @@
 import type { Config } from './config/config.js';
 import { type App, buildApp, type BuildOptions } from './http/app.js';
+import { tuneGarbageCollector } from './runtime/gc-tuning.js';
 
 export interface RunningServer {
   app: App;
@@ -13,6 +14,7 @@ export interface RunningServer {
  * SIGTERM and SIGINT trigger a graceful stop.
  */
 export async function startServer(config: Config, options: BuildOptions = {}): Promise<RunningServer> {
+  tuneGarbageCollector();
   const app = await buildApp(config, options);
   const url = await app.listen({ host: config.host, port: config.port });
   app.log.info({ url, database: app.deps.database.kind }, `Gatehouse listening on ${url}`);
