@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
+import { parseTimestamptz } from './timestamptz.js';
 
 /**
  * Tables are typed per query with `sql<Row>` templates in each domain's store, so the
@@ -28,10 +29,16 @@ export interface DatabaseOptions {
   pglitePath?: string;
 }
 
+const parseBigint = (value: string) => Number(value);
+const { INT8, TIMESTAMPTZ } = pg.types.builtins;
+
 // Counts and ids fit comfortably in a double; timestamps stay Dates on both engines.
 const pgTypes = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as (value: string) => unknown,
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+    if (format !== 'binary' && oid === (INT8 as number)) return parseBigint;
+    if (format !== 'binary' && oid === (TIMESTAMPTZ as number)) return parseTimestamptz;
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
+  },
 };
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
