@@ -5,6 +5,7 @@ import { accountAccess } from '../http/account-access.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, Timestamp } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
+import { viewSerializer } from '../http/view-serializer.js';
 import { exportMembersCsv, listMembers } from './list.js';
 import * as members from './service.js';
 
@@ -58,6 +59,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
         response: { 200: ListOf(MemberSchema), ...errorResponses },
       },
+      serializerCompiler: viewSerializer,
     },
     async (request) => listMembers(deps, await accountAccess(deps, request, request.params.accountId), request.query),
   );

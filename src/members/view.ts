@@ -18,9 +18,10 @@ export interface MemberView {
   flags: Record<string, boolean>;
   identity: { idType: string | null; idNumber: string | null; phone: string | null };
   twoFactorEnabled: boolean;
-  lastSignInAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
+  /** RFC 3339 in UTC, as the API writes them. */
+  lastSignInAt: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export function roleOf(catalog: Catalog, row: Pick<MemberRow, 'builtin_role' | 'role_id' | 'role_name' | 'is_owner'>): MemberView['role'] {
@@ -47,8 +48,8 @@ export function memberView(catalog: Catalog, row: MemberRow): MemberView {
     flags,
     identity: { idType: row.id_type, idNumber: row.id_number, phone: row.phone },
     twoFactorEnabled: row.two_factor_enabled,
-    lastSignInAt: row.last_sign_in_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    lastSignInAt: row.last_sign_in_at ? row.last_sign_in_at.toISOString() : null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }

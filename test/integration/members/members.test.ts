@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemberSchema } from '../../../src/members/routes.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { platformHeaders } from '../../support/fixtures.js';
 import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';
@@ -55,6 +56,18 @@ describe('the users list', () => {
     } while (cursor);
     const all = (await inject(owner, 'GET', '/members?limit=200')).json().items.map((m: { id: string }) => m.id);
     expect(seen).toEqual(all);
+  });
+
+  it('answers each member with exactly the documented fields, as the member details do', async () => {
+    // The list is written by JSON.stringify, not by the schema's serializer: this pins it to the schema.
+    await member('developer', { name: 'Edsger Dijkstra' });
+    const { items } = (await inject(owner, 'GET', '/members?limit=200')).json();
+    expect(items.length).toBeGreaterThan(1);
+    for (const item of items) {
+      expect(Object.keys(item).sort()).toEqual(Object.keys(MemberSchema.properties).sort());
+      expect(item).toEqual((await inject(owner, 'GET', `/members/${item.id}`)).json());
+      expect(item.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    }
   });
 
   it('treats LIKE wildcards in the search literally', async () => {
