@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { buildApp } from '../src/http/app.js';
+import { tuneGarbageCollector } from '../src/runtime/gc-tuning.js';
 import { signUpAndSignIn } from '../test/support/users.js';
 import { createBenchDatabase, fmt, percentile, timeRuns } from './support.js';
 
@@ -41,6 +42,8 @@ async function throughput(writers: number, accounts: number, write: (accountId: 
 }
 
 async function main() {
+  // This process is the server under test, so it runs with the GC settings `gatehouse serve` uses.
+  tuneGarbageCollector();
   const target = await createBenchDatabase('gatehouse_bench_audit');
   const database = await openDatabase({ databaseUrl: target.url, poolSize: 20 });
   try {

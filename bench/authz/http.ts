@@ -7,6 +7,7 @@ import { CheckBody, CheckResultSchema } from '../../src/checks/routes.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { buildApp } from '../../src/http/app.js';
+import { tuneGarbageCollector } from '../../src/runtime/gc-tuning.js';
 import { newId } from '../../src/shared/ids.js';
 import { catalog, random } from './policy.js';
 
@@ -26,6 +27,8 @@ function pinned(): boolean {
  * under autocannon in another process on the other core; then check-batch with 1,000.
  */
 export async function runHttpBench(seconds = 5): Promise<void> {
+  // From here this process is the server under test: the GC settings of `gatehouse serve`.
+  tuneGarbageCollector();
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const database = await openDatabase({ pglitePath: join(dir, 'pgdata') });
   const app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PLATFORM_TOKEN: token, DATA_DIR: dir, SECRET_KEY: Buffer.alloc(32, 3).toString('base64') }), {
