@@ -2,7 +2,7 @@ import type { AccessService } from '../access/access-service.js';
 import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
 import { recordEvent } from '../audit/record.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { type IssuedInvitation, issueInvitation } from '../invitations/issue.js';
+import { type IssuedInvitation, invitationMail, issueInvitation } from '../invitations/issue.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/context.js';
@@ -93,12 +93,7 @@ export async function createAccount(
       now,
     });
     const invitation: OwnerInvitation = { ...issued, accountId, accountName: name, email };
-    await deps.sendMail?.(trx, {
-      to: email,
-      accountId,
-      template: 'invitation',
-      data: { accountName: name, inviterName: name, roleName: 'Owner', token: issued.token, expiresAt: issued.expiresAt.toISOString() },
-    });
+    await deps.sendMail?.(trx, invitationMail({ email, accountId }, issued, { accountName: name, inviterName: name, roleName: 'Owner' }));
     await recordEvent(trx, {
       accountId,
       actor: { type: 'platform', name: 'Platform' },

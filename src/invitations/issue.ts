@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { OutgoingMail } from '../mail/outbox.js';
 import { newId } from '../shared/ids.js';
 import { hashToken, newSecretToken } from '../shared/tokens.js';
 
@@ -33,4 +34,13 @@ export async function issueInvitation(
 /** The link a person follows; the token rides in the fragment so it never reaches a server log. */
 export function invitationUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/invitations/accept#token=${token}`;
+}
+
+/** The invitation email, the same whether the invitation is new, resent or a new account's owner's. */
+export function invitationMail(
+  to: { email: string; accountId: string },
+  link: { token: string; expiresAt: Date },
+  names: { accountName: string; inviterName: string; roleName: string },
+): OutgoingMail {
+  return { to: to.email, accountId: to.accountId, template: 'invitation', data: { ...names, token: link.token, expiresAt: link.expiresAt.toISOString() } };
 }

@@ -15,7 +15,7 @@ import { normaliseEmail } from '../shared/email.js';
 import { newId } from '../shared/ids.js';
 import { hashToken, newSecretToken } from '../shared/tokens.js';
 import type { SendMail } from '../mail/outbox.js';
-import { invitationExpiry, issueInvitation } from './issue.js';
+import { invitationExpiry, invitationMail, issueInvitation } from './issue.js';
 import * as store from './store.js';
 import { type InvitationView, invitationView } from './view.js';
 
@@ -117,12 +117,7 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
     lifetimeHours: account.invitation_lifetime_hours,
     now,
   });
-  await deps.sendMail(trx, {
-    to: prepared.email,
-    accountId: access.accountId,
-    template: 'invitation',
-    data: { accountName: account.name, inviterName, roleName: prepared.roleName, token: issued.token, expiresAt: issued.expiresAt.toISOString() },
-  });
+  await deps.sendMail(trx, invitationMail({ email: prepared.email, accountId: access.accountId }, issued, { accountName: account.name, inviterName, roleName: prepared.roleName }));
   await recordAccessEvent(trx, access, now, {
     action: 'invitation.created',
     target: { type: 'member', id: memberId, name: prepared.email },
@@ -199,18 +194,8 @@ export async function resendInvitation(deps: InvitationsDeps, access: AccountAcc
     const token = newSecretToken();
     const expiresAt = invitationExpiry(now, account.invitation_lifetime_hours);
     await store.renewToken(trx, access.accountId, invitationId, hashToken(token), expiresAt, now);
-    await deps.sendMail(trx, {
-      to: invitation.email,
-      accountId: access.accountId,
-      template: 'invitation',
-      data: {
-        accountName: account.name,
-        inviterName: invitation.invited_by_name,
-        roleName: invitationView(invitation, deps.catalog, now).role?.name ?? 'Custom permissions',
-        token,
-        expiresAt: expiresAt.toISOString(),
-      },
-    });
+    const roleName = invitationView(invitation, deps.catalog, now).role?.name ?? 'Custom permissions';
+    await deps.sendMail(trx, invitationMail({ email: invitation.email, accountId: access.accountId }, { token, expiresAt }, { accountName: account.name, inviterName: invitation.invited_by_name, roleName }));
     await recordAccessEvent(trx, access, now, { action: 'invitation.resent', target: { type: 'member', id: invitation.member_id, name: invitation.email }, after: { expiresAt } });
     return invitationView((await store.findInvitation(trx, access.accountId, invitationId))!, deps.catalog, now);
   });
