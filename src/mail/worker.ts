@@ -74,7 +74,9 @@ export class MailWorker {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.unlisten?.();
-    await this.running;
+    // Let a round in flight finish; its failure is already logged by wake() and must not
+    // fail the shutdown (the database may be what is going away).
+    await this.running?.catch(() => {});
   }
 
   /** Runs a delivery round soon (never two at once). */
