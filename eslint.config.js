@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.gatehouse/', 'coverage/', 'dashboard/dist/'] },
+  { ignores: ['dist/', 'node_modules/', '.gatehouse/', 'coverage/', 'dashboard/dist/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
