@@ -114,7 +114,7 @@ async function main() {
     }
     // A server runs for hours; its first seconds (JIT tiering, V8 still settling its GC
     // feedback, cold plan and buffer caches) are not what a member sees. Warm every path up
-    // for a few seconds before anything is kept.
+    // (BENCH_WARMUP_MS, 15 s by default) before anything is kept.
     const warmUntil = Date.now() + warmupMs;
     while (Date.now() < warmUntil) for (const path of paths) for (let i = 0; i < 10; i++) await Promise.all([path.api(), path.direct()]);
     console.log(`\n${'query'.padEnd(34)}${'api p50'.padStart(9)}${'api p95'.padStart(9)}${'sql p50'.padStart(9)}${'sql p95'.padStart(9)}  p95 ratio   (ms, ${runs} runs each, ${rounds} interleaved rounds)`);
