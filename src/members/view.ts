@@ -1,5 +1,6 @@
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import { builtinRolePrefix } from '../roles/service.js';
+import { isoTimestamp } from '../shared/iso-time.js';
 import type { MemberRow, MemberStatus } from './store.js';
 
 export interface MemberView {
@@ -48,8 +49,8 @@ export function memberView(catalog: Catalog, row: MemberRow): MemberView {
     flags,
     identity: { idType: row.id_type, idNumber: row.id_number, phone: row.phone },
     twoFactorEnabled: row.two_factor_enabled,
-    lastSignInAt: row.last_sign_in_at ? row.last_sign_in_at.toISOString() : null,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    lastSignInAt: row.last_sign_in_at ? isoTimestamp(row.last_sign_in_at) : null,
+    createdAt: isoTimestamp(row.created_at),
+    updatedAt: isoTimestamp(row.updated_at),
   };
 }
