@@ -3,8 +3,8 @@
 // through the HTTP API (a real loopback socket, keep-alive, platform token) and, in the same
 // run, as the identical SQL straight on a pg client; p50/p95 of both and their ratio are printed.
 // Not app.inject: light-my-request keeps ~15% of what a request allocates alive past a
-// young-generation GC, so its GC pauses would be the harness's, not the service's.
-import http from 'node:http';
+// young-generation GC, so its GC pauses would be the harness's, not the service's. Not Node's
+// http client either: see bench/http-client.ts.
 import { type CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/http/app.js';
@@ -14,6 +14,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { listMembers, type ListFilter, type SortKey } from '../src/members/store.js';
 import { tuneGarbageCollector } from '../src/runtime/gc-tuning.js';
 import { encodeCursor } from '../src/shared/cursor.js';
+import { openHttpConnection } from './http-client.js';
 import { createBenchDatabase, fmt, percentile, timeRuns } from './support.js';
 
 const token = 'bench-platform-token-0123456789abcdef0123456789';
@@ -75,17 +76,11 @@ async function main() {
     if (!seeded) await seed(client);
     const app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PLATFORM_TOKEN: token, DATABASE_URL: target.url, SECRET_KEY: Buffer.alloc(32, 1).toString('base64') }), { database });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (path: string) =>
-      new Promise<void>((resolve, reject) => {
-        http
-          .get(`${address}${path}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`))));
-          })
-          .on('error', reject);
-      });
+    const connection = await openHttpConnection(address, { authorization: `Bearer ${token}` });
+    const get = async (path: string) => {
+      const answer = await connection.get(path);
+      if (answer.status !== 200) throw new Error(`${path}: ${answer.status} ${answer.body.toString()}`);
+    };
     const deep = await deepCursor(client, 50_000);
     const cases: Case[] = [
       { name: 'first page, by name', query: {}, filter: {}, sort: { key: 'name', descending: false } },
@@ -136,7 +131,7 @@ async function main() {
     }
     console.log(failures.length ? `\nOver target (p95 ≤ 20 ms and ≤ 1.5x SQL): ${failures.join('; ')}` : '\nAll queries within target: p95 ≤ 20 ms and ≤ 1.5x the direct SQL.');
     await capture.destroy();
-    agent.destroy();
+    connection.close();
     await app.close();
     await database.close();
   } finally {
