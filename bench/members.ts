@@ -9,7 +9,7 @@ import { type CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntro
 import pg from 'pg';
 import { buildApp } from '../src/http/app.js';
 import { loadConfig } from '../src/config/config.js';
-import { openDatabase } from '../src/db/database.js';
+import { openDatabase, pgTypes } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { listMembers, type ListFilter, type SortKey } from '../src/members/store.js';
 import { tuneGarbageCollector } from '../src/runtime/gc-tuning.js';
@@ -67,7 +67,8 @@ async function main() {
   // BENCH_DATABASE_URL reuses a database seeded by an earlier run (kept with BENCH_KEEP=1).
   const reuse = process.env.BENCH_DATABASE_URL;
   const target = reuse ? { url: reuse, drop: async () => {} } : await createBenchDatabase('gatehouse_bench_members');
-  const client = new pg.Client({ connectionString: target.url });
+  // The same type parsers as the service's pool, so that both sides build the same rows.
+  const client = new pg.Client({ connectionString: target.url, types: pgTypes });
   await client.connect();
   try {
     const database = await openDatabase({ databaseUrl: target.url, poolSize: 4 });

@@ -33,7 +33,8 @@ const parseBigint = (value: string) => Number(value);
 const { INT8, TIMESTAMPTZ } = pg.types.builtins;
 
 // Counts and ids fit comfortably in a double; timestamps stay Dates on both engines.
-const pgTypes = {
+// Exported for benches, whose direct SQL must parse rows the way the service does.
+export const pgTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => {
     if (format !== 'binary' && oid === (INT8 as number)) return parseBigint;
     if (format !== 'binary' && oid === (TIMESTAMPTZ as number)) return parseTimestamptz;
