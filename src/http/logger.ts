@@ -1,22 +1,51 @@
 import type { FastifyRequest } from 'fastify';
-import type { LoggerOptions } from 'pino';
+import { type LoggerOptions, pino } from 'pino';
 import type { Config } from '../config/config.js';
 
 const secretFields = [
   'password', 'currentPassword', 'newPassword', 'token', 'code', 'recoveryCode', 'secret', 'key',
-  'authorization', 'cookie', 'totpSecret', 'otpauthUri',
+  'authorization', 'cookie', 'set-cookie', 'x-csrf-token', 'totpSecret', 'otpauthUri',
 ];
+const secretKeys = new Set(secretFields.map((field) => field.toLowerCase()));
+const censor = '[redacted]';
+/** Deep enough for any shape we log; below this, values are written as they are. */
+const maxDepth = 8;
 
-// pino's redaction matches fixed paths, so list the shapes secrets arrive in.
-const redactPaths = [
-  ...secretFields,
-  ...secretFields.map((field) => `*.${field}`),
-  ...secretFields.map((field) => `*.*.${field}`),
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]',
-];
+/** An error as pino writes it (type, message with causes, stack, own properties), as a plain object. */
+const plainError = (error: Error): Record<string, unknown> => ({ ...pino.stdSerializers.err(error) });
+
+/**
+ * A copy of `value` with every property named like a secret censored, at any depth; objects
+ * without one are returned as they are (copied only on write). Errors become the plain
+ * objects pino makes of them, so that their own properties are censored too. Instances of
+ * other classes (Dates, Buffers, Fastify's request and reply) are left to their serializers.
+ *
+ * Why not pino's `redact`: it matches fixed paths, so covering "a secret anywhere in a
+ * logged object" takes wildcard paths, and @pinojs/redact walks ~40 of them, parsing each,
+ * for every child logger's bindings and every line: ~25 µs per request before anything is
+ * written, ~45 µs with the request line. This runs only on lines actually written, and
+ * costs a walk of the (small) object logged.
+ */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > maxDepth) return value;
+  if (value instanceof Error) return redactSecrets(plainError(value), depth);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, index) => {
+      const redacted = redactSecrets(item, depth + 1);
+      if (redacted !== item) (copy ??= [...(value as unknown[])])[index] = redacted;
+    });
+    return copy ?? value;
+  }
+  // Plain objects, and pino's serialized errors (whose prototype is a plain object).
+  if (Object.getPrototypeOf(value) !== null && (value as { constructor?: unknown }).constructor !== Object) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const redacted = secretKeys.has(key.toLowerCase()) ? censor : redactSecrets(item, depth + 1);
+    if (redacted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+  }
+  return copy ?? value;
+}
 
 /** Escapes control characters so that a crafted URL or header cannot start a fake log line. */
 export function neutraliseControlCharacters(value: string): string {
@@ -27,8 +56,21 @@ export function neutraliseControlCharacters(value: string): string {
 export function loggerOptions(config: Config): LoggerOptions {
   return {
     level: config.logLevel,
-    redact: { paths: redactPaths, censor: '[redacted]' },
+    formatters: {
+      // Runs before the serializers. `req` and `res` are Fastify's objects, which the
+      // serializers reduce to a few safe fields; `err` is censored by its serializer.
+      log(object) {
+        let copy: Record<string, unknown> | undefined;
+        for (const [key, value] of Object.entries(object)) {
+          if (key === 'req' || key === 'res' || key === 'err') continue;
+          const redacted = secretKeys.has(key.toLowerCase()) ? censor : redactSecrets(value, 1);
+          if (redacted !== value) (copy ??= { ...object })[key] = redacted;
+        }
+        return copy ?? object;
+      },
+    },
     serializers: {
+      err: (error: unknown) => redactSecrets(error),
       req(req: FastifyRequest) {
         const path = req.url.split('?')[0] ?? '';
         return {

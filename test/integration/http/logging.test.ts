@@ -17,6 +17,10 @@ beforeAll(async () => {
         request.log.info({ body: request.body }, 'handler saw a body');
         return {};
       });
+      instance.post('/test/log-error', async (request) => {
+        request.log.error({ err: Object.assign(new Error('delivery failed'), { response: { token: 'error-secret-def' } }) }, 'handler failed');
+        return {};
+      });
     },
   });
 });
@@ -52,11 +56,13 @@ describe('logs', () => {
       method: 'POST',
       url: '/test/log-body?note=query-secret-123',
       headers: { authorization: 'Bearer header-secret-456', cookie: 'session=cookie-secret-789', 'content-type': 'application/json' },
-      payload: { password: 'body-secret-abc', nested: { code: '123456', token: 'nested-secret' } },
+      payload: { password: 'body-secret-abc', nested: { code: '123456', token: 'nested-secret' }, a: { b: { c: { d: { secret: 'deep-secret-ghi' } } } } },
     });
+    await app.inject({ method: 'POST', url: '/test/log-error', payload: {} });
     const text = lines.join('\n');
     expect(text).toContain('handler saw a body');
-    for (const secret of ['query-secret-123', 'header-secret-456', 'cookie-secret-789', 'body-secret-abc', '123456', 'nested-secret']) {
+    expect(text).toContain('delivery failed');
+    for (const secret of ['query-secret-123', 'header-secret-456', 'cookie-secret-789', 'body-secret-abc', '123456', 'nested-secret', 'deep-secret-ghi', 'error-secret-def']) {
       expect(text).not.toContain(secret);
     }
   });
