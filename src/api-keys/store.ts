@@ -55,7 +55,6 @@ export async function revokeKey(db: Db, accountId: string, keyId: string, by: st
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 
-/** Records use at most once a minute per key, so busy keys do not write on every request. */
 /** last_used_at is kept to the minute: a key used again within it is not written again. */
 const lastUsedResolutionMs = 60_000;
 
@@ -64,6 +63,7 @@ export function lastUseIsStale(lastUsedAt: Date | null, now: Date): boolean {
   return lastUsedAt === null || now.getTime() - lastUsedAt.getTime() > lastUsedResolutionMs;
 }
 
+/** Records use at most once a minute per key, so busy keys do not write on every request. */
 export async function touchKey(db: Db, keyId: string, now: Date): Promise<void> {
   // The same condition again in SQL: parallel requests that all read a stale value write once.
   await sql`update api_keys set last_used_at = ${now}
