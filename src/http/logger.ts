@@ -22,9 +22,9 @@ const plainError = (error: Error): Record<string, unknown> => ({ ...pino.stdSeri
  *
  * Why not pino's `redact`: it matches fixed paths, so covering "a secret anywhere in a
  * logged object" takes wildcard paths, and @pinojs/redact walks ~40 of them, parsing each,
- * for every child logger's bindings and every line: ~25 µs per request before anything is
- * written, ~45 µs with the request line. This runs only on lines actually written, and
- * costs a walk of the (small) object logged.
+ * for every child logger's bindings (~4 µs a request, even with logging off) and every line
+ * (~20 µs). This runs only on lines actually written, and costs a walk of the (small) object
+ * logged: 2.3 µs a line, as without redaction.
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > maxDepth) return value;
@@ -39,13 +39,22 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   }
   // Plain objects, and pino's serialized errors (whose prototype is a plain object).
   if (Object.getPrototypeOf(value) !== null && (value as { constructor?: unknown }).constructor !== Object) return value;
-  let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const redacted = secretKeys.has(key.toLowerCase()) ? censor : redactSecrets(item, depth + 1);
-    if (redacted !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
-  }
-  return copy ?? value;
+  return redactProperties(value as Record<string, unknown>, depth);
 }
+
+/** `object` with its secret-named properties censored and the others redacted in turn, except `skip`ped keys. */
+function redactProperties(object: Record<string, unknown>, depth: number, skip?: ReadonlySet<string>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(object)) {
+    if (skip?.has(key)) continue;
+    const redacted = secretKeys.has(key.toLowerCase()) ? censor : redactSecrets(item, depth + 1);
+    if (redacted !== item) (copy ??= { ...object })[key] = redacted;
+  }
+  return copy ?? object;
+}
+
+/** Top-level keys a serializer makes safe: Fastify's `req` and `res`, and `err` (censored by its serializer). */
+const serializedKeys: ReadonlySet<string> = new Set(['req', 'res', 'err']);
 
 /** Escapes control characters so that a crafted URL or header cannot start a fake log line. */
 export function neutraliseControlCharacters(value: string): string {
@@ -57,17 +66,8 @@ export function loggerOptions(config: Config): LoggerOptions {
   return {
     level: config.logLevel,
     formatters: {
-      // Runs before the serializers. `req` and `res` are Fastify's objects, which the
-      // serializers reduce to a few safe fields; `err` is censored by its serializer.
-      log(object) {
-        let copy: Record<string, unknown> | undefined;
-        for (const [key, value] of Object.entries(object)) {
-          if (key === 'req' || key === 'res' || key === 'err') continue;
-          const redacted = secretKeys.has(key.toLowerCase()) ? censor : redactSecrets(value, 1);
-          if (redacted !== value) (copy ??= { ...object })[key] = redacted;
-        }
-        return copy ?? object;
-      },
+      // Runs before the serializers, so the keys they handle are left to them.
+      log: (object) => redactProperties(object, 0, serializedKeys),
     },
     serializers: {
       err: (error: unknown) => redactSecrets(error),
