@@ -5,7 +5,7 @@ import { csvRow } from '../shared/csv.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import type { MembersDeps } from './service.js';
 import * as store from './store.js';
-import { type MemberView, memberView } from './view.js';
+import { type MemberSummary, memberSummary } from './view.js';
 
 export interface ListQuery {
   q?: string;
@@ -35,13 +35,13 @@ function roleFilter(roleId: string | undefined): store.ListFilter['role'] {
   return roleId.startsWith(builtinRolePrefix) ? { builtinRole: roleId.slice(builtinRolePrefix.length) } : { roleId };
 }
 
-function sortValue(key: store.SortKey, row: store.MemberRow): string {
+function sortValue(key: store.SortKey, row: store.MemberListRow): string {
   if (key === 'createdAt') return row.created_at.toISOString();
   return key === 'email' ? row.email : row.name.toLowerCase();
 }
 
 /** A page of the users list: search, filters, sort and keyset pagination (PRODUCT rule 9). */
-export async function listMembers(deps: MembersDeps, access: AccountAccess, query: ListQuery): Promise<{ items: MemberView[]; nextCursor: string | null }> {
+export async function listMembers(deps: MembersDeps, access: AccountAccess, query: ListQuery): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
   requirePermission(access, 'users.view');
   return page(deps, access, query);
 }
@@ -55,7 +55,7 @@ async function page(deps: MembersDeps, access: AccountAccess, query: ListQuery) 
   const rows = await store.listMembers(deps.access.database.db, access.accountId, filter, sort, after && { value: after.v, id: after.id }, limit);
   const last = rows.at(-1);
   return {
-    items: rows.map((row) => memberView(deps.catalog, row)),
+    items: rows.map((row) => memberSummary(deps.catalog, row)),
     nextCursor: rows.length === limit && last ? encodeCursor({ v: sortValue(sort.key, last), id: last.id, s: query.sort ?? 'name' }) : null,
   };
 }

@@ -28,6 +28,9 @@ export const MemberSchema = Type.Object({
   updatedAt: Timestamp,
 });
 
+/** A row of the users list; the rest is in the member's details. */
+export const MemberSummarySchema = Type.Pick(MemberSchema, ['id', 'userId', 'name', 'email', 'status', 'isOwner', 'role', 'profileIds', 'twoFactorEnabled', 'lastSignInAt', 'createdAt']);
+
 const MemberParams = Type.Object({ accountId: Id, memberId: Id });
 const Status = Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('inactive'), Type.Literal('removed')]);
 const ListFilters = {
@@ -57,7 +60,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         summary: 'The users list: search, filter, sort, paginate (users.view)',
         params: AccountParams,
         querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
-        response: { 200: ListOf(MemberSchema), ...errorResponses },
+        response: { 200: ListOf(MemberSummarySchema), ...errorResponses },
       },
       serializerCompiler: viewSerializer,
     },

@@ -28,13 +28,27 @@ export interface MemberRow {
   updated_at: Date;
 }
 
+const fromMembers = sql`
+    from members m
+    join users u on u.id = m.user_id
+    left join roles r on r.account_id = m.account_id and r.id = m.role_id`;
+
 const selectMember = sql`
   select m.account_id, m.id, m.user_id, m.name, m.email, m.status, m.is_owner, m.builtin_role, m.role_id, r.name as role_name,
          m.permissions, m.profile_ids, m.resource_scope, m.flags, m.id_type, m.id_number, m.phone,
          (u.totp_enabled_at is not null) as two_factor_enabled, u.last_sign_in_at, m.created_at, m.updated_at
-    from members m
-    join users u on u.id = m.user_id
-    left join roles r on r.account_id = m.account_id and r.id = m.role_id`;
+    ${fromMembers}`;
+
+/** What a row of the users list needs (PRODUCT rule 9); details and edits read MemberRow. */
+export type MemberListRow = Pick<
+  MemberRow,
+  'id' | 'user_id' | 'name' | 'email' | 'status' | 'is_owner' | 'builtin_role' | 'role_id' | 'role_name' | 'profile_ids' | 'two_factor_enabled' | 'last_sign_in_at' | 'created_at'
+>;
+
+const selectListedMember = sql`
+  select m.id, m.user_id, m.name, m.email, m.status, m.is_owner, m.builtin_role, m.role_id, r.name as role_name, m.profile_ids,
+         (u.totp_enabled_at is not null) as two_factor_enabled, u.last_sign_in_at, m.created_at
+    ${fromMembers}`;
 
 export async function findMember(db: Db, accountId: string, memberId: string): Promise<MemberRow | undefined> {
   const { rows } = await sql<MemberRow>`${selectMember} where m.account_id = ${accountId} and m.id = ${memberId}`.execute(db);
@@ -119,7 +133,7 @@ export async function listMembers(
   sort: { key: SortKey; descending: boolean },
   after: { value: string; id: string } | undefined,
   limit: number,
-): Promise<MemberRow[]> {
+): Promise<MemberListRow[]> {
   const column = sortColumn[sort.key];
   const conditions: RawBuilder<unknown>[] = [sql`m.account_id = ${accountId}`];
   conditions.push(filter.status ? sql`m.status = ${filter.status}` : sql`m.status <> 'removed'`);
@@ -135,7 +149,7 @@ export async function listMembers(
   const direction = sort.descending ? sql`desc` : sql`asc`;
   const order = sql`order by ${column} ${direction}, m.id ${direction} limit ${limit}`;
   if (!filter.q) {
-    const { rows } = await sql<MemberRow>`${selectMember} where ${sql.join(conditions, sql` and `)} ${order}`.execute(db);
+    const { rows } = await sql<MemberListRow>`${selectListedMember} where ${sql.join(conditions, sql` and `)} ${order}`.execute(db);
     return rows;
   }
   // A search matches the name OR the email. One OR'ed condition would walk the whole sort
@@ -143,8 +157,8 @@ export async function listMembers(
   // page, then merged, answer in about a millisecond.
   const prefix = likePrefix(filter.q.trim().normalize('NFKC').toLowerCase());
   const branch = (match: RawBuilder<unknown>) => sql`(select m.id from members m where ${sql.join([...conditions, match], sql` and `)} ${order})`;
-  const { rows } = await sql<MemberRow>`
-    ${selectMember}
+  const { rows } = await sql<MemberListRow>`
+    ${selectListedMember}
     where m.id in (${branch(sql`(lower(m.name) collate "C") like ${prefix}`)} union ${branch(sql`(m.email collate "C") like ${prefix}`)})
     ${order}`.execute(db);
   return rows;

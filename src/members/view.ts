@@ -1,7 +1,7 @@
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import { builtinRolePrefix } from '../roles/service.js';
 import { isoTimestamp } from '../shared/iso-time.js';
-import type { MemberRow, MemberStatus } from './store.js';
+import type { MemberListRow, MemberRow, MemberStatus } from './store.js';
 
 export interface MemberView {
   id: string;
@@ -24,6 +24,13 @@ export interface MemberView {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * A row of the users list: what the list shows (PRODUCT rule 9) and what a row needs to be
+ * acted on. Scopes, flags, the individual permission set and identity fields (an ID number
+ * is personal data) are read from the member's details, one member at a time.
+ */
+export type MemberSummary = Pick<MemberView, 'id' | 'userId' | 'name' | 'email' | 'status' | 'isOwner' | 'role' | 'profileIds' | 'twoFactorEnabled' | 'lastSignInAt' | 'createdAt'>;
 
 export function roleOf(catalog: Catalog, row: Pick<MemberRow, 'builtin_role' | 'role_id' | 'role_name' | 'is_owner'>): MemberView['role'] {
   if (row.is_owner) return { id: `${builtinRolePrefix}owner`, name: catalog.builtinRole('owner')?.name ?? 'Owner' };
@@ -52,5 +59,21 @@ export function memberView(catalog: Catalog, row: MemberRow): MemberView {
     lastSignInAt: row.last_sign_in_at ? isoTimestamp(row.last_sign_in_at) : null,
     createdAt: isoTimestamp(row.created_at),
     updatedAt: isoTimestamp(row.updated_at),
+  };
+}
+
+export function memberSummary(catalog: Catalog, row: MemberListRow): MemberSummary {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    status: row.status,
+    isOwner: row.is_owner,
+    role: roleOf(catalog, row),
+    profileIds: row.profile_ids,
+    twoFactorEnabled: row.two_factor_enabled,
+    lastSignInAt: row.last_sign_in_at ? isoTimestamp(row.last_sign_in_at) : null,
+    createdAt: isoTimestamp(row.created_at),
   };
 }
