@@ -36,4 +36,27 @@ export async function timeRuns(run: () => Promise<unknown>, count: number, warmu
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * Times `a` and `b` one after the other, `count` times each (after `warmup` untimed pairs),
+ * so that whatever else the machine does in the meantime falls on both alike; milliseconds,
+ * sorted.
+ */
+export async function timeAlternately(a: () => Promise<unknown>, b: () => Promise<unknown>, count: number, warmup = 10): Promise<[number[], number[]]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const aTimes: number[] = [];
+  const bTimes: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    await a();
+    const middle = process.hrtime.bigint();
+    await b();
+    aTimes.push(Number(middle - start) / 1e6);
+    bTimes.push(Number(process.hrtime.bigint() - middle) / 1e6);
+  }
+  return [aTimes.sort((x, y) => x - y), bTimes.sort((x, y) => x - y)];
+}
+
 export const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(8);
