@@ -33,22 +33,21 @@ const fromMembers = sql`
     join users u on u.id = m.user_id
     left join roles r on r.account_id = m.account_id and r.id = m.role_id`;
 
-const selectMember = sql`
-  select m.account_id, m.id, m.user_id, m.name, m.email, m.status, m.is_owner, m.builtin_role, m.role_id, r.name as role_name,
-         m.permissions, m.profile_ids, m.resource_scope, m.flags, m.id_type, m.id_number, m.phone,
-         (u.totp_enabled_at is not null) as two_factor_enabled, u.last_sign_in_at, m.created_at, m.updated_at
-    ${fromMembers}`;
-
 /** What a row of the users list needs (PRODUCT rule 9); details and edits read MemberRow. */
 export type MemberListRow = Pick<
   MemberRow,
   'id' | 'user_id' | 'name' | 'email' | 'status' | 'is_owner' | 'builtin_role' | 'role_id' | 'role_name' | 'profile_ids' | 'two_factor_enabled' | 'last_sign_in_at' | 'created_at'
 >;
 
-const selectListedMember = sql`
-  select m.id, m.user_id, m.name, m.email, m.status, m.is_owner, m.builtin_role, m.role_id, r.name as role_name, m.profile_ids,
-         (u.totp_enabled_at is not null) as two_factor_enabled, u.last_sign_in_at, m.created_at
-    ${fromMembers}`;
+const listedColumns = sql`
+  m.id, m.user_id, m.name, m.email, m.status, m.is_owner, m.builtin_role, m.role_id, r.name as role_name, m.profile_ids,
+  (u.totp_enabled_at is not null) as two_factor_enabled, u.last_sign_in_at, m.created_at`;
+
+const selectListedMember = sql`select ${listedColumns} ${fromMembers}`;
+
+const selectMember = sql`
+  select ${listedColumns}, m.account_id, m.permissions, m.resource_scope, m.flags, m.id_type, m.id_number, m.phone, m.updated_at
+  ${fromMembers}`;
 
 export async function findMember(db: Db, accountId: string, memberId: string): Promise<MemberRow | undefined> {
   const { rows } = await sql<MemberRow>`${selectMember} where m.account_id = ${accountId} and m.id = ${memberId}`.execute(db);

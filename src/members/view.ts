@@ -39,29 +39,7 @@ export function roleOf(catalog: Catalog, row: Pick<MemberRow, 'builtin_role' | '
   return null;
 }
 
-export function memberView(catalog: Catalog, row: MemberRow): MemberView {
-  const flags: Record<string, boolean> = {};
-  for (const flag of catalog.flags) flags[flag.key] = row.flags?.[flag.key] ?? flag.default;
-  return {
-    id: row.id,
-    userId: row.user_id,
-    name: row.name,
-    email: row.email,
-    status: row.status,
-    isOwner: row.is_owner,
-    role: roleOf(catalog, row),
-    permissions: row.permissions,
-    profileIds: row.profile_ids,
-    resourceScope: row.resource_scope ?? {},
-    flags,
-    identity: { idType: row.id_type, idNumber: row.id_number, phone: row.phone },
-    twoFactorEnabled: row.two_factor_enabled,
-    lastSignInAt: row.last_sign_in_at ? isoTimestamp(row.last_sign_in_at) : null,
-    createdAt: isoTimestamp(row.created_at),
-    updatedAt: isoTimestamp(row.updated_at),
-  };
-}
-
+/** A row of the users list. */
 export function memberSummary(catalog: Catalog, row: MemberListRow): MemberSummary {
   return {
     id: row.id,
@@ -75,5 +53,19 @@ export function memberSummary(catalog: Catalog, row: MemberListRow): MemberSumma
     twoFactorEnabled: row.two_factor_enabled,
     lastSignInAt: row.last_sign_in_at ? isoTimestamp(row.last_sign_in_at) : null,
     createdAt: isoTimestamp(row.created_at),
+  };
+}
+
+/** A member's details: the list row and everything else about the member. */
+export function memberView(catalog: Catalog, row: MemberRow): MemberView {
+  const flags: Record<string, boolean> = {};
+  for (const flag of catalog.flags) flags[flag.key] = row.flags?.[flag.key] ?? flag.default;
+  return {
+    ...memberSummary(catalog, row),
+    permissions: row.permissions,
+    resourceScope: row.resource_scope ?? {},
+    flags,
+    identity: { idType: row.id_type, idNumber: row.id_number, phone: row.phone },
+    updatedAt: isoTimestamp(row.updated_at),
   };
 }
