@@ -26,7 +26,7 @@ import { registerSessionRoutes } from '../sessions/routes.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { loggerOptions } from './logger.js';
 import { installProblemHandlers } from './problems.js';
-import { validatorCompiler } from './validation.js';
+import { refuseUnrepresentableText, validatorCompiler } from './validation.js';
 
 
 /** What the routes are built from; tests replace parts (a clock, a database). */
@@ -102,6 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
   const refusals = new RefusalLog(database, deps.clock, 60_000, (error) => app.log.error({ err: error }, 'could not log a refusal'));
   refusals.start();
