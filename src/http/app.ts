@@ -26,7 +26,7 @@ import { registerSessionRoutes } from '../sessions/routes.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { loggerOptions } from './logger.js';
 import { installProblemHandlers } from './problems.js';
-import { validatorCompiler } from './validation.js';
+import { refuseUnrepresentableText, validatorCompiler } from './validation.js';
 
 
 /** What the routes are built from; tests replace parts (a clock, a database). */
@@ -104,6 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
   refusals.start();
   installProblemHandlers(app, {
