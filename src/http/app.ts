@@ -79,7 +79,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     throw error;
   }
   const catalog = loadCatalog(config.catalogPath);
-  const access = new AccessService(database, catalog);
+  // The change feed logs through the app's logger, which exists a few lines below.
+  const access = new AccessService(database, catalog, { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) });
   await access.start();
   const clock = options.clock ?? systemClock;
   const secretKey = resolveSecretKey(config);
