@@ -1,9 +1,14 @@
 import pg from 'pg';
 import type { FeedEvents } from './database.js';
 
-/** Reconnection delays: doubling from the first to the cap, each drawn in [half, full] (jitter). */
+/**
+ * Reconnection delays: doubling from the first to the cap, each drawn in [half, full] (jitter,
+ * so that instances do not reconnect in step). The cap is low because a failed attempt costs
+ * the database almost nothing (a refused connection), while every second without the feed is
+ * a second of uncached decisions and of /readyz saying 503.
+ */
 const firstRetryMs = 100;
-const maxRetryMs = 5000;
+const maxRetryMs = 1000;
 /**
  * A LISTEN connection is idle by nature, so a dead peer that never sent a FIN (a network
  * partition, a VM paused) would go unnoticed: it is probed this often, and counted lost when a
