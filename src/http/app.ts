@@ -26,7 +26,7 @@ import { registerSessionRoutes } from '../sessions/routes.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { loggerOptions } from './logger.js';
 import { installProblemHandlers } from './problems.js';
-import { validatorCompiler } from './validation.js';
+import { refuseUnrepresentableText, validatorCompiler } from './validation.js';
 
 
 /** What the routes are built from; tests replace parts (a clock, a database). */
@@ -79,7 +79,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     throw error;
   }
   const catalog = loadCatalog(config.catalogPath);
-  const access = new AccessService(database, catalog);
+  // The change feed logs through the app's logger, which exists a few lines below.
+  const access = new AccessService(database, catalog, { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) });
   await access.start();
   const clock = options.clock ?? systemClock;
   const secretKey = resolveSecretKey(config);
@@ -104,6 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
   refusals.start();
   installProblemHandlers(app, {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { assertAcceptablePassword, hashPassword } from '../auth/password.js';
 import type { AppDeps } from '../http/app.js';
-import { errorResponses, Timestamp } from '../http/schemas.js';
+import { errorResponses, SingleLineText, Timestamp } from '../http/schemas.js';
 import { requestContext } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { setSessionCookie } from '../sessions/http.js';
@@ -56,7 +56,7 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
         tags,
         summary: 'Accept: `{token, name, password}` as a new user (then enrol TOTP), or `{token}` while signed in',
         body: Type.Object(
-          { token: Token, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
+          { token: Token, name: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })), password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
           { additionalProperties: false },
         ),
         response: {
