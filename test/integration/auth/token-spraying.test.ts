@@ -75,6 +75,21 @@ describe('failed link tokens per client address', () => {
     expect(answers.filter((res) => res.statusCode === 429)).toHaveLength(20);
   });
 
+  it('is shared by every instance on the database', async () => {
+    const other = await createTestApp({ database: t.database });
+    other.clock.advance(t.clock.now().getTime() - other.clock.now().getTime());
+    try {
+      const ip = freshIp();
+      for (const app of [t.app, other.app, t.app, other.app, t.app, other.app, t.app, other.app, t.app, other.app]) {
+        expect((await app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: newSecretToken() }, remoteAddress: ip })).statusCode).toBe(404);
+      }
+      const refused = await other.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: newSecretToken() }, remoteAddress: ip });
+      expect(refused.statusCode).toBe(429);
+    } finally {
+      await other.app.close();
+    }
+  });
+
   it('does not count real links', async () => {
     const ip = freshIp();
     const invitation = await realInvitation();
