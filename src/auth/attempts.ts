@@ -1,4 +1,3 @@
-import { recordEvent } from '../audit/record.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { IdentityDeps } from './deps.js';
@@ -40,8 +39,7 @@ export async function reserveAttempt(deps: IdentityDeps, keys: AttemptKeys, acti
   const user = await store.findUserByEmail(db, keys.email);
   if (user) {
     for (const entry of await securityEventEntries(db, { action, userId: user.id, outcome: 'refused', errorCode: 'auth.locked', context, at: now })) {
-      if (deps.refusals) deps.refusals.record(entry);
-      else await recordEvent(db, entry);
+      deps.refusals.record(entry);
     }
     if (result.refusedBy === 'email' && result.failures === throttlePolicy.email.lockAfter) {
       await startLock(deps, user, result.failures, result.retryAt, context, now);

@@ -13,6 +13,6 @@ export interface IdentityDeps {
   secretKey: Buffer;
   /** Two-factor changes alter authorization snapshots: they are committed through it. */
   access: AccessService;
-  /** Collapses refused attempts in the security log; without it they are written one by one. */
-  refusals?: RefusalLog | undefined;
+  /** Collapses refused sign-in attempts in the security log, like every refusal. */
+  refusals: RefusalLog;
 }

@@ -3,7 +3,7 @@ import { assertAcceptablePassword, hashPassword } from '../auth/password.js';
 import { tokenErrorResponses, tokenLimitNote } from '../auth/schemas.js';
 import { limitTokenGuesses } from '../auth/token-attempts.js';
 import type { AppDeps } from '../http/app.js';
-import { Timestamp } from '../http/schemas.js';
+import { SingleLineText, Timestamp } from '../http/schemas.js';
 import { requestContext } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { setSessionCookie } from '../sessions/http.js';
@@ -60,7 +60,7 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
         summary: 'Accept: `{token, name, password}` as a new user (then enrol TOTP), or `{token}` while signed in',
         description: tokenLimitNote,
         body: Type.Object(
-          { token: Token, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
+          { token: Token, name: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })), password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
           { additionalProperties: false },
         ),
         response: {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, SingleLineText, Timestamp } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { viewSerializer } from '../http/view-serializer.js';
@@ -40,11 +40,11 @@ const ListFilters = {
   profileId: Type.Optional(Id),
   sort: Type.Optional(Type.String({ maxLength: 20, description: '`name`, `email`, `createdAt`; prefix `-` for descending' })),
 };
-export const ResourcesScope = Type.Record(Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 }));
+export const ResourcesScope = Type.Record(Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), Type.Array(SingleLineText({ minLength: 1, maxLength: 200 }), { maxItems: 1000 }));
 export const ProfileIds = Nullable(Type.Array(Id, { maxItems: 500 }));
 export const Flags = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]+$', maxLength: 64 }), Type.Boolean());
 export const Identity = Type.Object(
-  { idType: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })), idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), phone: Type.Optional(Type.String({ minLength: 3, maxLength: 50 })) },
+  { idType: Type.Optional(SingleLineText({ minLength: 1, maxLength: 50 })), idNumber: Type.Optional(SingleLineText({ minLength: 1, maxLength: 100 })), phone: Type.Optional(SingleLineText({ minLength: 3, maxLength: 50 })) },
   { additionalProperties: false },
 );
 const ConfirmBody = Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
@@ -110,7 +110,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         params: MemberParams,
         body: Type.Object(
           {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            name: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })),
             roleId: Type.Optional(Id),
             permissions: Type.Optional(Type.Array(GrantSchema, { maxItems: 500 })),
             profileIds: Type.Optional(ProfileIds),

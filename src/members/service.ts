@@ -17,8 +17,13 @@ export interface MembersDeps {
   access: AccessService;
   catalog: Catalog;
   clock: Clock;
-  /** Ends every session of a user (deactivation or removal from their last account). */
-  endSessions?: (trx: Db, userId: string) => Promise<void>;
+  /**
+   * Ends every session of a user, inside the caller's transaction, and says how many ended:
+   * on deactivation or removal from their last active account, and on an admin's 2FA reset or
+   * email change. Required, so that an app which forgets to wire it does not compile (the
+   * optional seam it replaces was never passed, and sessions outlived removal).
+   */
+  endSessions: (trx: Db, userId: string) => Promise<number>;
 }
 
 async function loadTarget(deps: MembersDeps, access: AccountAccess, memberId: string, db: Db = deps.access.database.db): Promise<store.MemberRow> {
@@ -170,15 +175,17 @@ export async function changeStatus(deps: MembersDeps, access: AccountAccess, mem
     await store.setStatus(trx, access.accountId, memberId, transition.to, now);
     if (action === 'remove') await revokeMemberInvitations(trx, access.accountId, memberId, now);
     changed({ kind: 'member', id: memberId });
-    if (transition.to !== 'active' && !(await store.hasOtherActiveMembership(trx, current.user_id, memberId))) {
-      await deps.endSessions?.(trx, current.user_id);
-    }
+    // PRODUCT rule 4: this account refuses them on their next request already (the snapshot
+    // above). Sessions belong to the person, not to one account: they end only when this was
+    // the person's last active membership, so a member of two accounts keeps working in the other.
+    const lastActive = transition.to !== 'active' && !(await store.hasOtherActiveMembership(trx, current.user_id, memberId));
+    const sessionsEnded = lastActive ? await deps.endSessions(trx, current.user_id) : 0;
     const after = (await loadTarget(deps, access, memberId, trx));
     await recordAccessEvent(trx, access, now, {
       action: transition.event,
       target: { type: 'member', id: memberId, name: after.name || after.email },
       before: { status: current.status },
-      after: { status: transition.to },
+      after: transition.to === 'active' ? { status: transition.to } : { status: transition.to, sessionsEnded },
     });
     return memberView(deps.catalog, after);
   });

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf } from '../http/schemas.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText } from '../http/schemas.js';
 import { requireSensitive, sensitiveAction } from '../http/sensitive.js';
 import * as roles from './service.js';
 
@@ -16,8 +16,8 @@ const RoleSchema = Type.Object({
   memberCount: Type.Integer(),
 });
 const RoleParams = Type.Object({ accountId: Id, roleId: Id });
-const Name = Type.String({ minLength: 1, maxLength: 100 });
-const Description = Type.String({ maxLength: 500 });
+const Name = SingleLineText({ minLength: 1, maxLength: 100 });
+const Description = MultiLineText({ maxLength: 500 });
 const Permissions = Type.Array(GrantSchema, { maxItems: 500 });
 
 export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
