@@ -111,6 +111,9 @@ const tally = {
   stale: [] as string[],
   staleAfterFirstRestart: 0,
   lastSuccess: new Map<string, number>(),
+  /** How long an access-changing write took (it waits for the other instance's acknowledgement). */
+  toggleMsBefore: [] as number[],
+  toggleMsAfter: [] as number[],
 };
 let restartsDone = 0;
 
@@ -192,7 +195,9 @@ async function main() {
           else await backOff(read);
           continue;
         }
+        const started = Date.now();
         const write = count(writer, await call(writer, 'POST', `${base}/members/${memberId}/${active ? 'deactivate' : 'reactivate'}`, { confirm: true }), 'toggle member');
+        if (write.status === 200) (restartsDone === 0 ? tally.toggleMsBefore : restartsDone === restarts.length ? tally.toggleMsAfter : []).push(Date.now() - started);
         if (write.status !== 200) {
           active = undefined;
           await backOff(write);
@@ -271,6 +276,8 @@ async function main() {
     console.log(`  decisions checked            ${tally.decisions} (${tally.decisionsAfterFirstRestart} after the first restart)`);
     console.log(`  stale decisions              ${tally.stale.length} (${tally.staleAfterFirstRestart} after a restart)`);
     console.log(`  500s and dropped connections ${unexpected}`);
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
+    console.log(`  member toggle (write) p50    ${median(tally.toggleMsBefore)} ms before the first restart, ${median(tally.toggleMsAfter)} ms after the last (${tally.toggleMsAfter.length} writes)`);
     for (const [index, r] of recoveries.entries()) {
       console.log(`  restart ${index + 1} (${r.mode.padEnd(9)})    down ${seconds(r.downMs)} (stop took ${seconds(r.stopMs)}); both ready ${seconds(r.readyMs)} and both serving ${seconds(r.writesMs)} after PostgreSQL was back`);
     }

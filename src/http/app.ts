@@ -136,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
-  installAuthentication(app, [apiKeyAuthenticator(deps), platformTokenAuthenticator(config.platformToken), sessionAuthenticator(deps)]);
+  installAuthentication(app, { header: [apiKeyAuthenticator(deps), platformTokenAuthenticator(config.platformToken)], cookie: [sessionAuthenticator(deps)] });
   // Only JSON is accepted unless a route adds a parser (the bulk CSV upload does).
   app.removeContentTypeParser('text/plain');
 

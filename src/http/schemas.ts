@@ -1,4 +1,5 @@
 import { type Static, Type, type TSchema } from 'typebox';
+import { errorCatalog, type ErrorCode } from '../shared/errors.js';
 import { multiLinePattern, singleLinePattern } from '../shared/text.js';
 
 export const ProblemSchema = Type.Object(
@@ -6,7 +7,8 @@ export const ProblemSchema = Type.Object(
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String(),
+    // The closed catalogue (src/shared/errors.ts), so clients typed from this document can switch on it.
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: Object.keys(errorCatalog), description: 'A stable code from the error catalogue' }),
     detail: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),

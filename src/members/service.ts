@@ -12,6 +12,7 @@ import { assertCanGrantScope, assertCanManage } from './scope.js';
 import * as store from './store.js';
 import { type MemberView, memberView } from './view.js';
 import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from './validate.js';
+import { assertScopeChangeAllowed } from './resource-rules.js';
 
 export interface MembersDeps {
   access: AccessService;
@@ -106,8 +107,8 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
     const before = await loadTarget(deps, access, memberId, trx);
     if (input.profileIds) await assertProfilesExist(trx, access.accountId, input.profileIds);
     if (input.resources) {
-      if (current.status !== 'active') throw new AppError('member.not_active', 'Resources can be assigned only to active members');
       await assertResourcesExist(deps.catalog, trx, access.accountId, input.resources);
+      assertScopeChangeAllowed(deps.catalog, current.status, before.resource_scope, input.resources);
     }
     const change: store.MemberChange = {
       role,
@@ -211,14 +212,22 @@ export async function setResourceAssignment(
   return deps.access.commit(async (trx, changed) => {
     const current = (await store.lockMembers(trx, access.accountId, [memberId])).get(memberId);
     if (!current || current.status === 'removed') throw new AppError('member.not_found');
-    if (current.status !== 'active') throw new AppError('member.not_active', 'Resources can be assigned only to active members');
+    if (current.status === 'inactive') throw new AppError('member.not_active', 'Inactive members cannot be given resources; reactivate them first');
     await assertResourcesExist(deps.catalog, trx, access.accountId, { [type]: [externalId] });
     const before = (await loadTarget(deps, access, memberId, trx));
     const ids = before.resource_scope[type];
     if (!ids) {
-      throw new AppError('member.invalid_transition', `This member already has every ${type}; limit them with PATCH resources first`);
+      const name = deps.catalog.resourceType(type)?.name.toLowerCase() ?? type;
+      throw new AppError(
+        'member.resources_unlimited',
+        assigned
+          ? `This member already has every ${name}, so there is no list to add to. To limit them to some, PATCH the member with "resources": {"${type}": ["${externalId}", …]}; then assign or unassign one at a time here.`
+          : `This member has every ${name}, so there is no list to take one from. To limit them, PATCH the member with "resources": {"${type}": [the ids they keep]}.`,
+      );
     }
     const next = assigned ? [...new Set([...ids, externalId])] : ids.filter((id) => id !== externalId);
+    // Invited members: only types the catalog lets be assigned before activation (PRODUCT rule 6).
+    assertScopeChangeAllowed(deps.catalog, current.status, before.resource_scope, { ...before.resource_scope, [type]: next });
     await store.updateMember(trx, access.accountId, memberId, { resourceScope: { ...before.resource_scope, [type]: next } }, now);
     changed({ kind: 'member', id: memberId });
     await recordAccessEvent(trx, access, now, {

@@ -43,6 +43,8 @@ export const errorCatalog = {
   'member.invalid_transition': { status: 409, title: 'The member is not in a state that allows this' },
   'member.identity_fixed': { status: 409, title: 'Identity fields cannot change once set' },
   'member.already_member': { status: 409, title: 'This person is already a member' },
+  'member.identity_shared': { status: 409, title: 'This person belongs to other accounts too; they change it themselves' },
+  'member.resources_unlimited': { status: 409, title: 'The member already has every resource of this type' },
   'user.not_found': { status: 404, title: 'No such user' },
   'invitation.not_found': { status: 404, title: 'No such invitation' },
   'invitation.expired': { status: 410, title: 'The invitation has expired' },
