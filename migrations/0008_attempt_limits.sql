@@ -1,4 +1,4 @@
--- Limits on guessing that the brute-force counters of 0002 did not cover.
+-- Limits on guessing that the brute-force counters of 0002 did not cover (issue 14.7, 14.9).
 
 -- Wrong second factors tried on one pending sign-in. Each try takes a slot with a conditional
 -- update (failures < 5) before the code is verified, so a parallel burst cannot exceed the
