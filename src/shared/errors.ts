@@ -17,6 +17,7 @@ export const errorCatalog = {
   'auth.step_up_required': { status: 401, title: 'A fresh second factor is required' },
   'auth.second_factor_required': { status: 401, title: 'The second factor is still missing' },
   'auth.invalid_code': { status: 401, title: 'The code is not valid' },
+  'auth.challenge_expired': { status: 401, title: 'This sign-in has ended; sign in again with your password' },
   'auth.locked': { status: 429, title: 'Too many failed attempts; try again later' },
   'auth.csrf': { status: 403, title: 'The CSRF token is missing or wrong' },
   'auth.api_key_revoked': { status: 401, title: 'The API key was revoked' },
