@@ -62,9 +62,10 @@ const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 
 /**
  * Installs the error and not-found handlers. Must run before routes are registered, since it
- * records every route's path to tell "no such route" (404) from "wrong method" (405).
+ * records every route's path to tell "no such route" (404) from "wrong method" (405). The
+ * refusal hook is required: a forgotten one would silently drop refusals from the security log.
  */
-export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal?: (request: FastifyRequest, error: AppError) => void } = {}): void {
+export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal: (request: FastifyRequest, error: AppError) => void }): void {
   const knownRoutes = FindMyWay({ ignoreTrailingSlash: false });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
@@ -90,7 +91,7 @@ export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal?
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-      if ([401, 403, 409, 429].includes(error.status)) hooks.onRefusal?.(request, error);
+      if ([401, 403, 409, 429].includes(error.status)) hooks.onRefusal(request, error);
       return sendProblem(reply, problem(error.code, request.id, error.detail, error.extras.errors), error.extras.headers);
     }
     const translated = translateFrameworkError(error);

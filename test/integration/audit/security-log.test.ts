@@ -31,7 +31,7 @@ describe('the security log', () => {
     const viewer = await signIn(t.app, await createUser(t.app, { accountId, builtinRole: 'view_only' }));
     const target = await createUser(t.app, { accountId });
     await t.app.inject({ method: 'POST', url: url(`/members/${target.memberId}/deactivate`), headers: viewer.headers, payload: { confirm: true } });
-    await t.app.deps.refusals!.flush(true);
+    await t.app.deps.refusals.flush(true);
     const { items } = await events(owner, `?actor=${viewer.memberId}`);
     expect(items[0]).toMatchObject({ action: 'members.deactivate', outcome: 'refused', errorCode: expect.stringMatching(/^auth|^authz/), target: { id: target.memberId } });
   });
