@@ -94,7 +94,7 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
   }
   let ref = prepared.ref;
   if (prepared.input.newRole) {
-    const role = await createRole({ access: deps.access, catalog: deps.catalog, clock: deps.clock }, access, prepared.input.newRole, trx);
+    const role = await createRole({ access: deps.access, catalog: deps.catalog, clock: deps.clock }, access, prepared.input.newRole, trx, 'body/newRole/name');
     ref = { roleId: role.id };
   }
   // The answer is the same whether or not the address already has a user elsewhere.

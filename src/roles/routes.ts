@@ -39,6 +39,7 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Create a custom role (permissions you hold only)',
+        description: 'A name that reads as a built-in role’s (compared after NFKC and case folding) answers 409 `role.name_reserved`; one that reads as another custom role’s, 409 `role.name_taken`.',
         params: AccountParams,
         body: Type.Object({ name: Name, description: Type.Optional(Description), permissions: Permissions }, { additionalProperties: false }),
         response: { 201: RoleSchema, ...errorResponses },
@@ -67,6 +68,7 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Rename or change a custom role (step-up and confirm when permissions change)',
+        description: 'Names follow the rules of role creation: 409 `role.name_reserved` for a built-in role’s name, 409 `role.name_taken` for another custom role’s.',
         params: RoleParams,
         body: Type.Object(
           { name: Type.Optional(Name), description: Type.Optional(Description), permissions: Type.Optional(Permissions), confirm: Type.Optional(Type.Boolean()) },

@@ -34,6 +34,7 @@ export const errorCatalog = {
   'role.builtin_readonly': { status: 409, title: 'Built-in roles cannot be changed' },
   'role.in_use': { status: 409, title: 'Members still hold this role' },
   'role.name_taken': { status: 409, title: 'A role with this name exists' },
+  'role.name_reserved': { status: 409, title: 'Custom roles cannot take a built-in role’s name' },
   'catalog.unknown_permission': { status: 400, title: 'Unknown permission' },
   'catalog.scope_not_supported': { status: 400, title: 'This permission cannot be limited to own records' },
   'member.not_found': { status: 404, title: 'No such member' },
