@@ -19,7 +19,7 @@ const signInAttempt = (email: string, password: string, remoteAddress = freshIp(
 
 /** The security log rows about this user, in the user's chain and in the account's. */
 async function eventsOf(user: TestUser) {
-  await t.app.deps.refusals!.flush(true);
+  await t.app.deps.refusals.flush(true);
   const { rows } = await sql<{ account_id: string | null; action: string; outcome: string; error_code: string | null; count: number; after: Record<string, unknown> | null }>`
     select account_id, action, outcome, error_code, count, after from security_events
      where target_id in (${user.userId}, ${user.memberId!}) order by seq`.execute(t.app.deps.database.db);
