@@ -25,7 +25,7 @@ afterAll(async () => {
   if (server.child.exitCode === null) server.child.kill('SIGKILL');
   await server.exited;
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 60_000);
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const invitationLink = new RegExp(`^${publicUrl.replace(/[.:/]/g, '\\$&')}/invitations/accept#token=([A-Za-z0-9_-]{43})$`, 'm');

@@ -6,18 +6,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, exitWithin, start, type Started } from '../support/process.js';
 
-const dirs: string[] = [];
-const envFor = (extra: Record<string, string>) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-'));
-  dirs.push(dataDir);
-  return { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', ...extra };
-};
+// One data directory, served by one process after another: migrated once, by the first.
+const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-'));
+const envFor = (extra: Record<string, string>) => ({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', ...extra });
 const started: Started[] = [];
 afterAll(async () => {
   for (const server of started) if (server.child.exitCode === null) server.child.kill('SIGKILL');
   await Promise.all(started.map((server) => server.exited));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
 
 async function serve(args: string[], extra: Record<string, string>): Promise<{ server: Started; url: URL }> {
   const server = start(args, envFor(extra));
@@ -50,10 +47,12 @@ const within = <T>(promise: Promise<T>, ms: number, what: string) =>
 
 describe('timeouts and shutdown', () => {
   it('answers 408 and closes the socket when a request body never completes (REQUEST_TIMEOUT_SECONDS)', async () => {
-    const { url } = await serve([...cli, 'serve'], { REQUEST_TIMEOUT_SECONDS: '2' });
+    const { server, url } = await serve([...cli, 'serve'], { REQUEST_TIMEOUT_SECONDS: '2' });
     const client = await stalledClient(url);
     await within(client.closed, 60_000, 'the stalled request was not ended');
     expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
+    server.child.kill('SIGTERM');
+    expect(await exitWithin(server, 60_000)).toBe(0);
   });
 
   it('SIGTERM with a client that never finishes its request: the process exits after SHUTDOWN_TIMEOUT_SECONDS', async () => {
