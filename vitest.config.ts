@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { postgresBinDir } from './test/support/pg-cluster.js';
 
 // Integration tests run once per database engine, as separate vitest projects, so every
 // line of the report says which engine it ran on. CI must not silently lose PostgreSQL.
@@ -7,6 +8,9 @@ if (process.env.CI === 'true' && !databaseUrl) {
   throw new Error('CI=true but DATABASE_URL is not set: the PostgreSQL half of the suite would be skipped');
 }
 const engines = ['pglite', ...(databaseUrl ? ['postgres'] : [])];
+// Database-fault tests run a throw-away PostgreSQL cluster of their own (initdb + pg_ctl):
+// without the binaries they are left out on a laptop, but never in CI.
+const faults = process.env.CI === 'true' || postgresBinDir() !== undefined;
 
 export default defineConfig({
   test: {
@@ -16,6 +20,8 @@ export default defineConfig({
       // Each process test starts the CLI cold (TypeScript load, PGlite) several times, beside
       // the rest of the suite on two cores: generous limits, so only a real hang fails.
       { test: { name: 'process', include: ['test/process/**/*.test.ts'], testTimeout: 180_000 } },
+      // Once, not per engine: they bring their own PostgreSQL and restart it under the service.
+      ...(faults ? [{ test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } }] : []),
       ...engines.map((engine) => ({
         test: {
           name: engine,

@@ -55,6 +55,8 @@ export class AccessCache {
   private readonly byRole = new Map<string, Set<string>>();
   private readonly byAccount = new Map<string, Set<string>>();
   generation = 0;
+  /** While paused nothing is cached: every lookup misses and is loaded fresh. */
+  private paused = false;
 
   getMember(memberId: string): MemberEntry | undefined {
     return this.members.get(memberId);
@@ -65,7 +67,7 @@ export class AccessCache {
   }
 
   put(entry: MemberEntry, generationAtLoad: number): void {
-    if (generationAtLoad !== this.generation) return;
+    if (generationAtLoad !== this.generation || this.paused) return;
     if (this.members.size >= maxEntries) this.clear();
     const id = entry.snapshot.memberId;
     this.members.set(id, entry);
@@ -76,7 +78,7 @@ export class AccessCache {
   }
 
   putMembership(accountId: string, userId: string, memberId: string | null, generationAtLoad: number): void {
-    if (generationAtLoad !== this.generation) return;
+    if (generationAtLoad !== this.generation || this.paused) return;
     this.memberships.set(`${accountId} ${userId}`, memberId);
     index(this.byUser, userId, `@${accountId} ${userId}`);
   }
@@ -109,6 +111,21 @@ export class AccessCache {
   clear(): void {
     this.generation++;
     for (const map of [this.members, this.memberships, this.byUser, this.byRole, this.byAccount]) map.clear();
+  }
+
+  /**
+   * Drops everything and caches nothing until {@link resume}: for while changes may go unheard.
+   * The generation bump also keeps out loads that started before.
+   */
+  pause(): void {
+    this.paused = true;
+    this.clear();
+  }
+
+  /** Caches again, from empty: a load that began while paused may predate a missed change. */
+  resume(): void {
+    this.paused = false;
+    this.clear();
   }
 
   private dropMember(memberId: string): void {

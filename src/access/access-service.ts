@@ -6,6 +6,12 @@ import { sql } from 'kysely';
 import { type AccessChange, accessChannel, ackChannel, decodeChanges, encodeChanges, notifyInTransaction } from './changes.js';
 import { loadMemberAccess, loadMembershipOf } from './snapshot-store.js';
 
+/** Where the change feed reports its losses and recoveries (the app's logger). */
+export interface FeedLog {
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+}
+
 /** How long a write waits for every instance to acknowledge its change before answering anyway. */
 const ackTimeoutMs = 2000;
 
@@ -26,15 +32,18 @@ export class AccessService {
   private readonly ackWaiters = new Map<number, { needed: number; resolve: () => void }>();
   private readonly loading = new Map<string, Promise<MemberEntry | undefined>>();
   private unlisten: (() => Promise<void>) | undefined;
+  /** Channels whose LISTEN connection is lost: changes made meanwhile go unheard. */
+  private readonly feedDown = new Set<string>();
 
   constructor(
     readonly database: Database,
     readonly catalog: Catalog,
+    private readonly log: FeedLog = { warn: () => {}, info: () => {} },
   ) {}
 
   async start(): Promise<void> {
-    const unlistenAcks = await this.database.listen(ackChannel, (payload) => this.receiveAck(payload));
-    const unlistenChanges = await this.database.listen(accessChannel, (payload) => this.receive(payload));
+    const unlistenAcks = await this.database.listen(ackChannel, (payload) => this.receiveAck(payload), this.feedEvents(ackChannel));
+    const unlistenChanges = await this.database.listen(accessChannel, (payload) => this.receive(payload), this.feedEvents(accessChannel));
     this.unlisten = async () => {
       await unlistenChanges();
       await unlistenAcks();
@@ -44,6 +53,35 @@ export class AccessService {
   async stop(): Promise<void> {
     for (const waiter of this.ackWaiters.values()) waiter.resolve();
     await this.unlisten?.();
+  }
+
+  /**
+   * Whether this instance hears every change (and every acknowledgement) other instances make.
+   * While it does not, nothing compiled is kept: each decision is loaded fresh from the
+   * database, so a change missed meanwhile cannot be decided on stale data.
+   */
+  get feedLive(): boolean {
+    return this.unlisten !== undefined && this.feedDown.size === 0;
+  }
+
+  private feedEvents(channel: string) {
+    return {
+      down: (error: unknown) => {
+        const wasLive = this.feedLive;
+        this.feedDown.add(channel);
+        this.cache.pause();
+        // No acknowledgement can arrive now: writes waiting for them answer at once.
+        for (const waiter of this.ackWaiters.values()) waiter.resolve();
+        if (wasLive) this.log.warn({ err: error, channel }, 'change feed lost: deciding from fresh loads until it is back');
+      },
+      up: () => {
+        this.feedDown.delete(channel);
+        if (this.feedDown.size > 0) return;
+        // Anything cached before the loss may predate a change that was missed: start empty.
+        this.cache.resume();
+        if (this.unlisten) this.log.info({ channel }, 'change feed back: caching compiled memberships again');
+      },
+    };
   }
 
   private receive(payload: string): void {
@@ -143,13 +181,15 @@ export class AccessService {
     });
     if (changes.length > 0) {
       this.cache.invalidate(changes);
-      if (this.unlisten) await this.awaitAcks(sequence, 1 + (await this.otherInstances()));
+      // Without a live feed no acknowledgement can be heard; the other instances still get the
+      // NOTIFY from PostgreSQL (or, with their own feed down, keep nothing cached).
+      if (this.feedLive) await this.awaitAcks(sequence, 1 + (await this.otherInstances()));
     }
     return result;
   }
 
   private async awaitAcks(sequence: number, needed: number): Promise<void> {
-    if ((this.acks.get(sequence)?.size ?? 0) < needed) {
+    if ((this.acks.get(sequence)?.size ?? 0) < needed && this.feedLive) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ackTimeoutMs);
         this.ackWaiters.set(sequence, {

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
 import { requirePlatform } from '../http/actor.js';
-import { AccountParams, errorResponses, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, SingleLineText, Timestamp } from '../http/schemas.js';
 import { requestContext, requireSensitive } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { invitationUrl } from '../invitations/issue.js';
@@ -21,7 +21,7 @@ const AccountSchema = Type.Object({
   settings: Settings,
   createdAt: Timestamp,
 });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Name = SingleLineText({ minLength: 1, maxLength: 200 });
 
 export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.AccountsDeps): void {
   const tags = ['accounts'];
@@ -33,7 +33,7 @@ export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.Ac
         tags,
         summary: 'Create an account and invite its owner (platform token)',
         body: Type.Object(
-          { name: Name, ownerEmail: Type.String({ format: 'email', maxLength: 320 }), ownerName: Type.Optional(Type.String({ maxLength: 200 })) },
+          { name: Name, ownerEmail: Type.String({ format: 'email', maxLength: 320 }), ownerName: Type.Optional(SingleLineText({ maxLength: 200 })) },
           { additionalProperties: false },
         ),
         response: {

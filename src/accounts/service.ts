@@ -16,7 +16,7 @@ export interface AccountsDeps {
   catalog: Catalog;
   clock: Clock;
   /** Queues the owner's invitation email inside the creating transaction. */
-  sendMail?: SendMail;
+  sendMail: SendMail;
 }
 
 export interface OwnerInvitation extends IssuedInvitation {
@@ -93,7 +93,7 @@ export async function createAccount(
       now,
     });
     const invitation: OwnerInvitation = { ...issued, accountId, accountName: name, email };
-    await deps.sendMail?.(trx, invitationMail({ email, accountId }, issued, { accountName: name, inviterName: name, roleName: 'Owner' }));
+    await deps.sendMail(trx, invitationMail({ email, accountId }, issued, { accountName: name, inviterName: name, roleName: 'Owner' }));
     await recordEvent(trx, {
       accountId,
       actor: { type: 'platform', name: 'Platform' },

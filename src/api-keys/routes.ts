@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as keys from './service.js';
@@ -31,7 +31,7 @@ export function registerApiKeyRoutes(app: TypedApp, deps: AppDeps): void {
         params: AccountParams,
         body: Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: 100 }),
+            name: SingleLineText({ minLength: 1, maxLength: 100 }),
             expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
             permissions: Type.Optional(Type.Array(GrantSchema, { maxItems: 500 })),
             confirm: Type.Optional(Type.Boolean()),

@@ -7,6 +7,7 @@ import type { RequestContext } from '../shared/context.js';
 export type IdentityAction =
   | 'session.signed_in'
   | 'session.sign_in_failed'
+  | 'session.backoff_started'
   | 'session.locked_out'
   | 'session.signed_out'
   | 'session.revoked'
@@ -46,28 +47,36 @@ export interface IdentityEvent {
  * change does. Events outside any account go to the log's user chain (account_id null).
  */
 export async function recordSecurityEvent(db: Db, event: IdentityEvent): Promise<void> {
+  for (const entry of await securityEventEntries(db, event)) await recordEvent(db, entry);
+}
+
+/**
+ * The entries one identity event becomes: one in the user's chain, and one in each account
+ * the person belongs to (PayMongo's "security logs" show members' sign-ins), as an event
+ * about that membership. Refusals hand these to the RefusalLog instead of writing them.
+ */
+export async function securityEventEntries(db: Db, event: Omit<IdentityEvent, 'outcome'> & { outcome?: SecurityEventInput['outcome']; errorCode?: string }): Promise<SecurityEventInput[]> {
   const base: SecurityEventInput = {
     accountId: null,
     actor: { type: 'user', id: event.userId },
     action: event.action,
     outcome: event.outcome ?? 'success',
+    errorCode: event.errorCode ?? null,
     target: { type: 'user', id: event.userId },
     before: event.before,
     after: event.method !== undefined ? { ...event.after, method: event.method } : event.after,
     context: event.context,
     at: event.at,
   };
-  await recordEvent(db, { ...base, accountId: null });
-  // Each account the person belongs to also sees it in its own log (PayMongo's "security
-  // logs" show members' sign-ins), as an event about that membership.
   const { rows } = await sql<{ account_id: string; id: string; email: string }>`
     select account_id, id, email from members where user_id = ${event.userId} and status in ('active', 'inactive')`.execute(db);
-  for (const member of rows) {
-    await recordEvent(db, {
+  return [
+    base,
+    ...rows.map((member) => ({
       ...base,
       accountId: member.account_id,
-      actor: { type: 'member', id: member.id, name: member.email },
+      actor: { type: 'member' as const, id: member.id, name: member.email },
       target: { type: 'member', id: member.id, name: member.email },
-    });
-  }
+    })),
+  ];
 }

@@ -27,6 +27,20 @@ export function mailPasswordReset(trx: Db, deps: IdentityDeps, to: string, token
   return send(trx, deps, to, { template: 'password_reset', data: { token, expiresAt: expiresAt.toISOString() } });
 }
 
+/** Sign-in was locked (ASVS 5.0 V6.3.5: tell the user of suspicious authentication attempts), with a reset link. */
+export function mailSignInLocked(
+  trx: Db,
+  deps: IdentityDeps,
+  to: string,
+  lock: { failures: number; lockedUntil: Date; ip: string | null },
+  reset: { token: string; expiresAt: Date },
+): Promise<void> {
+  return send(trx, deps, to, {
+    template: 'security_sign_in_locked',
+    data: { failures: lock.failures, lockedUntil: lock.lockedUntil.toISOString(), ip: lock.ip, token: reset.token, expiresAt: reset.expiresAt.toISOString() },
+  });
+}
+
 export function mailEmailChangeVerification(trx: Db, deps: IdentityDeps, newEmail: string, token: string, expiresAt: Date): Promise<void> {
   return send(trx, deps, newEmail, { template: 'email_change_verify', data: { token, newEmail, expiresAt: expiresAt.toISOString() } });
 }

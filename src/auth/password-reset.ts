@@ -10,6 +10,7 @@ import { recordSecurityEvent } from './events.js';
 import { mailPasswordReset, notifyPasswordChanged } from './notify.js';
 import { assertAcceptablePassword, hashPassword } from './password.js';
 import * as store from './store.js';
+import { forgiveAddress } from './throttle.js';
 
 export const passwordResetLifetimeMs = 30 * 60 * 1000;
 /** One reset mail per address per minute at most, so the endpoint cannot be used to flood an inbox. */
@@ -30,20 +31,30 @@ export async function requestPasswordReset(deps: IdentityDeps, emailInput: strin
       select 1 as n from password_reset_tokens
        where user_id = ${user.id} and used_at is null and created_at > ${new Date(now.getTime() - resendIntervalMs)}`.execute(trx);
     if (recent.rows.length > 0) return;
-    await sql`delete from password_reset_tokens where user_id = ${user.id}`.execute(trx);
-    const token = newSecretToken();
-    const expiresAt = new Date(now.getTime() + passwordResetLifetimeMs);
-    await sql`insert into password_reset_tokens (token_hash, user_id, expires_at, created_at)
-              values (${hashToken(token)}, ${user.id}, ${expiresAt}, ${now})`.execute(trx);
+    const { token, expiresAt } = await issuePasswordResetToken(trx, user.id, now);
     await recordSecurityEvent(trx, { action: 'password.reset_requested', userId: user.id, context, at: now });
     await mailPasswordReset(trx, deps, user.email, token, expiresAt);
   });
 }
 
 /**
+ * A new reset token for the user, replacing any older one; the caller mails it (a reset
+ * request, or the notice that sign-in was locked).
+ */
+export async function issuePasswordResetToken(trx: Db, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  await sql`delete from password_reset_tokens where user_id = ${userId}`.execute(trx);
+  const token = newSecretToken();
+  const expiresAt = new Date(now.getTime() + passwordResetLifetimeMs);
+  await sql`insert into password_reset_tokens (token_hash, user_id, expires_at, created_at)
+            values (${hashToken(token)}, ${userId}, ${expiresAt}, ${now})`.execute(trx);
+  return { token, expiresAt };
+}
+
+/**
  * Sets a new password with a reset token. It does NOT sign anyone in and leaves 2FA as it
  * was, so a stolen mailbox alone does not open the account (ASVS 5.0 V6.4.3); every session
- * of the user ends (V7.4.3). A weak password leaves the token usable for another try.
+ * of the user ends (V7.4.3). A weak password leaves the token usable for another try. The
+ * address's failed attempts are forgiven: a sign-in lock ends with the old password.
  */
 export async function confirmPasswordReset(deps: IdentityDeps, input: { token: string; newPassword: string }, context: RequestContext): Promise<void> {
   const db = deps.database.db;
@@ -66,6 +77,7 @@ export async function confirmPasswordReset(deps: IdentityDeps, input: { token: s
     await revokeSessionsOfUser(trx, found.user_id);
     await recordSecurityEvent(trx, { action: 'password.reset', userId: found.user_id, context, at: now });
     await notifyPasswordChanged(trx, deps, found.email, now);
+    await forgiveAddress(trx, found.email);
   });
 }
 

@@ -23,10 +23,37 @@ export function normalisePassword(password: string): string {
 }
 
 /**
+ * Below this many characters a local part ("pat", "dev", "staff") is an ordinary word or
+ * syllable: refusing every password containing it turned away good passphrases and protected
+ * nothing, since guessers do not start from a three-letter fragment of the address.
+ */
+export const emailLocalPartMinLength = 5;
+
+/**
+ * What part of the address the (normalised, lower-cased) password contains, as the error
+ * says it, or null: the whole address, or a local part of 5+ characters (with or without
+ * its `+tag`).
+ */
+function emailPartIn(lowerPassword: string, email: string): string | null {
+  const address = email.normalize('NFKC').trim().toLowerCase();
+  if (address.length > 0 && lowerPassword.includes(address)) return 'must not contain your email address';
+  const at = address.lastIndexOf('@');
+  const localPart = at > 0 ? address.slice(0, at) : '';
+  const untagged = localPart.split('+')[0] ?? '';
+  for (const part of [localPart, untagged]) {
+    if ([...part].length >= emailLocalPartMinLength && lowerPassword.includes(part)) {
+      return `must not contain "${part}", the part of your email address before the @`;
+    }
+  }
+  return null;
+}
+
+/**
  * Why `password` is not acceptable for the user with `email`, or null when it is.
  * No composition rules (NIST SP 800-63B §5.1.1.2, ASVS 5.0 V6.2.5); length 8–256 after NFKC
  * (8 is the minimum when a second factor is required, V6.2.1; 256 ≥ 64, V6.2.9); the
- * common-password list (V6.2.4) and the address's local part are refused.
+ * common-password list (V6.2.4), the address, and its local part when 5+ characters long,
+ * are refused.
  *
  * @example
  * passwordProblem('correct horse battery', 'ana@example.com'); // null
@@ -38,8 +65,8 @@ export function passwordProblem(password: string, email: string): string | null 
   if (length > passwordMaxLength) return `must be at most ${passwordMaxLength} characters long`;
   const lower = normalised.toLowerCase();
   if (commonPasswords.has(lower)) return 'is one of the most common passwords; choose another';
-  const localPart = email.split('@')[0]?.toLowerCase() ?? '';
-  if (localPart.length >= 3 && lower.includes(localPart)) return 'must not contain your email address';
+  const fromEmail = emailPartIn(lower, email);
+  if (fromEmail) return fromEmail;
   if (contextWords.some((word) => lower.includes(word))) return 'must not contain the name of this service';
   return null;
 }

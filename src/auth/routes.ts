@@ -7,6 +7,7 @@ import { clearSessionCookie, requestSession, setSessionCookie } from '../session
 import { AppError } from '../shared/app-error.js';
 import { confirmEmailChange } from './email-change.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
+import { limitTokenGuesses } from './token-attempts.js';
 import {
   credentialErrorResponses,
   EmailLogin,
@@ -15,6 +16,8 @@ import {
   SecretToken,
   SessionIssuedSchema,
   SignInResponse,
+  tokenErrorResponses,
+  tokenLimitNote,
 } from './schemas.js';
 import { completeSecondFactor, signIn, signOut } from './sign-in.js';
 
@@ -33,7 +36,8 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
         summary: 'Sign in with email and password; sets the session cookie',
         description:
           'Always starts a new session. Unless `next` is `done`, the session is pending and good only for the step named. ' +
-          'Wrong email and wrong password answer alike; too many failures answer 429 `auth.locked` with Retry-After.',
+          'Wrong email and wrong password answer alike; too many failures answer 429 `auth.locked` with Retry-After ' +
+          '(back-off after 5 failures of an address, lock at 20, refused attempts included; the lock mails the person a reset link).',
         body: Type.Object({ email: EmailLogin, password: PasswordInput }, { additionalProperties: false }),
         response: { 200: SignInResponse, ...credentialErrorResponses },
       },
@@ -51,6 +55,10 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Complete a pending sign-in with a TOTP code or a recovery code; issues a new session cookie',
+        description:
+          'A wrong code answers 401 `auth.invalid_code`. A pending sign-in takes at most 5 codes, however they arrive: the fifth wrong one, ' +
+          'and any try after it, deletes the pending session and answers 401 `auth.challenge_expired` (sign in again with the password). ' +
+          'Codes also count against the per-address limits (429 `auth.locked` with Retry-After).',
         body: SecondFactorBody,
         response: { 200: SessionIssuedSchema, ...credentialErrorResponses },
       },
@@ -101,12 +109,14 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Set a new password with the token from the reset link; ends every session, does not sign in',
+        description: `Also ends a sign-in lock of the address. ${tokenLimitNote}`,
         body: Type.Object({ token: SecretToken, newPassword: PasswordInput }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...tokenErrorResponses },
       },
     },
     async (request, reply) => {
-      await confirmPasswordReset(deps, request.body, requestContext(request));
+      const context = requestContext(request);
+      await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () => confirmPasswordReset(deps, request.body, context));
       return reply.code(204).send(null);
     },
   );
@@ -118,12 +128,14 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Confirm a new email address with the token mailed to it',
+        description: tokenLimitNote,
         body: Type.Object({ token: SecretToken }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...tokenErrorResponses },
       },
     },
     async (request, reply) => {
-      await confirmEmailChange(deps, request.body.token, requestContext(request));
+      const context = requestContext(request);
+      await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () => confirmEmailChange(deps, request.body.token, context));
       return reply.code(204).send(null);
     },
   );

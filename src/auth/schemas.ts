@@ -35,3 +35,10 @@ export const StepUpResponse = Type.Object({ csrfToken: CsrfToken, expiresAt: Tim
 
 /** Error answers of routes that check credentials: those add 429 `auth.locked`. */
 export const credentialErrorResponses = { ...errorResponses, 429: ProblemSchema } as const;
+
+/** Error answers of routes that take a link's token: those add 429 `request.rate_limited`. */
+export const tokenErrorResponses = { ...errorResponses, 429: ProblemSchema } as const;
+
+export const tokenLimitNote =
+  'Tokens that do not exist count per client IP: after 10 in 15 minutes, every token (a real one too) answers 429 `request.rate_limited` ' +
+  'with Retry-After until the window ends.';

@@ -1,10 +1,10 @@
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
-import { type IdentityAction, recordSecurityEvent } from './events.js';
+import { type FailedAction, recordFailedAttempt, reserveAttempt } from './attempts.js';
+import type { IdentityDeps } from './deps.js';
 import { consumeRecoveryCode } from './recovery-codes.js';
 import { claimTotpStep, type UserCredentialsRow } from './store.js';
-import { reserveAttempt } from './throttle.js';
 import { openTotpSecret } from './totp-seed.js';
 import { totpStep } from './totp.js';
 
@@ -52,18 +52,16 @@ export async function verifySecondFactor(
  * verifies; a wrong factor is logged as `failedAction` and answered 401 `auth.invalid_code`.
  */
 export async function verifyCountedSecondFactor(
-  db: Db,
-  secretKey: Buffer,
+  deps: IdentityDeps,
   user: UserCredentialsRow,
   input: SecondFactorInput,
   context: RequestContext,
-  now: Date,
-  failedAction: Extract<IdentityAction, 'session.sign_in_failed' | 'session.step_up_failed'>,
+  failedAction: Extract<FailedAction, 'session.sign_in_failed' | 'session.step_up_failed'>,
 ): Promise<SecondFactorMethod> {
-  await reserveAttempt(db, { email: user.email, ip: context.ip }, now);
-  const method = await verifySecondFactor(db, secretKey, user, input, now);
+  const attempt = await reserveAttempt(deps, { email: user.email, ip: context.ip }, failedAction, context);
+  const method = await verifySecondFactor(deps.database.db, deps.secretKey, user, input, attempt.at);
   if (!method) {
-    await recordSecurityEvent(db, { action: failedAction, userId: user.id, outcome: 'failure', method: input.recoveryCode ? 'recovery_code' : 'totp', context, at: now });
+    await recordFailedAttempt(deps, attempt, user, input.recoveryCode ? 'recovery_code' : 'totp');
     throw new AppError('auth.invalid_code');
   }
   return method;

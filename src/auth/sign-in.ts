@@ -8,9 +8,11 @@ import { recordSecurityEvent } from './events.js';
 import { notifyNewSignIn } from './notify.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { pruneTokens } from './password-reset.js';
+import { pruneTokenAttempts } from './token-attempts.js';
 import { assertOneFactor, type SecondFactorInput, type SecondFactorMethod, verifyCountedSecondFactor } from './second-factor.js';
 import * as store from './store.js';
-import { forgiveFailures, pruneThrottle, refundAttempt, reserveAttempt } from './throttle.js';
+import { recordFailedAttempt, reserveAttempt } from './attempts.js';
+import { forgiveFailures, pruneThrottle, refundAttempt } from './throttle.js';
 
 export type SignInNext = 'second_factor' | 'enrol_totp' | 'done';
 
@@ -39,11 +41,11 @@ export async function signIn(
   const db = deps.database.db;
   const email = normaliseEmail(input.email);
   const now = deps.clock.now();
-  await reserveAttempt(db, { email, ip: context.ip }, now);
+  const attempt = await reserveAttempt(deps, { email, ip: context.ip }, 'session.sign_in_failed', context);
   const user = await store.findUserByEmail(db, email);
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!user || !ok) {
-    if (user) await recordSecurityEvent(db, { action: 'session.sign_in_failed', userId: user.id, outcome: 'failure', method: 'password', context, at: now });
+    await recordFailedAttempt(deps, attempt, user, 'password');
     throw new AppError('auth.invalid_credentials', 'The email or password is not right');
   }
   if (needsRehash(user.password_hash!)) await store.upgradePasswordHash(db, user.id, user.password_hash!, await hashPassword(input.password));
@@ -69,9 +71,19 @@ export async function signIn(
 }
 
 /**
+ * Wrong second factors one pending sign-in may take. Each try claims a slot on the session
+ * row (a conditional update) before its code is verified, so neither a slow series nor a
+ * parallel burst gets a sixth: at the cap the pending session is deleted and the person
+ * starts again with the password, which the per-address counters then see too.
+ */
+export const secondFactorTriesPerSignIn = 5;
+
+/**
  * Step two: a TOTP code or a recovery code completes a pending sign-in. The session gets a
  * new token (the pending one stops working) and records the second factor, which also
  * counts as a fresh step-up. Of parallel requests with the same code exactly one succeeds.
+ * After {@link secondFactorTriesPerSignIn} wrong codes the sign-in ends: 401
+ * `auth.challenge_expired`.
  */
 export async function completeSecondFactor(
   deps: IdentityDeps,
@@ -84,7 +96,15 @@ export async function completeSecondFactor(
   const now = deps.clock.now();
   const user = await store.findUserById(db, pending.userId);
   if (!user?.totp_enabled_at) throw new AppError('auth.required', 'Sign in again');
-  const method = await verifyCountedSecondFactor(db, deps.secretKey, user, input, context, now, 'session.sign_in_failed');
+  const tries = await store.claimSecondFactorTry(db, pending.sessionId, secondFactorTriesPerSignIn);
+  if (tries === null) await endChallenge(db, pending.sessionId);
+  let method: SecondFactorMethod;
+  try {
+    method = await verifyCountedSecondFactor(deps, user, input, context, 'session.sign_in_failed');
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'auth.invalid_code' && tries === secondFactorTriesPerSignIn) await endChallenge(db, pending.sessionId);
+    throw error;
+  }
   const rotated = await db.transaction().execute(async (trx) => {
     const next = await rotateSessionToken(trx, pending.sessionId, { fromStages: ['second_factor'], stage: 'active', secondFactorAt: now, now });
     if (next) await finishSignIn(trx, deps, user, method, context, now);
@@ -93,6 +113,12 @@ export async function completeSecondFactor(
   if (!rotated) throw new AppError('auth.required', 'This sign-in was completed or ended meanwhile; sign in again');
   await forgiveFailures(db, { email: user.email, ip: context.ip });
   return { sessionId: pending.sessionId, token: rotated.token, csrfToken: csrfTokenFor(deps.secretKey, rotated.tokenHash) };
+}
+
+/** Deletes a pending sign-in that used up its tries (never a session it has completed meanwhile) and says so. */
+async function endChallenge(db: Db, sessionId: string): Promise<never> {
+  await store.deletePendingSignIn(db, sessionId);
+  throw new AppError('auth.challenge_expired', `${secondFactorTriesPerSignIn} wrong codes ended this sign-in; sign in again with your password`);
 }
 
 /** What every completed sign-in records: last sign-in, the security event, the notice mail. */
@@ -125,4 +151,5 @@ async function housekeeping(db: Db, now: Date): Promise<void> {
   await pruneSessions(db, now);
   await pruneThrottle(db, now);
   await pruneTokens(db, now);
+  await pruneTokenAttempts(db, now);
 }

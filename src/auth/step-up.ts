@@ -62,7 +62,7 @@ export async function stepUp(
   const user = await store.findUserById(db, actor.userId);
   if (!user) throw new AppError('auth.required');
   if (!user.totp_enabled_at) throw new AppError('auth.enrolment_required', 'Enrol two-factor authentication first (POST /v1/me/totp)');
-  const method = await verifyCountedSecondFactor(db, deps.secretKey, user, input, context, now, 'session.step_up_failed');
+  const method = await verifyCountedSecondFactor(deps, user, input, context, 'session.step_up_failed');
   const rotated = await db.transaction().execute(async (trx) => {
     const next = await rotateSessionToken(trx, actor.sessionId, { fromStages: ['active'], stage: 'active', secondFactorAt: now, now });
     if (next) {

@@ -90,6 +90,24 @@ export async function clearTotp(db: Db, userId: string, now: Date): Promise<void
      where id = ${userId}`.execute(db);
 }
 
+/**
+ * Claims one of a pending sign-in's second-factor tries: the new count, or null when the
+ * session has used all `cap` of them (or is no longer pending). The condition in the update
+ * makes the count exact under parallel requests.
+ */
+export async function claimSecondFactorTry(db: Db, sessionId: string, cap: number): Promise<number | null> {
+  const { rows } = await sql<{ second_factor_failures: number }>`
+    update sessions set second_factor_failures = second_factor_failures + 1
+     where id = ${sessionId} and stage = 'second_factor' and second_factor_failures < ${cap}
+     returning second_factor_failures`.execute(db);
+  return rows[0] ? Number(rows[0].second_factor_failures) : null;
+}
+
+/** Deletes the session if it is still waiting for the second factor. */
+export async function deletePendingSignIn(db: Db, sessionId: string): Promise<void> {
+  await sql`delete from sessions where id = ${sessionId} and stage = 'second_factor'`.execute(db);
+}
+
 export async function markSignedIn(db: Db, userId: string, now: Date): Promise<void> {
   await sql`update users set last_sign_in_at = ${now} where id = ${userId}`.execute(db);
 }

@@ -1,16 +1,20 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { recordSecurityEvent } from './events.js';
-import { AppError } from '../shared/app-error.js';
 
 /**
  * Brute-force limits (ASVS 5.0 V6.3.1, NIST SP 800-63B §5.2.2). Failed passwords, TOTP codes
  * and recovery codes count together, per email address and per client IP, whichever endpoint
- * they were tried on. From `backoffAfter` failures on, each attempt must wait
- * 2^(failures − backoffAfter) seconds (at most 15 minutes) after the previous one; at
- * `lockAfter` failures the key is locked until an hour after the last one. An hour without
- * attempts starts the count afresh. The IP limits are wider because many people can share
- * one address.
+ * they were tried on. From `backoffAfter` failures on, an attempt is verified only
+ * 2^(failures − backoffAfter) seconds (at most 15 minutes) after the previous verified one;
+ * at `lockAfter` failures the key is locked until an hour after the last verified attempt. An
+ * hour without verified attempts starts the count afresh. The IP limits are wider because
+ * many people can share one address.
+ *
+ * Attempts refused by the back-off count too (each doubles the wait), so 20 attempts lock an
+ * address whatever their pace: 25 quick guesses lock it, as do ~90 minutes of guesses paced
+ * to the back-off. A refusal does not move the back-off's clock, though, so hammering a
+ * locked address never makes its lock last longer than an hour, and the person can always
+ * end it at once with the password-reset link the lock mails them.
  */
 export const throttlePolicy = {
   quietResetMs: 60 * 60 * 1000,
@@ -27,18 +31,34 @@ export interface AttemptKeys {
 
 type Limits = { backoffAfter: number; lockAfter: number };
 
+const emailKey = (email: string) => `email:${email}`;
+
 function keysOf(keys: AttemptKeys): [string, Limits][] {
-  const entries: [string, Limits][] = [[`email:${keys.email}`, throttlePolicy.email]];
+  const entries: [string, Limits][] = [[emailKey(keys.email), throttlePolicy.email]];
   if (keys.ip) entries.push([`ip:${keys.ip}`, throttlePolicy.ip]);
   return entries;
+}
+
+/** An attempt the counters let through: the address's failure count, this attempt included. */
+export interface CountedAttempt {
+  counted: true;
+  emailFailures: number;
+}
+
+/** An attempt the counters refused (and counted): which key refused it and until when. */
+export interface RefusedAttempt {
+  counted: false;
+  refusedBy: 'email' | 'ip';
+  /** The refusing key's failures, this refusal included. */
+  failures: number;
+  retryAt: Date;
 }
 
 /**
  * Counts one attempt against every key BEFORE the credential is verified, with one atomic
  * upsert per key: parallel requests each take their own slot, so they cannot all slip in
- * under the limit; an attempt refused by the back-off or the lock is not counted (it
- * verified nothing). Throws 429 `auth.locked` with Retry-After when a key does not allow an
- * attempt now.
+ * under the limit. When a key does not allow an attempt now, the attempt is refused: the
+ * refusing key counts it (without moving its back-off clock) and the other keys do not.
  *
  * Not an oracle: the decision uses only the counters of the submitted address and the IP —
  * never whether a user has that address — and is taken before anything is looked up or
@@ -47,39 +67,59 @@ function keysOf(keys: AttemptKeys): [string, Limits][] {
  *
  * After verifying, the caller calls {@link forgiveFailures} when the person is fully
  * authenticated, {@link refundAttempt} when a right password still awaits the second factor,
- * and nothing when it failed: the reserved attempt stays counted.
+ * and nothing when it failed: the reserved attempt stays counted. (`attempts.ts` wraps this
+ * with the events, the refusal log and the lock notice.)
  */
-export async function reserveAttempt(db: Db, keys: AttemptKeys, now: Date): Promise<void> {
-  let emailLockedNow = false;
-  const refusedUntil = await db.transaction().execute(async (trx) => {
-    // Always in the same order (email, then IP), so two attempts never deadlock; a refusal by
-    // the second key rolls back the first key's count.
-    for (const [key, limits] of keysOf(keys)) {
-      const failures = await reserve(trx, key, limits, now);
-      if (failures === null) return retryAt(trx, key, limits, now);
-      if (key.startsWith('email:') && failures === limits.lockAfter) emailLockedNow = true;
-    }
-    return null;
-  });
-  // The attempt that locks an address is itself let through; the lock is a security event.
-  if (emailLockedNow && keys.email) await recordLockout(db, keys, now);
-  if (refusedUntil !== null) {
-    const seconds = Math.max(1, Math.ceil((refusedUntil.getTime() - now.getTime()) / 1000));
-    throw new AppError('auth.locked', `Too many failed attempts; try again in ${seconds} seconds`, { headers: { 'retry-after': String(seconds) } });
+export async function countAttempt(db: Db, keys: AttemptKeys, now: Date): Promise<CountedAttempt | RefusedAttempt> {
+  let emailFailures = 0;
+  try {
+    await db.transaction().execute(async (trx) => {
+      // Always in the same order (email, then IP), so two attempts never deadlock; a refusal
+      // by the second key rolls back the first key's count.
+      for (const [key, limits] of keysOf(keys)) {
+        const failures = await reserve(trx, key, limits, now);
+        if (failures === null) throw new Refusal(key, limits);
+        if (key === emailKey(keys.email)) emailFailures = failures;
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    return countRefusal(db, error, now);
+  }
+  return { counted: true, emailFailures };
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly key: string,
+    readonly limits: Limits,
+  ) {
+    super('refused');
   }
 }
 
-async function recordLockout(db: Db, keys: AttemptKeys, now: Date): Promise<void> {
-  const { rows } = await sql<{ id: string }>`select id from users where email = ${keys.email}`.execute(db);
-  if (!rows[0]) return;
-  await recordSecurityEvent(db, {
-    action: 'session.locked_out',
-    userId: rows[0].id,
-    outcome: 'failure',
-    after: { lockedForMinutes: throttlePolicy.quietResetMs / 60_000 },
-    context: { ip: keys.ip, userAgent: null, requestId: null },
-    at: now,
-  });
+async function countRefusal(db: Db, refusal: Refusal, now: Date): Promise<RefusedAttempt> {
+  const refusedBy = refusal.key.startsWith('email:') ? 'email' : 'ip';
+  const { rows } = await sql<{ failures: number; last_attempt_at: Date }>`
+    update auth_throttle set failures = failures + 1 where key = ${refusal.key} returning failures, last_attempt_at`.execute(db);
+  const row = rows[0];
+  // Pruned in between: nothing holds the attempt back any more.
+  if (!row) return { counted: false, refusedBy, failures: 0, retryAt: now };
+  const failures = Number(row.failures);
+  return { counted: false, refusedBy, failures, retryAt: nextAttemptAt(refusal.limits, failures, row.last_attempt_at) };
+}
+
+/** When a key with `failures` whose last verified attempt was `lastAttemptAt` allows the next one. */
+function nextAttemptAt(limits: Limits, failures: number, lastAttemptAt: Date): Date {
+  if (failures >= limits.lockAfter) return new Date(lastAttemptAt.getTime() + throttlePolicy.quietResetMs);
+  const delaySeconds = Math.min(throttlePolicy.maxBackoffSeconds, 2 ** (failures - limits.backoffAfter));
+  return new Date(lastAttemptAt.getTime() + delaySeconds * 1000);
+}
+
+/** When an address that has just reached the lock is open again. */
+export async function addressLockedUntil(db: Db, email: string, now: Date): Promise<Date> {
+  const { rows } = await sql<{ last_attempt_at: Date }>`select last_attempt_at from auth_throttle where key = ${emailKey(email)}`.execute(db);
+  return new Date((rows[0]?.last_attempt_at ?? now).getTime() + throttlePolicy.quietResetMs);
 }
 
 /** Counts one attempt against `key`; the new failure count, or null when the key refuses it. */
@@ -100,16 +140,6 @@ async function reserve(trx: Db, key: string, limits: Limits, now: Date): Promise
                    <= ${now}::timestamptz))
     returning failures`.execute(trx);
   return rows[0] ? Number(rows[0].failures) : null;
-}
-
-async function retryAt(trx: Db, key: string, limits: Limits, now: Date): Promise<Date> {
-  const { rows } = await sql<{ failures: number; last_attempt_at: Date }>`
-    select failures, last_attempt_at from auth_throttle where key = ${key}`.execute(trx);
-  const row = rows[0];
-  if (!row) return now;
-  if (row.failures >= limits.lockAfter) return new Date(row.last_attempt_at.getTime() + throttlePolicy.quietResetMs);
-  const delaySeconds = Math.min(throttlePolicy.maxBackoffSeconds, 2 ** (row.failures - limits.backoffAfter));
-  return new Date(row.last_attempt_at.getTime() + delaySeconds * 1000);
 }
 
 /**
@@ -136,8 +166,16 @@ async function refund(db: Db, key: string): Promise<void> {
  * launder guesses at others from the same address.
  */
 export async function forgiveFailures(db: Db, keys: AttemptKeys): Promise<void> {
-  await sql`delete from auth_throttle where key = ${`email:${keys.email}`}`.execute(db);
+  await forgiveAddress(db, keys.email);
   if (keys.ip) await refund(db, `ip:${keys.ip}`);
+}
+
+/**
+ * Clears an address's failures (and so its back-off or lock): a complete sign-in, or a
+ * password reset, which proves the mailbox and makes every earlier guess moot.
+ */
+export async function forgiveAddress(db: Db, email: string): Promise<void> {
+  await sql`delete from auth_throttle where key = ${emailKey(email)}`.execute(db);
 }
 
 /** Housekeeping: counters whose quiet hour and back-off have both run out. */

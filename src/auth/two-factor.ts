@@ -8,7 +8,8 @@ import { notifyTwoFactorChanged } from './notify.js';
 import { deleteRecoveryCodes, newRecoveryCodes, storeRecoveryCodes } from './recovery-codes.js';
 import { finishSignIn, type IssuedSession } from './sign-in.js';
 import * as store from './store.js';
-import { forgiveFailures, reserveAttempt } from './throttle.js';
+import { recordFailedAttempt, reserveAttempt } from './attempts.js';
+import { forgiveFailures } from './throttle.js';
 import { openTotpSecret, sealTotpSecret } from './totp-seed.js';
 import { newTotpSecret, totpQrCodeSvg, totpStep, totpUri } from './totp.js';
 
@@ -57,10 +58,10 @@ export async function confirmEnrolment(
   if (user.totp_enabled_at) throw new AppError('two_factor.already_enrolled');
   const pending = user.totp_pending_secret_encrypted;
   if (!pending) throw new AppError('two_factor.enrolment_not_started', 'Start with POST /v1/me/totp');
-  await reserveAttempt(db, { email: user.email, ip: context.ip }, now);
+  const attempt = await reserveAttempt(deps, { email: user.email, ip: context.ip }, 'two_factor.enrolment_failed', context);
   const step = await totpStep(openTotpSecret(deps.secretKey, user.id, pending), code, now);
   if (step === null) {
-    await recordSecurityEvent(db, { action: 'two_factor.enrolment_failed', userId: user.id, outcome: 'failure', method: 'totp', context, at: now });
+    await recordFailedAttempt(deps, attempt, user, 'totp');
     throw new AppError('auth.invalid_code');
   }
   const fresh = await newRecoveryCodes();

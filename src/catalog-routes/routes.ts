@@ -17,7 +17,14 @@ export function registerCatalogRoutes(app: TypedApp, deps: AppDeps): void {
         response: {
           200: Type.Object({
             modules: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), resourceTypes: Type.Array(Type.String()), actions: Type.Array(Action) })),
-            resourceTypes: Type.Array(Type.Object({ key: Type.String(), name: Type.String() })),
+            resourceTypes: Type.Array(
+              Type.Object({
+                key: Type.String(),
+                name: Type.String(),
+                assignableBeforeActivation: Type.Boolean({ description: 'Whether a member may be limited to or assigned these before they are active (in the invitation)' }),
+                newMembers: Type.Union([Type.Literal('all'), Type.Literal('none')], { description: 'What a new member gets when the invitation names none: every resource, or none until assigned' }),
+              }),
+            ),
             flags: Type.Array(Type.Object({ key: Type.String(), name: Type.String(), default: Type.Boolean() })),
             builtinRoles: Type.Array(Type.Object({ id: Type.String(), key: Type.String(), name: Type.String(), description: Type.String(), permissions: Type.Array(GrantSchema) })),
           }),
@@ -41,7 +48,7 @@ export function registerCatalogRoutes(app: TypedApp, deps: AppDeps): void {
             ownerOnly: action.ownerOnly,
           })),
         })),
-        resourceTypes: catalog.resourceTypes.map((type) => ({ key: type.key, name: type.name })),
+        resourceTypes: catalog.resourceTypes.map((type) => ({ key: type.key, name: type.name, assignableBeforeActivation: type.assignableBeforeActivation, newMembers: type.newMembers })),
         flags: catalog.flags.map((flag) => ({ key: flag.key, name: flag.name, default: flag.default })),
         builtinRoles: catalog.builtinRoles.map((role) => ({ id: `builtin:${role.key}`, key: role.key, name: role.name, description: role.description, permissions: [...role.grants] })),
       };

@@ -26,6 +26,20 @@ export interface CatalogModule {
   actions: readonly CatalogAction[];
 }
 
+/**
+ * A type of scopable resource (payout bank account, product, gateway…) and its assignment
+ * rules. Wompi assigns bank accounts only to active members; Juspay limits a new user to
+ * products and gateways in the invitation itself: the catalog says which applies.
+ */
+export interface ResourceType {
+  key: string;
+  name: string;
+  /** May a member be limited to, or assigned, these resources before they are active (in the invitation, say)? */
+  assignableBeforeActivation: boolean;
+  /** What a new member gets when the invitation names none: every resource of the type, or none until assigned. */
+  newMembers: 'all' | 'none';
+}
+
 export interface BuiltinRole {
   key: string;
   name: string;
@@ -37,7 +51,7 @@ export interface BuiltinRole {
 export interface Catalog {
   readonly source: string;
   readonly modules: readonly CatalogModule[];
-  readonly resourceTypes: readonly { key: string; name: string }[];
+  readonly resourceTypes: readonly ResourceType[];
   readonly flags: readonly { key: string; name: string; description: string; default: boolean }[];
   /** Every permission in a stable order: the index is its bit position. */
   readonly permissions: readonly string[];
@@ -48,6 +62,7 @@ export interface Catalog {
   isOwnerOnly(permission: string): boolean;
   resourceTypesOf(permission: string): readonly string[];
   builtinRole(key: string): BuiltinRole | undefined;
+  resourceType(key: string): ResourceType | undefined;
   /** Per bit position, for the engine's hot path. */
   readonly ownCapable: readonly boolean[];
   readonly ownerOnlyBits: readonly boolean[];
@@ -81,13 +96,23 @@ export function parseCatalog(json: unknown, source: string): Catalog {
   const doc = json as Json;
   if (doc.version !== 1) fail('version', 'must be 1');
 
-  const resourceTypes: { key: string; name: string }[] = [];
+  const resourceTypes: ResourceType[] = [];
   for (const [i, entry] of ((doc.resourceTypes ?? []) as unknown[]).entries()) {
     const where = `resourceTypes[${i}]`;
     if (!isObject(entry) || typeof entry.key !== 'string' || !keyPattern.test(entry.key)) fail(where, 'needs a snake_case "key"');
-    const type = entry as { key: string; name?: unknown };
+    const type = entry as { key: string; name?: unknown; assignableBeforeActivation?: unknown; newMembers?: unknown };
     if (resourceTypes.some((known) => known.key === type.key)) fail(`${where} "${type.key}"`, 'duplicate resource type');
-    resourceTypes.push({ key: type.key, name: typeof type.name === 'string' ? type.name : type.key });
+    if (type.assignableBeforeActivation !== undefined && typeof type.assignableBeforeActivation !== 'boolean') {
+      fail(`${where} "${type.key}"`, '"assignableBeforeActivation" must be true or false');
+    }
+    if (type.newMembers !== undefined && type.newMembers !== 'all' && type.newMembers !== 'none') fail(`${where} "${type.key}"`, '"newMembers" must be "all" or "none"');
+    resourceTypes.push({
+      key: type.key,
+      name: typeof type.name === 'string' ? type.name : type.key,
+      // The defaults keep a catalog that says nothing as it was: limits at any time, every resource.
+      assignableBeforeActivation: type.assignableBeforeActivation !== false,
+      newMembers: type.newMembers === 'none' ? 'none' : 'all',
+    });
   }
 
   const flags: { key: string; name: string; description: string; default: boolean }[] = [];
@@ -191,6 +216,7 @@ export function parseCatalog(json: unknown, source: string): Catalog {
     isOwnerOnly: (permission) => ownerOnlyBits[permissionIndex.get(permission) ?? -1] === true,
     resourceTypesOf: (permission) => moduleOf(permission)?.resourceTypes ?? [],
     builtinRole: (key) => roles.find((role) => role.key === key),
+    resourceType: (key) => resourceTypes.find((type) => type.key === key),
   };
   return Object.freeze(catalog);
 }

@@ -22,7 +22,8 @@ export type ApiKeySubjectResolver = (accountId: string, apiKeyId: string) => Pro
 
 export interface ChecksDeps {
   access: AccessService;
-  resolveApiKeySubject?: ApiKeySubjectResolver;
+  /** Required: without it every `subject: { apiKeyId }` would answer unknown_subject. */
+  resolveApiKeySubject: ApiKeySubjectResolver;
 }
 
 interface Subject {
@@ -45,7 +46,7 @@ async function resolveSubject(deps: ChecksDeps, input: CheckInput): Promise<Subj
     const member = await deps.access.membershipOf(accountId, subject.userId);
     return member ? { member, limit: undefined } : undefined;
   }
-  const key = await deps.resolveApiKeySubject?.(accountId, subject.apiKeyId);
+  const key = await deps.resolveApiKeySubject(accountId, subject.apiKeyId);
   if (!key) return undefined;
   const member = await deps.access.member(key.memberId);
   return member && member.snapshot.accountId === accountId ? { member, limit: key.limit, isKey: true } : undefined;

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, Id, ListOf, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as contacts from './service.js';
 
@@ -9,7 +9,7 @@ const Topic = Type.Union([Type.Literal('billing'), Type.Literal('security'), Typ
 const ContactSchema = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), topics: Type.Array(Topic), createdAt: Timestamp, updatedAt: Timestamp });
 const ContactParams = Type.Object({ accountId: Id, contactId: Id });
 const Email = Type.String({ format: 'email', maxLength: 320 });
-const Name = Type.String({ maxLength: 200 });
+const Name = SingleLineText({ maxLength: 200 });
 const Topics = Type.Array(Topic, { maxItems: 10 });
 
 export function registerContactRoutes(app: TypedApp, deps: AppDeps): void {

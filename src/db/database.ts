@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { ChannelListener } from './channel-listener.js';
 import { lockDataDir, type LockOptions } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { parseTimestamptz } from './timestamptz.js';
@@ -17,9 +18,18 @@ export type Db = Kysely<any>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Runs `callback` for every NOTIFY on `channel`; returns an unsubscribe function. */
-  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `callback` for every NOTIFY on `channel`; returns an unsubscribe function. On
+   * PostgreSQL the connection is reopened with back-off when lost; `feed` hears when
+   * notifications may have been missed (down) and when LISTEN holds again (up).
+   */
+  listen(channel: string, callback: (payload: string) => void, feed?: FeedEvents): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface FeedEvents {
+  down?(error: unknown): void;
+  up?(): void;
 }
 
 export interface DatabaseOptions {
@@ -78,30 +88,28 @@ export async function openPGlite(client: PGlite): Promise<Database> {
 
 function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max, types: pgTypes, connectionTimeoutMillis: 5000 });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server emits 'error'; with no listener that event would crash the
+  // process. The pool listens only while a client is idle, so every client gets a listener
+  // of its own for its whole life: the query it was running (if any) rejects with the same
+  // error, and the pool discards the client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-  const listeners = new Set<pg.Client>();
+  const listeners = new Set<ChannelListener>();
   return {
     db,
     kind: 'postgres',
-    async listen(channel, callback) {
-      // LISTEN needs its own long-lived connection outside the pool.
-      const client = new pg.Client({ connectionString, types: pgTypes });
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (message) => {
-        if (message.channel === channel) callback(message.payload ?? '');
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      listeners.add(client);
+    async listen(channel, callback, feed = {}) {
+      const listener = new ChannelListener({ connectionString, types: pgTypes, keepAlive: true }, channel, callback, feed);
+      await listener.start();
+      listeners.add(listener);
       return async () => {
-        listeners.delete(client);
-        await client.end().catch(() => {});
+        listeners.delete(listener);
+        await listener.stop();
       };
     },
     async close() {
-      await Promise.all([...listeners].map((client) => client.end().catch(() => {})));
+      await Promise.all([...listeners].map((listener) => listener.stop()));
       await db.destroy();
     },
   };

@@ -28,7 +28,7 @@ import { registerSessionRoutes } from '../sessions/routes.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { loggerOptions } from './logger.js';
 import { installProblemHandlers } from './problems.js';
-import { validatorCompiler } from './validation.js';
+import { refuseUnrepresentableText, validatorCompiler } from './validation.js';
 import { installDrain, serverTimeouts } from './shutdown.js';
 
 
@@ -42,7 +42,8 @@ export interface AppDeps {
   catalog: Catalog;
   /** Compiled memberships and cross-instance invalidation. */
   access: AccessService;
-  refusals?: RefusalLog;
+  /** Collapses refusals into security events (PRODUCT rule 10). */
+  refusals: RefusalLog;
   /** Delivers the mail outbox (SMTP, or the dev mailbox without SMTP_URL). */
   mail: MailWorker;
   /** Queues an email inside the given transaction (see enqueueMail). */
@@ -83,7 +84,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     throw error;
   }
   const catalog = loadCatalog(config.catalogPath);
-  const access = new AccessService(database, catalog);
+  // The change feed logs through the app's logger, which exists a few lines below.
+  const access = new AccessService(database, catalog, { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) });
   await access.start();
   const clock = options.clock ?? systemClock;
   const secretKey = resolveSecretKey(config);
@@ -91,7 +93,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const mailLog = { info: (o: object, m: string) => app.log.info(o, m), warn: (o: object, m: string) => app.log.warn(o, m), error: (o: object, m: string) => app.log.error(o, m) };
   const mail = new MailWorker({ database, clock, secretKey, from: config.mailFrom, logger: mailLog as never, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : undefined });
   const sendMail: SendMail = async (trx, message) => void (await enqueueMail(trx, message, { config, secretKey, clock }));
-  const deps: AppDeps = { config, database, clock, secretKey, catalog, access, mail, sendMail };
+  const refusals = new RefusalLog(database, clock, 60_000, (error) => app.log.error({ err: error }, 'could not log a refusal'));
+  const deps: AppDeps = { config, database, clock, secretKey, catalog, access, mail, sendMail, refusals };
 
   const platformToken = resolvePlatformToken(config);
   const app = Fastify({
@@ -109,10 +112,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
-  const refusals = new RefusalLog(database, deps.clock, 60_000, (error) => app.log.error({ err: error }, 'could not log a refusal'));
   refusals.start();
-  deps.refusals = refusals;
   installProblemHandlers(app, {
     // Every refusal inside an account is a security event (PRODUCT rule 10), collapsed per minute.
     onRefusal(request, error) {
@@ -141,7 +143,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
-  installAuthentication(app, [apiKeyAuthenticator(deps), platformTokenAuthenticator(platformToken.token), sessionAuthenticator(deps)]);
+  installAuthentication(app, { header: [apiKeyAuthenticator(deps), platformTokenAuthenticator(platformToken.token)], cookie: [sessionAuthenticator(deps)] });
   if (platformToken.generated) {
     app.log.warn(`Generated a platform token for development: ${platformToken.token}\n  It is shown this once and kept in ${platformToken.path}; set PLATFORM_TOKEN to use your own.`);
   } else if (platformToken.path) {

@@ -37,26 +37,36 @@ export function platformTokenAuthenticator(platformToken: string | undefined): A
 }
 
 /**
- * Runs the authenticators in order on every request and sets `request.actor`
- * (null for anonymous callers; routes decide whether that is enough).
+ * Sets `request.actor` on every request (null for anonymous callers; routes decide whether
+ * that is enough). A request with an Authorization header is judged by that header alone:
+ * an API key or the platform token, or 401 `auth.invalid_credentials`, whatever the value's
+ * shape and whatever else the request carries. A wrong guess must not answer otherwise than
+ * another wrong guess (`auth.required` for one shape told guessers which shapes were
+ * checked), nor fall through to a session cookie beside it. Without the header, the cookie
+ * authenticators run.
  */
-export function installAuthentication(app: FastifyInstance, authenticators: Authenticator[]): void {
+export function installAuthentication(app: FastifyInstance, authenticators: { header: Authenticator[]; cookie: Authenticator[] }): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('pendingSignIn', null);
   app.addHook('onRequest', async (request) => {
-    for (const authenticate of authenticators) {
+    const byHeader = request.headers.authorization !== undefined;
+    for (const authenticate of byHeader ? authenticators.header : authenticators.cookie) {
       const actor = await authenticate(request);
       if (actor) {
         request.actor = actor;
         return;
       }
     }
+    if (byHeader) throw new AppError('auth.invalid_credentials');
   });
 }
 
 export { bearerToken };
 
-/** Bearer tokens that look like Gatehouse API keys are checked as keys, and only as keys. */
+/**
+ * Bearer tokens that look like Gatehouse API keys are checked as keys, and only as keys (a
+ * key-shaped value that is no key is refused here, never compared with the platform token).
+ */
 export function apiKeyAuthenticator(deps: ApiKeysDeps): Authenticator {
   return async (request) => {
     const token = bearerToken(request);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError } from '../shared/app-error.js';
 import { type ErrorCode, errorCatalog, type FieldError, type Problem, problemTypeBase } from '../shared/errors.js';
 import { fieldErrors } from './validation.js';
@@ -54,6 +55,9 @@ function translateFrameworkError(error: FastifyError): { code: ErrorCode; detail
   return undefined;
 }
 
+/** A PostgreSQL restart takes a few seconds; clients that honour Retry-After come back then. */
+const databaseRetryAfterSeconds = 2;
+
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /**
@@ -93,7 +97,15 @@ export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal?
     if (translated) {
       return sendProblem(reply, problem(translated.code, request.id, translated.detail, translated.errors));
     }
-    // A bug or a database failure: log everything, tell the caller nothing but the request id.
+    if (isDatabaseUnavailable(error)) {
+      // Down or restarting: nothing the caller did wrong, and worth retrying shortly. The pool
+      // reconnects on the next query, so the service recovers by itself when the database does.
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendProblem(reply, problem('service.unavailable', request.id, 'The database is unavailable; retry shortly'), {
+        'retry-after': String(databaseRetryAfterSeconds),
+      });
+    }
+    // A bug or a failing query: log everything, tell the caller nothing but the request id.
     request.log.error({ err: error }, 'unexpected error');
     return sendProblem(
       reply,

@@ -14,6 +14,7 @@ import { registerOwnershipRoutes } from '../ownership/routes.js';
 import { registerProfileRoutes } from '../profiles/routes.js';
 import { registerResourceRoutes } from '../resources/routes.js';
 import { registerRoleRoutes } from '../roles/routes.js';
+import { revokeSessionsOfUser } from '../sessions/service.js';
 import type { AppDeps } from './app.js';
 import type { TypedApp } from './typed-app.js';
 
@@ -26,7 +27,7 @@ export function registerRoutes(app: TypedApp, deps: AppDeps): void {
   registerResourceRoutes(app, deps);
   registerRoleRoutes(app, deps);
   registerCheckRoutes(app, { ...deps, resolveApiKeySubject: (accountId, apiKeyId) => keySubject(deps, accountId, apiKeyId) });
-  registerMemberRoutes(app, deps);
+  registerMemberRoutes(app, { ...deps, endSessions: (trx, userId) => revokeSessionsOfUser(trx, userId) });
   registerInvitationRoutes(app, deps);
   registerAcceptRoutes(app, deps);
   registerOwnershipRoutes(app, deps);

@@ -1,11 +1,14 @@
 import { type Static, Type, type TSchema } from 'typebox';
+import { errorCatalog, type ErrorCode } from '../shared/errors.js';
+import { multiLinePattern, singleLinePattern } from '../shared/text.js';
 
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String(),
+    // The closed catalogue (src/shared/errors.ts), so clients typed from this document can switch on it.
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: Object.keys(errorCatalog), description: 'A stable code from the error catalogue' }),
     detail: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
@@ -50,4 +53,24 @@ export function Nullable<T extends TSchema>(schema: T) {
   const { type } = schema as unknown as { type?: string };
   if (typeof type !== 'string') return Type.Union([schema, Type.Null()]);
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+}
+
+
+/**
+ * Free text that is shown on one line: member, role, profile, contact, account, resource and
+ * key names, identity fields. Refuses C0 and C1 control characters (tab, CR and LF included),
+ * DEL and the Unicode line and paragraph separators, which forge lines in logs and exports.
+ * (NUL and unpaired surrogates are refused in every field before validation: see
+ * refuseUnrepresentableText.)
+ *
+ * @example
+ * const Name = SingleLineText({ minLength: 1, maxLength: 200 });
+ */
+export function SingleLineText(options: { minLength?: number; maxLength: number; description?: string }) {
+  return Type.String({ ...options, pattern: singleLinePattern });
+}
+
+/** Free text that may span lines (descriptions): tab, LF and CR are allowed, other control characters are not. */
+export function MultiLineText(options: { minLength?: number; maxLength: number; description?: string }) {
+  return Type.String({ ...options, pattern: multiLinePattern });
 }

@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import { assertAcceptablePassword, hashPassword } from '../auth/password.js';
+import { tokenErrorResponses, tokenLimitNote } from '../auth/schemas.js';
+import { limitTokenGuesses } from '../auth/token-attempts.js';
 import type { AppDeps } from '../http/app.js';
-import { errorResponses, Timestamp } from '../http/schemas.js';
+import { SingleLineText, Timestamp } from '../http/schemas.js';
 import { requestContext } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { setSessionCookie } from '../sessions/http.js';
@@ -30,6 +32,7 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'What an invitation offers, for whoever holds its token',
+        description: tokenLimitNote,
         body: Type.Object({ token: Token }, { additionalProperties: false }),
         response: {
           200: Type.Object({
@@ -41,12 +44,12 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
             expiresAt: Timestamp,
             existingUser: Type.Boolean({ description: 'true: sign in, then accept; false: accept with name and password' }),
           }),
-          ...errorResponses,
+          ...tokenErrorResponses,
         },
       },
       config: { csrf: false },
     },
-    async (request) => lookupInvitation(acceptDeps, request.body.token),
+    async (request) => limitTokenGuesses(deps.database.db, request.ip, deps.clock.now(), () => lookupInvitation(acceptDeps, request.body.token)),
   );
 
   app.post(
@@ -55,8 +58,9 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Accept: `{token, name, password}` as a new user (then enrol TOTP), or `{token}` while signed in',
+        description: tokenLimitNote,
         body: Type.Object(
-          { token: Token, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
+          { token: Token, name: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })), password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
           { additionalProperties: false },
         ),
         response: {
@@ -67,7 +71,7 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
             next: Type.Union([Type.Literal('enrol_totp'), Type.Literal('done')], { description: 'enrol_totp: the membership turns active once TOTP is confirmed' }),
             csrfToken: Type.Optional(Type.String()),
           }),
-          ...errorResponses,
+          ...tokenErrorResponses,
         },
       },
     },
@@ -75,7 +79,9 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
       const context = requestContext(request);
       const actor = request.actor;
       if (actor?.type === 'user') {
-        const accepted = await acceptAsSignedInUser(acceptDeps, { token: request.body.token, userId: actor.userId }, context);
+        const accepted = await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () =>
+          acceptAsSignedInUser(acceptDeps, { token: request.body.token, userId: actor.userId }, context),
+        );
         return { accountId: accepted.accountId, memberId: accepted.memberId, status: accepted.active ? ('active' as const) : ('invited' as const), next: accepted.active ? ('done' as const) : ('enrol_totp' as const) };
       }
       if (actor) throw new AppError('authz.forbidden', 'Invitations are accepted by people');
@@ -85,7 +91,9 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
           errors: [...(name ? [] : [{ field: 'body/name', message: 'is required' }]), ...(password ? [] : [{ field: 'body/password', message: 'is required' }])],
         });
       }
-      const accepted = await acceptAsNewUser(acceptDeps, { token: request.body.token, name, password }, context);
+      const accepted = await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () =>
+        acceptAsNewUser(acceptDeps, { token: request.body.token, name, password }, context),
+      );
       // Signed in straight away, but only for the next step: enrolling TOTP, which activates
       // the membership. Where the account does not require 2FA the session is complete.
       const now = deps.clock.now();

@@ -5,6 +5,7 @@ import { listRoles } from '../roles/store.js';
 import { builtinRolePrefix } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { FieldError } from '../shared/errors.js';
+import { isSingleLine, singleLineRule } from '../shared/text.js';
 import type { InviteInput } from './service.js';
 
 export const maxBulkRows = 1000;
@@ -41,6 +42,7 @@ export async function parseBulkCsv(catalog: Catalog, db: Db, accountId: string, 
     const roleId = roleIds.get((record.role ?? '').toLowerCase());
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(record.email ?? '')) errors.push({ field: `line ${line}`, message: 'email is not a valid address' });
     if (!roleId) errors.push({ field: `line ${line}`, message: `role "${record.role ?? ''}" does not exist` });
+    if (record.name && !isSingleLine(record.name)) errors.push({ field: `line ${line}`, message: `name ${singleLineRule}` });
     const profiles = (record.profiles ?? '').split(/[;\s]+/).filter(Boolean);
     return { email: record.email ?? '', roleId: roleId ?? '', name: record.name || undefined, profileIds: profiles.length > 0 ? profiles : undefined };
   });

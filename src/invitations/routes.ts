@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { Flags, Identity, ProfileIds, ResourcesScope } from '../members/routes.js';
 import { parseBulkCsv } from './bulk.js';
@@ -36,13 +36,13 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
         body: Type.Object(
           {
             email: Type.String({ format: 'email', maxLength: 320 }),
-            name: Type.Optional(Type.String({ maxLength: 200 })),
+            name: Type.Optional(SingleLineText({ maxLength: 200 })),
             identity: Type.Optional(Identity),
             roleId: Type.Optional(Id),
             permissions: Type.Optional(Type.Array(GrantSchema, { maxItems: 500 })),
             newRole: Type.Optional(
               Type.Object(
-                { name: Type.String({ minLength: 1, maxLength: 100 }), description: Type.Optional(Type.String({ maxLength: 500 })), permissions: Type.Array(GrantSchema, { maxItems: 500 }) },
+                { name: SingleLineText({ minLength: 1, maxLength: 100 }), description: Type.Optional(MultiLineText({ maxLength: 500 })), permissions: Type.Array(GrantSchema, { maxItems: 500 }) },
                 { additionalProperties: false },
               ),
             ),

@@ -6,6 +6,7 @@ import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
 import { assertCanGrantScope } from '../members/scope.js';
 import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from '../members/validate.js';
+import { assertScopeChangeAllowed, newMemberScope } from '../members/resource-rules.js';
 import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
 import { createRole, resolveAssignableRole, type RoleRef, roleColumns } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
@@ -50,6 +51,8 @@ interface PreparedInvite {
   ref: RoleRef | { permissions: Grant[] };
   roleName: string;
   input: InviteInput;
+  /** The new member's resource scope: what the invitation names, the catalog's default for the rest. */
+  resources: Record<string, string[]>;
 }
 
 /** Checks one invitation completely without writing anything (bulk invites check every row first). */
@@ -71,10 +74,15 @@ async function prepareInvite(deps: InvitationsDeps, access: AccountAccess, input
   }
   assertCanGrant(deps.catalog, access, grants);
   if (input.flags) assertKnownFlags(deps.catalog, input.flags);
-  assertCanGrantScope(access, { profileIds: input.profileIds, resourceScope: input.resources }, input.flags);
+  // The scope the member will really have, defaults included: an inviter limited to some
+  // profiles or resources cannot hand out every one by naming none (PRODUCT rule 2).
+  const resources = newMemberScope(deps.catalog, input.resources);
+  assertCanGrantScope(access, { profileIds: input.profileIds ?? null, resourceScope: resources }, input.flags);
   if (input.profileIds) await assertProfilesExist(db, access.accountId, input.profileIds);
   if (input.resources) await assertResourcesExist(deps.catalog, db, access.accountId, input.resources);
-  return { email, name: input.name?.trim() ?? '', ref, roleName, input };
+  // The invited member is not active: types assigned only to active members keep their default.
+  assertScopeChangeAllowed(deps.catalog, 'invited', newMemberScope(deps.catalog), resources);
+  return { email, name: input.name?.trim() ?? '', ref, roleName, input, resources };
 }
 
 async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepared: PreparedInvite, trx: Db, changed: (...c: { kind: 'user'; id: string }[]) => void): Promise<InvitationView> {
@@ -86,7 +94,7 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
   }
   let ref = prepared.ref;
   if (prepared.input.newRole) {
-    const role = await createRole({ access: deps.access, catalog: deps.catalog, clock: deps.clock }, access, prepared.input.newRole, trx);
+    const role = await createRole({ access: deps.access, catalog: deps.catalog, clock: deps.clock }, access, prepared.input.newRole, trx, 'body/newRole/name');
     ref = { roleId: role.id };
   }
   // The answer is the same whether or not the address already has a user elsewhere.
@@ -100,7 +108,7 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
     isOwner: false,
     ...roleColumns(ref),
     profileIds: prepared.input.profileIds ?? null,
-    resourceScope: prepared.input.resources ?? {},
+    resourceScope: prepared.resources,
     flags: prepared.input.flags ?? {},
     identity: prepared.input.identity ?? {},
     createdBy: access.member?.snapshot.memberId ?? null,
@@ -121,7 +129,7 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
   await recordAccessEvent(trx, access, now, {
     action: 'invitation.created',
     target: { type: 'member', id: memberId, name: prepared.email },
-    after: { email: prepared.email, role: prepared.roleName, permissions: 'permissions' in ref ? ref.permissions : undefined, profileIds: prepared.input.profileIds ?? null, resources: prepared.input.resources ?? {}, flags: prepared.input.flags ?? {}, expiresAt: issued.expiresAt },
+    after: { email: prepared.email, role: prepared.roleName, permissions: 'permissions' in ref ? ref.permissions : undefined, profileIds: prepared.input.profileIds ?? null, resources: prepared.resources, flags: prepared.input.flags ?? {}, expiresAt: issued.expiresAt },
   });
   return invitationView((await store.findInvitation(trx, access.accountId, issued.id))!, deps.catalog, now);
 }

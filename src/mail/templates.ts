@@ -7,6 +7,7 @@ export type MailMessage =
   | { template: 'security_new_sign_in'; data: { at: string; ip: string | null; userAgent: string | null } }
   | { template: 'security_two_factor_changed'; data: { change: 'enrolled' | 'reset' | 'recovery_codes_regenerated'; at: string } }
   | { template: 'security_password_changed'; data: { at: string } }
+  | { template: 'security_sign_in_locked'; data: { failures: number; lockedUntil: string; ip: string | null; token: string; expiresAt: string } }
   | { template: 'ownership_transfer'; data: { accountName: string; fromName: string } };
 
 export type TemplateName = MailMessage['template'];
@@ -93,6 +94,21 @@ export function renderMail(message: MailMessage, publicUrl: string): RenderedMai
         subject: 'Your Gatehouse password was changed',
         ...layout('Your password was changed', [`Your password was changed on ${when(message.data.at)}. Your other sessions were signed out.`, 'If it was not you, reset your password now.'], { label: 'Review your security settings', url: mailLinks.securitySettings(publicUrl) }),
       };
+    case 'security_sign_in_locked': {
+      const d = message.data;
+      return {
+        subject: 'Sign-in to your Gatehouse account was locked',
+        ...layout(
+          'Sign-in was locked',
+          [
+            `After ${d.failures} failed sign-in attempts (the latest from ${oneLine(d.ip ?? 'an unknown address')}), sign-in with your password is locked until ${when(d.lockedUntil)}.`,
+            `If this was not you, someone may be guessing your password: choose a new one with the link below. It also ends the lock, works once, until ${when(d.expiresAt)}, and does not sign you in: you will still need your second factor.`,
+            'If it was you, you can also just wait, or reset your password.',
+          ],
+          { label: 'Choose a new password', url: mailLinks.passwordReset(publicUrl, d.token) },
+        ),
+      };
+    }
     case 'ownership_transfer':
       return {
         subject: `You are offered ownership of ${oneLine(message.data.accountName)}`,

@@ -14,7 +14,7 @@ import { stepUp, stepUpAndConfirmation } from '../auth/step-up.js';
 import { confirmEnrolment, type EnrollingSession, regenerateRecoveryCodes, resetTwoFactor, startEnrolment } from '../auth/two-factor.js';
 import { requireUser } from '../http/actor.js';
 import type { AppDeps } from '../http/app.js';
-import { errorResponses } from '../http/schemas.js';
+import { errorResponses, SingleLineText } from '../http/schemas.js';
 import { requestContext } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { requestSession, setSessionCookie } from '../sessions/http.js';
@@ -76,7 +76,7 @@ export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Change your name',
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        body: Type.Object({ name: SingleLineText({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: Me, ...errorResponses },
       },
     },

@@ -3,7 +3,8 @@ import type { IdentityDeps } from '../auth/deps.js';
 import { notifyPasswordChanged } from '../auth/notify.js';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '../auth/password.js';
 import * as credentials from '../auth/store.js';
-import { forgiveFailures, reserveAttempt } from '../auth/throttle.js';
+import { recordFailedAttempt, reserveAttempt } from '../auth/attempts.js';
+import { forgiveFailures } from '../auth/throttle.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { revokeSessionsOfUser } from '../sessions/service.js';
 import { AppError } from '../shared/app-error.js';
@@ -77,9 +78,9 @@ export async function changePassword(
   const user = await credentials.findUserById(db, actor.userId);
   if (!user) throw new AppError('auth.required');
   assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
-  await reserveAttempt(db, { email: user.email, ip: context.ip }, now);
+  const attempt = await reserveAttempt(deps, { email: user.email, ip: context.ip }, 'password.change_failed', context);
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    await recordSecurityEvent(db, { action: 'password.change_failed', userId: user.id, outcome: 'failure', method: 'password', context, at: now });
+    await recordFailedAttempt(deps, attempt, user, 'password');
     throw new AppError('auth.invalid_credentials', 'The current password is not right');
   }
   const passwordHash = await hashPassword(input.newPassword);

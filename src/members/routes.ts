@@ -2,11 +2,13 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, SingleLineText, Timestamp } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { viewSerializer } from '../http/view-serializer.js';
+import { EmailInput } from '../auth/schemas.js';
 import { exportMembersCsv, listMembers } from './list.js';
+import { requestMemberEmailChange, resetMemberTwoFactor } from './security-actions.js';
 import * as members from './service.js';
 
 export const MemberSchema = Type.Object({
@@ -40,14 +42,21 @@ const ListFilters = {
   profileId: Type.Optional(Id),
   sort: Type.Optional(Type.String({ maxLength: 20, description: '`name`, `email`, `createdAt`; prefix `-` for descending' })),
 };
-export const ResourcesScope = Type.Record(Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 }));
+export const ResourcesScope = Type.Record(Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), Type.Array(SingleLineText({ minLength: 1, maxLength: 200 }), { maxItems: 1000 }));
 export const ProfileIds = Nullable(Type.Array(Id, { maxItems: 500 }));
 export const Flags = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]+$', maxLength: 64 }), Type.Boolean());
 export const Identity = Type.Object(
-  { idType: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })), idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), phone: Type.Optional(Type.String({ minLength: 3, maxLength: 50 })) },
+  { idType: Type.Optional(SingleLineText({ minLength: 1, maxLength: 50 })), idNumber: Type.Optional(SingleLineText({ minLength: 1, maxLength: 100 })), phone: Type.Optional(SingleLineText({ minLength: 3, maxLength: 50 })) },
   { additionalProperties: false },
 );
 const ConfirmBody = Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+/** The explicit confirmation of a sensitive action; without it the answer is 400 `request.confirmation_required`. */
+const ConfirmTrue = Type.Literal(true, { description: 'Must be true: the explicit confirmation of this sensitive action' });
+
+/** The codes a member action may answer besides the gate's (401 `auth.step_up_required`, 400 `request.confirmation_required`). */
+const managingCodes =
+  '403 `authz.forbidden` (no users.edit), `authz.escalation` (the member has access you do not), `authz.self_change` (use /v1/me for yourself); ' +
+  '404 `member.not_found` (also for another account\'s member); 409 `member.owner_protected`, `member.inactive`, `member.not_active` (still invited)';
 
 export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.MembersDeps): void {
   const tags = ['members'];
@@ -110,7 +119,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         params: MemberParams,
         body: Type.Object(
           {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            name: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })),
             roleId: Type.Optional(Id),
             permissions: Type.Optional(Type.Array(GrantSchema, { maxItems: 500 })),
             profileIds: Type.Optional(ProfileIds),
@@ -157,6 +166,55 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       },
     },
     async (request) => members.previewRoleChange(deps, await accountAccess(deps, request, request.params.accountId), request.params.memberId, request.query.roleId),
+  );
+
+  app.post(
+    '/v1/accounts/:accountId/members/:memberId/reset-two-factor',
+    {
+      schema: {
+        tags,
+        summary: 'Reset a member’s two-factor authentication: they enrol again at their next sign-in (users.edit + step-up + confirm)',
+        description:
+          'For a member who lost their authenticator and recovery codes. Deletes their TOTP seed and recovery codes, ends every session of the person, ' +
+          'mails them a notice and records `member.two_factor_reset`. Their password and API keys are unchanged. ' +
+          `Errors: ${managingCodes}; 409 \`two_factor.not_enrolled\`.`,
+        params: MemberParams,
+        body: Type.Object({ confirm: ConfirmTrue }, { additionalProperties: false }),
+        response: { 200: MemberSchema, ...errorResponses },
+      },
+      preValidation: sensitiveAction(deps.clock),
+    },
+    async (request) => resetMemberTwoFactor(deps, await accountAccess(deps, request, request.params.accountId), request.params.memberId),
+  );
+
+  app.post(
+    '/v1/accounts/:accountId/members/:memberId/email-change',
+    {
+      schema: {
+        tags,
+        summary: 'Change a member’s email: a link goes to the new address, the change applies when it is followed (users.edit + step-up + confirm)',
+        description:
+          'Sends a single-use link (valid 1 hour) to `newEmail`; nothing changes until it is confirmed at `POST /v1/email-change/confirm`. ' +
+          'Then the old address is told and every session of the person ends. A new request replaces a pending one. ' +
+          'When the address already has a user nothing is sent and the answer is the same. Records `member.email_change_requested`, then `email.changed`. ' +
+          `Errors: ${managingCodes}; 409 \`member.identity_shared\` (the person belongs to other accounts too: they change it themselves); 400 \`request.invalid\` (the same address).`,
+        params: MemberParams,
+        body: Type.Object({ newEmail: EmailInput, confirm: ConfirmTrue }, { additionalProperties: false }),
+        response: {
+          202: Type.Object(
+            { newEmail: Type.String({ description: 'The new address, normalised' }), expiresAt: Type.String({ format: 'date-time', description: 'When the link stops working' }) },
+            { additionalProperties: false },
+          ),
+          ...errorResponses,
+        },
+      },
+      preValidation: sensitiveAction(deps.clock),
+    },
+    async (request, reply) => {
+      const access = await accountAccess(deps, request, request.params.accountId);
+      const started = await requestMemberEmailChange(deps, access, request.params.memberId, request.body.newEmail);
+      return reply.code(202).send({ newEmail: started.newEmail, expiresAt: started.expiresAt.toISOString() });
+    },
   );
 
   const ResourceParams = Type.Object({ accountId: Id, memberId: Id, type: Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), externalId: Type.String({ minLength: 1, maxLength: 200 }) });

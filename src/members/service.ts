@@ -12,13 +12,19 @@ import { assertCanGrantScope, assertCanManage } from './scope.js';
 import * as store from './store.js';
 import { type MemberView, memberView } from './view.js';
 import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from './validate.js';
+import { assertScopeChangeAllowed } from './resource-rules.js';
 
 export interface MembersDeps {
   access: AccessService;
   catalog: Catalog;
   clock: Clock;
-  /** Ends every session of a user (deactivation or removal from their last account). */
-  endSessions?: (trx: Db, userId: string) => Promise<void>;
+  /**
+   * Ends every session of a user, inside the caller's transaction, and says how many ended:
+   * on deactivation or removal from their last active account, and on an admin's 2FA reset or
+   * email change. Required, so that an app which forgets to wire it does not compile (the
+   * optional seam it replaces was never passed, and sessions outlived removal).
+   */
+  endSessions: (trx: Db, userId: string) => Promise<number>;
 }
 
 async function loadTarget(deps: MembersDeps, access: AccountAccess, memberId: string, db: Db = deps.access.database.db): Promise<store.MemberRow> {
@@ -101,8 +107,8 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
     const before = await loadTarget(deps, access, memberId, trx);
     if (input.profileIds) await assertProfilesExist(trx, access.accountId, input.profileIds);
     if (input.resources) {
-      if (current.status !== 'active') throw new AppError('member.not_active', 'Resources can be assigned only to active members');
       await assertResourcesExist(deps.catalog, trx, access.accountId, input.resources);
+      assertScopeChangeAllowed(deps.catalog, current.status, before.resource_scope, input.resources);
     }
     const change: store.MemberChange = {
       role,
@@ -170,15 +176,17 @@ export async function changeStatus(deps: MembersDeps, access: AccountAccess, mem
     await store.setStatus(trx, access.accountId, memberId, transition.to, now);
     if (action === 'remove') await revokeMemberInvitations(trx, access.accountId, memberId, now);
     changed({ kind: 'member', id: memberId });
-    if (transition.to !== 'active' && !(await store.hasOtherActiveMembership(trx, current.user_id, memberId))) {
-      await deps.endSessions?.(trx, current.user_id);
-    }
+    // PRODUCT rule 4: this account refuses them on their next request already (the snapshot
+    // above). Sessions belong to the person, not to one account: they end only when this was
+    // the person's last active membership, so a member of two accounts keeps working in the other.
+    const lastActive = transition.to !== 'active' && !(await store.hasOtherActiveMembership(trx, current.user_id, memberId));
+    const sessionsEnded = lastActive ? await deps.endSessions(trx, current.user_id) : 0;
     const after = (await loadTarget(deps, access, memberId, trx));
     await recordAccessEvent(trx, access, now, {
       action: transition.event,
       target: { type: 'member', id: memberId, name: after.name || after.email },
       before: { status: current.status },
-      after: { status: transition.to },
+      after: transition.to === 'active' ? { status: transition.to } : { status: transition.to, sessionsEnded },
     });
     return memberView(deps.catalog, after);
   });
@@ -204,14 +212,22 @@ export async function setResourceAssignment(
   return deps.access.commit(async (trx, changed) => {
     const current = (await store.lockMembers(trx, access.accountId, [memberId])).get(memberId);
     if (!current || current.status === 'removed') throw new AppError('member.not_found');
-    if (current.status !== 'active') throw new AppError('member.not_active', 'Resources can be assigned only to active members');
+    if (current.status === 'inactive') throw new AppError('member.not_active', 'Inactive members cannot be given resources; reactivate them first');
     await assertResourcesExist(deps.catalog, trx, access.accountId, { [type]: [externalId] });
     const before = (await loadTarget(deps, access, memberId, trx));
     const ids = before.resource_scope[type];
     if (!ids) {
-      throw new AppError('member.invalid_transition', `This member already has every ${type}; limit them with PATCH resources first`);
+      const name = deps.catalog.resourceType(type)?.name.toLowerCase() ?? type;
+      throw new AppError(
+        'member.resources_unlimited',
+        assigned
+          ? `This member already has every ${name}, so there is no list to add to. To limit them to some, PATCH the member with "resources": {"${type}": ["${externalId}", …]}; then assign or unassign one at a time here.`
+          : `This member has every ${name}, so there is no list to take one from. To limit them, PATCH the member with "resources": {"${type}": [the ids they keep]}.`,
+      );
     }
     const next = assigned ? [...new Set([...ids, externalId])] : ids.filter((id) => id !== externalId);
+    // Invited members: only types the catalog lets be assigned before activation (PRODUCT rule 6).
+    assertScopeChangeAllowed(deps.catalog, current.status, before.resource_scope, { ...before.resource_scope, [type]: next });
     await store.updateMember(trx, access.accountId, memberId, { resourceScope: { ...before.resource_scope, [type]: next } }, now);
     changed({ kind: 'member', id: memberId });
     await recordAccessEvent(trx, access, now, {

@@ -10,7 +10,8 @@ import type { SendMail } from '../mail/outbox.js';
 export interface OwnershipDeps {
   access: AccessService;
   clock: Clock;
-  sendMail?: SendMail;
+  /** Queues the offer mail to the new owner inside the offering transaction. */
+  sendMail: SendMail;
 }
 
 export interface TransferView {
@@ -56,7 +57,7 @@ export async function offerOwnership(deps: OwnershipDeps, access: AccountAccess,
               values (${access.accountId}, ${row.id}, ${fromMemberId}, ${toMemberId}, 'pending', ${row.expires_at}, ${now})`.execute(trx);
     const { rows: recipients } = await sql<{ email: string; account_name: string }>`
       select m.email, a.name as account_name from members m join accounts a on a.id = m.account_id where m.account_id = ${access.accountId} and m.id = ${toMemberId}`.execute(trx);
-    await deps.sendMail?.(trx, {
+    await deps.sendMail(trx, {
       to: recipients[0].email,
       accountId: access.accountId,
       template: 'ownership_transfer',

@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, Id, ListOf, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as profiles from './service.js';
 
 const ProfileSchema = Type.Object({ id: Type.String(), name: Type.String(), archived: Type.Boolean(), createdAt: Timestamp });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Name = SingleLineText({ minLength: 1, maxLength: 200 });
 
 /** Merchant profiles (business units) inside an account; members may be limited to some. */
 export function registerProfileRoutes(app: TypedApp, deps: AppDeps): void {

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import { accountAccess } from '../http/account-access.js';
 import { requirePlatform } from '../http/actor.js';
-import { AccountParams, errorResponses, Id, ListOf, Timestamp } from '../http/schemas.js';
+import { AccountParams, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as resources from './service.js';
 
@@ -18,7 +18,7 @@ const ResourceSchema = Type.Object({
 const ResourceParams = Type.Object({
   accountId: Id,
   type: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9_]+$' }),
-  externalId: Type.String({ minLength: 1, maxLength: 200 }),
+  externalId: SingleLineText({ minLength: 1, maxLength: 200 }),
 });
 
 export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
@@ -33,7 +33,7 @@ export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
         params: ResourceParams,
         body: Type.Object(
           {
-            name: Type.String({ maxLength: 200 }),
+            name: SingleLineText({ maxLength: 200 }),
             profileId: Type.Optional(Type.Union([Id, Type.Null()])),
             ownerMemberId: Type.Optional(Type.Union([Id, Type.Null()])),
           },

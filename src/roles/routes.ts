@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../http/app.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf } from '../http/schemas.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText } from '../http/schemas.js';
 import { requireSensitive, sensitiveAction } from '../http/sensitive.js';
 import * as roles from './service.js';
 
@@ -16,8 +16,8 @@ const RoleSchema = Type.Object({
   memberCount: Type.Integer(),
 });
 const RoleParams = Type.Object({ accountId: Id, roleId: Id });
-const Name = Type.String({ minLength: 1, maxLength: 100 });
-const Description = Type.String({ maxLength: 500 });
+const Name = SingleLineText({ minLength: 1, maxLength: 100 });
+const Description = MultiLineText({ maxLength: 500 });
 const Permissions = Type.Array(GrantSchema, { maxItems: 500 });
 
 export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
@@ -39,6 +39,7 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Create a custom role (permissions you hold only)',
+        description: 'A name that reads as a built-in role’s (compared after NFKC and case folding) answers 409 `role.name_reserved`; one that reads as another custom role’s, 409 `role.name_taken`.',
         params: AccountParams,
         body: Type.Object({ name: Name, description: Type.Optional(Description), permissions: Permissions }, { additionalProperties: false }),
         response: { 201: RoleSchema, ...errorResponses },
@@ -67,6 +68,7 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Rename or change a custom role (step-up and confirm when permissions change)',
+        description: 'Names follow the rules of role creation: 409 `role.name_reserved` for a built-in role’s name, 409 `role.name_taken` for another custom role’s.',
         params: RoleParams,
         body: Type.Object(
           { name: Type.Optional(Name), description: Type.Optional(Description), permissions: Type.Optional(Permissions), confirm: Type.Optional(Type.Boolean()) },

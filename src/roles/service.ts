@@ -114,10 +114,49 @@ export async function resolveAssignableRole(
   return { ref: { roleId: row.id }, grants: row.permissions, name: row.name };
 }
 
-function normaliseName(name: string): string {
-  const trimmed = name.trim().normalize('NFKC');
-  if (trimmed.length === 0) throw new AppError('request.invalid', 'The role needs a name', { errors: [{ field: 'body/name', message: 'must not be blank' }] });
-  return trimmed;
+/** The stored form of a role name: NFKC, trimmed, runs of white space made one space. */
+function normaliseName(name: string, field = 'body/name'): string {
+  const normalised = name.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  if (normalised.length === 0) throw new AppError('request.invalid', 'The role needs a name', { errors: [{ field, message: 'must not be blank' }] });
+  return normalised;
+}
+
+/**
+ * The form two role names are compared in, so that names a person reads as the same are the
+ * same: NFKC, case folded (upper then lower case, so that "ß" and "SS" meet), format
+ * characters (zero-width spaces, joiners, direction marks) dropped, white space collapsed.
+ */
+export function roleNameKey(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toUpperCase()
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/[\s_]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Refuses a custom role name that reads as a built-in role's (its name or key: "ＯＷＮＥＲ",
+ * " administrator ", "view only") or as another custom role's of the account. A custom role
+ * called "Owner" showed as a second owner in the roles list and was mailed to invitees as
+ * "invited as Owner". The caller holds the account's role-name lock (see lockRoleNames).
+ */
+async function assertNameFree(deps: Pick<RolesDeps, 'catalog'>, db: Db, accountId: string, name: string, field: string, exceptRoleId?: string): Promise<void> {
+  const key = roleNameKey(name);
+  const builtin = deps.catalog.builtinRoles.find((role) => roleNameKey(role.name) === key || roleNameKey(role.key) === key);
+  if (builtin) {
+    throw new AppError('role.name_reserved', `"${builtin.name}" is a built-in role; give the custom role another name`, {
+      errors: [{ field, message: `reads as the built-in role "${builtin.name}"` }],
+    });
+  }
+  const taken = (await store.listRoleNames(db, accountId)).find((role) => role.id !== exceptRoleId && roleNameKey(role.name) === key);
+  if (taken) {
+    throw new AppError('role.name_taken', `The role "${taken.name}" exists; give this one another name`, {
+      errors: [{ field, message: `reads as the existing role "${taken.name}"` }],
+    });
+  }
 }
 
 function dedupe(grants: Grant[]): Grant[] {
@@ -136,13 +175,17 @@ export async function createRole(
   input: { name: string; description?: string; permissions: Grant[] },
   /** Run inside this transaction (the invite flow creates a role and invites in one step). */
   trx?: Db,
+  /** Where the name is in the request, for the error (`body/newRole/name` when inviting). */
+  nameField = 'body/name',
 ): Promise<RoleView> {
   requirePermission(access, 'roles.manage');
   const permissions = dedupe(input.permissions);
   assertValidGrants(deps.catalog, permissions);
   assertCanGrant(deps.catalog, access, permissions);
-  const role = { accountId: access.accountId, id: newId('rol'), name: normaliseName(input.name), description: input.description?.trim() ?? '', permissions };
+  const role = { accountId: access.accountId, id: newId('rol'), name: normaliseName(input.name, nameField), description: input.description?.trim() ?? '', permissions };
   const write = async (db: Db) => {
+    await store.lockRoleNames(db, access.accountId);
+    await assertNameFree(deps, db, access.accountId, role.name, nameField);
     await insertOrConflict(() => store.insertRole(db, { ...role, createdBy: access.member?.snapshot.memberId ?? null }));
     await recordAccessEvent(db, access, deps.clock.now(), {
       action: 'role.created',
@@ -185,8 +228,13 @@ export async function updateRole(
   return deps.access.commit(async (trx, changed) => {
     const before = await store.findRole(trx, access.accountId, roleId, true);
     if (!before) throw new AppError('role.not_found');
+    const name = input.name !== undefined ? normaliseName(input.name) : before.name;
+    if (roleNameKey(name) !== roleNameKey(before.name)) {
+      await store.lockRoleNames(trx, access.accountId);
+      await assertNameFree(deps, trx, access.accountId, name, 'body/name', roleId);
+    }
     const after = {
-      name: input.name !== undefined ? normaliseName(input.name) : before.name,
+      name,
       description: input.description?.trim() ?? before.description,
       permissions: permissions ?? before.permissions,
     };

@@ -36,6 +36,21 @@ export async function builtinRoleCounts(db: Db, accountId: string): Promise<Map<
   return new Map(rows.map((row) => [row.builtin_role, Number(row.count)]));
 }
 
+/** Every custom role's name in the account, to compare them as a person would (see roleNameKey). */
+export async function listRoleNames(db: Db, accountId: string): Promise<{ id: string; name: string }[]> {
+  const { rows } = await sql<{ id: string; name: string }>`select id, name from roles where account_id = ${accountId}`.execute(db);
+  return rows;
+}
+
+/**
+ * Serialises naming roles within an account until the transaction ends: the unique index
+ * compares lower(name) only, so two parallel creates of "Straße" and "STRASSE" would both
+ * pass a check made without it.
+ */
+export async function lockRoleNames(db: Db, accountId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${'role-names:' + accountId}))`.execute(db);
+}
+
 export async function insertRole(
   db: Db,
   role: { accountId: string; id: string; name: string; description: string; permissions: Grant[]; createdBy: string | null },

@@ -92,3 +92,36 @@ describe('POST /v1/password-reset/confirm', () => {
     expect(await mailedToken(t.app, session.email, 'password_reset')).toBe(first);
   });
 });
+
+describe('the email-address rule for new passwords', () => {
+  async function linkFor(email: string) {
+    const user = await createUser(t.app, { email });
+    await requestReset(user.email);
+    return mailedToken(t.app, user.email, 'password_reset');
+  }
+
+  it('lets a password contain a short local part ("pat", "dev"), an ordinary syllable', async () => {
+    expect((await confirmReset(await linkFor('pat@short.example.com'), 'compatible pattern of naps')).statusCode).toBe(204);
+    expect((await confirmReset(await linkFor('dev@short.example.com'), 'devoted developer at heart')).statusCode).toBe(204);
+  });
+
+  it('refuses the whole address, naming it', async () => {
+    const token = await linkFor('pat@whole.example.com');
+    const res = await confirmReset(token, 'login: PAT@whole.example.com');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'password.too_weak', errors: [{ field: 'body/newPassword', message: 'must not contain your email address' }] });
+    expect((await confirmReset(token, 'an unrelated passphrase')).statusCode).toBe(204);
+  });
+
+  it('refuses a local part of 5+ characters (with or without its +tag), naming what matched', async () => {
+    const token = await linkFor('patricia.k+gatehouse@example.org');
+    for (const [password, part] of [['Patricia.K loves green tea', 'patricia.k'], ['patricia.k+gatehouse 2026', 'patricia.k+gatehouse']]) {
+      const res = await confirmReset(token, password);
+      expect(res.statusCode, password).toBe(400);
+      const body = res.json();
+      expect(body.errors).toEqual([{ field: 'body/newPassword', message: `must not contain "${part}", the part of your email address before the @` }]);
+      expect(body.detail).toContain(`"${part}"`);
+    }
+    expect((await confirmReset(await linkFor('maria@five.example.com'), 'maria in the morning')).json().code).toBe('password.too_weak');
+  });
+});

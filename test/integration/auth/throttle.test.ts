@@ -18,17 +18,17 @@ const signInAttempt = (email: string, password: string, remoteAddress = freshIp(
 const backoffMs = (failures: number) => (failures < 5 ? 0 : Math.min(900, 2 ** (failures - 5)) * 1000);
 
 describe('brute-force protection', () => {
-  it('backs off exponentially after 5 failures, with Retry-After', async () => {
+  it('backs off exponentially after 5 failures, with Retry-After; a refused attempt counts and doubles the wait', async () => {
     const user = await createUser(t.app);
     for (let i = 0; i < 5; i++) expect((await signInAttempt(user.email, `wrong ${i}`)).statusCode).toBe(401);
     const refused = await signInAttempt(user.email, user.password);
     expect(refused.statusCode).toBe(429);
     expect(refused.json().code).toBe('auth.locked');
-    expect(refused.headers['retry-after']).toBe('1');
-    t.clock.advance(1000);
-    expect((await signInAttempt(user.email, 'wrong 6')).statusCode).toBe(401);
-    expect((await signInAttempt(user.email, user.password)).headers['retry-after']).toBe('2');
+    expect(refused.headers['retry-after']).toBe('2'); // 1 s after the fifth failure, 2 s now that the refusal counted
     t.clock.advance(2000);
+    expect((await signInAttempt(user.email, 'wrong 6')).statusCode).toBe(401);
+    expect((await signInAttempt(user.email, user.password)).headers['retry-after']).toBe('8'); // 7 failures: 4 s; refused: 8 s
+    t.clock.advance(8000);
     expect((await signInAttempt(user.email, user.password)).statusCode).toBe(200);
   });
 

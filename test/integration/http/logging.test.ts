@@ -4,12 +4,14 @@ import { testConfig } from '../../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 
 const lines: string[] = [];
+// Sent as a valid platform token, so that the request reaches the handler that logs its body.
+const headerSecret = 'header-secret-456-0123456789abcdef0123456789';
 let app: App;
 let database: TestDatabase;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await buildApp(testConfig({ LOG_LEVEL: 'info' }), {
+  app = await buildApp(testConfig({ LOG_LEVEL: 'info', PLATFORM_TOKEN: headerSecret }), {
     database,
     logStream: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) },
     configure(instance) {
@@ -55,7 +57,7 @@ describe('logs', () => {
     await app.inject({
       method: 'POST',
       url: '/test/log-body?note=query-secret-123',
-      headers: { authorization: 'Bearer header-secret-456', cookie: 'session=cookie-secret-789', 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${headerSecret}`, cookie: 'session=cookie-secret-789', 'content-type': 'application/json' },
       payload: { password: 'body-secret-abc', nested: { code: '123456', token: 'nested-secret' }, a: { b: { c: { d: { secret: 'deep-secret-ghi' } } } } },
     });
     await app.inject({ method: 'POST', url: '/test/log-error', payload: {} });

@@ -80,6 +80,24 @@ describe('problem+json for every kind of bad request', () => {
     expect(body.errors).toContainEqual({ field: 'body/isAdmin', message: 'is not an accepted field' });
   });
 
+  it('answers one error naming the allowed values for a value outside an enumeration', async () => {
+    // Query strings and bodies alike; before, each allowed value added its own
+    // "must be equal to constant" line, plus one for the union.
+    const cases = [
+      { url: '/v1/accounts/acc_x/members?status=bogus', field: 'querystring/status', message: 'must be one of: invited, active, inactive, removed' },
+      { url: '/v1/accounts/acc_x/invitations?status=bogus', field: 'querystring/status', message: 'must be one of: pending, accepted, revoked, expired' },
+      { url: '/v1/accounts/acc_x/security-events/export?format=xml', field: 'querystring/format', message: 'must be one of: csv, ndjson' },
+      { url: '/v1/accounts/acc_x/roles', payload: { name: 'Ops', permissions: [{ permission: 'users.view', scope: 'bogus' }] }, field: 'body/permissions/0/scope', message: 'must be one of: all, own' },
+      { url: '/v1/accounts/acc_x/roles', payload: { name: 'Ops', permissions: [{ permission: 'users.view', scope: 7 }] }, field: 'body/permissions/0/scope', message: 'must be one of: all, own' },
+      { url: '/v1/accounts/acc_x/contacts', payload: { email: 'a@example.com', topics: ['billing', 'gossip'] }, field: 'body/topics/1', message: 'must be one of: billing, security, technical, general' },
+    ];
+    for (const { url, payload, field, message } of cases) {
+      const res = await app.inject({ method: payload ? 'POST' : 'GET', url, payload });
+      const body = expectProblem(res, 400, 'request.invalid');
+      expect(body.errors, url).toEqual([{ field, message }]);
+    }
+  });
+
   it('answers 413 for a body over 64 KiB', async () => {
     expectProblem(await post(JSON.stringify({ name: 'x'.repeat(70 * 1024), count: 1 })), 413, 'request.body_too_large');
   });

@@ -52,7 +52,8 @@ describe('PayMongo: team members', () => {
     expect(edit.statusCode).toBe(200);
     expect((await checkDecision(t.app, { accountId, subject: { memberId: invitee.memberId }, permission: 'payment_links.archive' })).allowed).toBe(true);
     expect((await as(owner.headers, 'POST', `/members/${invitee.memberId}/remove`, { confirm: true })).json().status).toBe('removed');
-    expect((await t.app.inject({ method: 'GET', url: url(''), headers: invitee.headers })).statusCode).toBe(404);
+    // It was their only account: removal ended their session (PRODUCT rule 4).
+    expect((await t.app.inject({ method: 'GET', url: url(''), headers: invitee.headers })).statusCode).toBe(401);
   });
 });
 

@@ -126,14 +126,50 @@ describe('member status changes', () => {
     const res = await inject(admin, 'POST', `/members/${target.memberId}/deactivate`, { confirm: true });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('inactive');
-    const after = await inject(targetSession, 'GET', '');
-    expect([401, 403]).toContain(after.statusCode);
+    // This was their only account: their session is over, not merely refused here.
+    expect((await inject(targetSession, 'GET', '')).statusCode).toBe(401);
+    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: targetSession.headers });
+    expect(me.statusCode).toBe(401);
+    expect(me.json().code).toBe('auth.required');
     // inactive members cannot be edited, only reactivated or removed
     const edit = await inject(admin, 'PATCH', `/members/${target.memberId}`, { roleId: 'builtin:support', confirm: true });
     expect(edit.json().code).toBe('member.inactive');
     expect((await inject(admin, 'POST', `/members/${target.memberId}/reactivate`, { confirm: true })).json().status).toBe('active');
     const again = await signIn(t.app, target);
     expect((await inject(again, 'GET', '')).statusCode).toBe(200);
+  });
+
+  it('removal from the last account ends every session of the person at once', async () => {
+    const target = await member('finance');
+    const laptop = await signIn(t.app, target);
+    const phone = await signIn(t.app, target);
+    const admin = await asAdmin();
+    expect((await inject(admin, 'POST', `/members/${target.memberId}/remove`, { confirm: true })).statusCode).toBe(200);
+    for (const session of [laptop, phone]) {
+      expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).statusCode).toBe(401);
+    }
+    const { rows } = await sql`select count(*)::int as n from sessions where user_id = ${target.userId}`.execute(t.app.deps.database.db);
+    expect(rows[0]).toEqual({ n: 0 });
+  });
+
+  it('a person still active in another account keeps their session there; this account refuses them at once', async () => {
+    const target = await member('finance');
+    const globex = await signUpAndSignIn(t.app, { account: { name: 'Globex' } });
+    await sql`insert into members (account_id, id, user_id, status, builtin_role, activated_at)
+              values (${globex.accountId}, ${'mem_' + target.userId.slice(4)}, ${target.userId}, 'active', 'view_only', now())`.execute(t.app.deps.database.db);
+    t.app.deps.access.cache.invalidate([{ kind: 'user', id: target.userId }]);
+    const session = await signIn(t.app, target);
+    const admin = await asAdmin();
+    expect((await inject(admin, 'POST', `/members/${target.memberId}/deactivate`, { confirm: true })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/v1/accounts/${globex.accountId}`, headers: session.headers })).statusCode).toBe(200);
+    const here = await inject(session, 'GET', '');
+    expect(here.statusCode).toBe(403);
+    // Removed from the other account too: now it was their last, and the session ends.
+    const globexOwner = await stepUp(t.app, globex);
+    const removed = await t.app.inject({ method: 'POST', url: `/v1/accounts/${globex.accountId}/members/mem_${target.userId.slice(4)}/remove`, headers: globexOwner.headers, payload: { confirm: true } });
+    expect(removed.statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).statusCode).toBe(401);
   });
 
   it('never targets the owner, and nobody changes their own status or role', async () => {

@@ -8,7 +8,7 @@ const catalog = loadCatalog();
 
 interface Doc {
   version: number;
-  resourceTypes: { key: string; name: string }[];
+  resourceTypes: { key: string; name: string; assignableBeforeActivation?: unknown; newMembers?: unknown }[];
   flags: { key: string; name: string; default: boolean }[];
   modules: { key: string; name: string; resourceTypes?: string[]; actions: { key: string; name: string; own?: boolean; ownerOnly?: boolean }[] }[];
   roles: { key: string; name: string; permissions: (string | { permission: string; scope: string })[] }[];
@@ -55,6 +55,8 @@ describe('catalog validation names the bad entry', () => {
     ['a duplicate flag', (d: Doc) => d.flags.push({ ...d.flags[0] }), /flags\[1\] "apiAccess": duplicate flag/],
     ['a duplicate resource type', (d: Doc) => d.resourceTypes.push({ ...d.resourceTypes[0] }), /resourceTypes\[1\] "bank_account": duplicate resource type/],
     ['a wrong version', (d: Doc) => (d.version = 2), /version: must be 1/],
+    ['a non-boolean assignableBeforeActivation', (d: Doc) => (d.resourceTypes[0].assignableBeforeActivation = 'no'), /resourceTypes\[0\] "bank_account": "assignableBeforeActivation" must be true or false/],
+    ['an unknown newMembers', (d: Doc) => (d.resourceTypes[0].newMembers = 'some'), /resourceTypes\[0\] "bank_account": "newMembers" must be "all" or "none"/],
   ])('refuses %s', (_label, mutate, message) => {
     expect(errorOf(mutate as (d: Doc) => void)).toMatch(message);
   });
@@ -95,6 +97,13 @@ describe('the default payments catalog', () => {
     expect(catalog.resourceTypesOf('payouts.view')).toContain('bank_account');
     expect(catalog.resourceTypesOf('payments.view')).toEqual(expect.arrayContaining(['gateway', 'product']));
     expect(catalog.flags.map((flag) => flag.key)).toEqual(['apiAccess', 'paymentLinks']);
+  });
+
+  it('assigns bank accounts only to active members, who start with none (Wompi); products and gateways may be limited in the invitation (Juspay)', () => {
+    expect(catalog.resourceType('bank_account')).toMatchObject({ assignableBeforeActivation: false, newMembers: 'none' });
+    for (const key of ['product', 'gateway']) expect(catalog.resourceType(key)).toMatchObject({ assignableBeforeActivation: true, newMembers: 'all' });
+    // A catalog that says nothing keeps the earlier behaviour: limits at any time, every resource.
+    expect(parseCatalog(minimal(), 'test.json').resourceType('bank_account')).toMatchObject({ assignableBeforeActivation: true, newMembers: 'all' });
   });
 
   it('validates grants people want to give', () => {
