@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from './config/config.js';
-import { openDatabase } from './db/database.js';
+import { type Config, ConfigError, loadConfig } from './config/config.js';
+import { DataDirInUseError } from './db/data-dir-lock.js';
+import type { Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { startServer } from './server.js';
 import { createAccountFromCli } from './accounts/cli.js';
 import { applyRetention, verifyChains } from './audit/verify.js';
 import { resolveSecretKey } from './config/secret-key.js';
-import { readMailbox } from './mail/mailbox.js';
+import { type MailboxEntry, readMailbox } from './mail/mailbox.js';
+import { callServer, CliRefusal, openOrFindServer, owningServer, problemText, refuseBesideServer } from './runtime/beside-server.js';
+import { readServerRecord } from './runtime/server-record.js';
 
 const program = new Command()
   .name('gatehouse')
@@ -18,7 +21,18 @@ program
   .command('serve')
   .description('apply pending migrations and serve the API and dashboard on HOST:PORT')
   .action(async () => {
-    await startServer(loadConfig());
+    const config = loadConfig();
+    try {
+      // A CLI command holding the directory for a moment is waited for; another server is not.
+      await startServer(config, { databaseLock: { waitMs: 30_000, stopWaiting: (owner) => owner?.command === 'serve' || owningServer(config.dataDir, owner) !== null } });
+    } catch (error) {
+      if (!(error instanceof DataDirInUseError)) throw error;
+      const server = owningServer(config.dataDir, error.owner);
+      throw new CliRefusal(
+        `${error.message}${server ? ` It serves ${server.url}.` : ''} Stop that process first, or give this one another DATA_DIR; ` +
+          'to run several instances on one database, use PostgreSQL (DATABASE_URL).',
+      );
+    }
   });
 
 program
@@ -26,7 +40,7 @@ program
   .description('apply pending database migrations and exit')
   .action(async () => {
     const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const database = await localDatabase(config, 'migrate', ' (it applied pending migrations when it started)');
     try {
       const applied = await migrateToLatest(database.db);
       console.log(applied.length ? `Applied ${applied.join(', ')}` : 'Database is up to date');
@@ -43,16 +57,27 @@ program
   .option('--owner-name <name>', "the owner's name, prefilled on the invitation")
   .action(async (options: { name: string; ownerEmail: string; ownerName?: string }) => {
     const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    try {
-      await migrateToLatest(database.db);
-      const created = await createAccountFromCli(config, database, options);
-      console.log(`Account ${created.accountId} "${options.name}" created.`);
-      console.log(`Owner invitation for ${created.email} (expires ${created.expiresAt.toISOString()}):`);
-      console.log(created.url);
-    } finally {
-      await database.close();
+    const opened = await openOrFindServer(config);
+    let created: { accountId: string; email: string; url: string; expiresAt: string };
+    if (opened.server) {
+      // The running server owns the data: it creates the account, and builds the link from its PUBLIC_URL.
+      const answer = await callServer(config, opened.server, 'POST', '/v1/accounts', { name: options.name, ownerEmail: options.ownerEmail, ...(options.ownerName === undefined ? {} : { ownerName: options.ownerName }) });
+      if (answer.status !== 201) throw new CliRefusal(`The server refused: ${problemText(answer.body)}`, 1);
+      const body = answer.body as { account: { id: string }; invitation: { url: string; expiresAt: string } };
+      created = { accountId: body.account.id, email: options.ownerEmail.trim().toLowerCase(), url: body.invitation.url, expiresAt: body.invitation.expiresAt };
+    } else {
+      const { database } = opened;
+      try {
+        await migrateToLatest(database.db);
+        const local = await createAccountFromCli(linkConfig(config), database, options);
+        created = { ...local, expiresAt: local.expiresAt.toISOString() };
+      } finally {
+        await database.close();
+      }
     }
+    console.log(`Account ${created.accountId} "${options.name}" created.`);
+    console.log(`Owner invitation for ${created.email} (expires ${created.expiresAt}):`);
+    console.log(created.url);
   });
 
 program
@@ -63,20 +88,32 @@ program
   .option('--show <id>', 'print one message with its text body')
   .action(async (options: { to?: string; limit: string; show?: string }) => {
     const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    try {
-      const entries = await readMailbox(database.db, resolveSecretKey(config), { to: options.to, id: options.show, limit: Number(options.limit) || 20 });
-      if (options.show) {
-        const entry = entries[0];
-        if (!entry) throw new Error(`No mail ${options.show}`);
-        console.log(`To: ${entry.to}\nSubject: ${entry.subject}\nDate: ${entry.createdAt.toISOString()}\n\n${entry.text ?? '(body erased after SMTP delivery)'}`);
-        return;
+    const limit = Math.min(Number(options.limit) || 20, 100);
+    const opened = await openOrFindServer(config);
+    let entries: Pick<MailboxEntry, 'id' | 'to' | 'subject' | 'status' | 'createdAt' | 'text'>[];
+    if (opened.server) {
+      const query = new URLSearchParams({ limit: String(options.show ? 100 : limit), ...(options.to ? { to: options.to } : {}) });
+      const answer = await callServer(config, opened.server, 'GET', `/v1/dev/mailbox?${query.toString()}`);
+      if (answer.status === 404) throw refuseBesideServer(config, opened.server, 'mail', ' (it serves the dev mailbox only when NODE_ENV=development)');
+      if (answer.status !== 200) throw new CliRefusal(`The server refused: ${problemText(answer.body)}`, 1);
+      const items = (answer.body as { items: (Omit<MailboxEntry, 'createdAt'> & { createdAt: string })[] }).items;
+      entries = items.filter((item) => !options.show || item.id === options.show).map((item) => ({ ...item, createdAt: new Date(item.createdAt) }));
+    } else {
+      const { database } = opened;
+      try {
+        entries = await readMailbox(database.db, resolveSecretKey(config), { to: options.to, id: options.show, limit });
+      } finally {
+        await database.close();
       }
-      if (entries.length === 0) console.log('The mailbox is empty');
-      for (const entry of entries) console.log(`${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status.padEnd(9)}  ${entry.to}  ${entry.subject}`);
-    } finally {
-      await database.close();
     }
+    if (options.show) {
+      const entry = entries[0];
+      if (!entry) throw new Error(`No mail ${options.show}`);
+      console.log(`To: ${entry.to}\nSubject: ${entry.subject}\nDate: ${entry.createdAt.toISOString()}\n\n${entry.text ?? '(body erased after SMTP delivery)'}`);
+      return;
+    }
+    if (entries.length === 0) console.log('The mailbox is empty');
+    for (const entry of entries) console.log(`${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status.padEnd(9)}  ${entry.to}  ${entry.subject}`);
   });
 
 const audit = program.command('audit').description('the security log');
@@ -86,7 +123,7 @@ audit
   .option('--account <id>', 'verify only this account')
   .action(async (options: { account?: string }) => {
     const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const database = await localDatabase(config, 'audit verify');
     try {
       const reports = await verifyChains(database.db, options.account);
       let broken = 0;
@@ -114,7 +151,7 @@ audit
     const days = Number(options.olderThanDays);
     if (!Number.isInteger(days) || days < 0) throw new Error('--older-than-days must be a whole number of days');
     const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const database = await localDatabase(config, 'audit retain');
     try {
       const removed = await applyRetention(database.db, options.account, new Date(Date.now() - days * 86_400_000));
       console.log(`Removed ${removed} events of ${options.account}; the rest verifies from the checkpoint`);
@@ -122,6 +159,24 @@ audit
       await database.close();
     }
   });
+
+/** For commands that cannot go through the server: the database, or a refusal naming the server. */
+async function localDatabase(config: Config, command: string, why = ''): Promise<Database> {
+  const opened = await openOrFindServer(config);
+  if (opened.server) throw refuseBesideServer(config, opened.server, command, why);
+  return opened.database;
+}
+
+/**
+ * Links a command builds itself use the server's public URL: PUBLIC_URL when this command
+ * has it, else the one the last server on this data directory recorded, never the default
+ * guessed from this command's own PORT.
+ */
+function linkConfig(config: Config): Config {
+  if (config.publicUrlConfigured || config.databaseUrl) return config;
+  const recorded = readServerRecord(config.dataDir);
+  return recorded ? { ...config, publicUrl: recorded.publicUrl } : config;
+}
 
 export { program };
 
@@ -131,6 +186,10 @@ try {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(78); // EX_CONFIG
+  }
+  if (error instanceof CliRefusal) {
+    console.error(error.message);
+    process.exit(error.exitCode);
   }
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
+  /** False when PUBLIC_URL was not set and publicUrl is the local default. */
+  publicUrlConfigured: boolean;
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -21,6 +23,10 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   redisUrl: string | undefined;
+  /** A request (headers and body) must arrive within this (else 408). */
+  requestTimeoutMs: number;
+  /** On SIGTERM, in-flight requests get this long before their connections are closed. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,7 +94,8 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const port = integer(env, 'PORT', 3000, 0, 65535);
-  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port || 3000}`).replace(/\/+$/, '');
+  const configuredPublicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']);
+  const publicUrl = (configuredPublicUrl ?? `http://localhost:${port || 3000}`).replace(/\/+$/, '');
   const secretKey = text(env, 'SECRET_KEY');
   if (secretKey !== undefined) decodeSecretKey(secretKey);
   const platformToken = text(env, 'PLATFORM_TOKEN');
@@ -100,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     port,
     publicUrl,
+    publicUrlConfigured: configuredPublicUrl !== undefined,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir: resolve(text(env, 'DATA_DIR') ?? '.gatehouse'),
@@ -113,6 +121,8 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: text(env, 'MAIL_FROM') ?? 'Gatehouse <no-reply@gatehouse.localhost>',
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
   };
   if (config.env === 'production') refuseUnsafeProductionDefaults(config);
   return config;

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { ChannelListener } from './channel-listener.js';
+import { lockDataDir, type LockOptions } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { parseTimestamptz } from './timestamptz.js';
 
@@ -37,6 +38,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Open an existing PGlite data directory at exactly this path (tests). */
   pglitePath?: string;
+  /** How to wait for the lock on the PGlite data directory (see data-dir-lock.ts). */
+  lock?: LockOptions;
 }
 
 const parseBigint = (value: string) => Number(value);
@@ -56,8 +59,16 @@ export const pgTypes = {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
   const path = options.pglitePath ?? join(options.dataDir ?? '.gatehouse', 'pgdata');
-  mkdirSync(path, { recursive: true });
-  return openPGlite(await PGlite.create(path));
+  // Held until close (or the process ends): a second process would corrupt the files.
+  const lock = await lockDataDir(dirname(path), options.lock);
+  try {
+    mkdirSync(path, { recursive: true });
+    const database = await openPGlite(await PGlite.create(path));
+    return { ...database, close: () => database.close().finally(() => lock.release()) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 export async function openPGlite(client: PGlite): Promise<Database> {

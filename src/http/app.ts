@@ -8,7 +8,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import type { LockOptions } from '../db/data-dir-lock.js';
 import { resolveSecretKey } from '../config/secret-key.js';
+import { resolvePlatformToken } from '../config/platform-token.js';
 import { AccessService } from '../access/access-service.js';
 import { eventActor } from '../access/guard.js';
 import { actionOfRoute } from '../audit/action-name.js';
@@ -27,6 +29,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { loggerOptions } from './logger.js';
 import { installProblemHandlers } from './problems.js';
 import { refuseUnrepresentableText, validatorCompiler } from './validation.js';
+import { installDrain, serverTimeouts } from './shutdown.js';
 
 
 /** What the routes are built from; tests replace parts (a clock, a database). */
@@ -50,6 +53,8 @@ export interface AppDeps {
 export interface BuildOptions {
   /** Use this database instead of opening one from the config; the caller closes it. */
   database?: Database;
+  /** How to wait for the embedded data directory's lock (see db/data-dir-lock.ts). */
+  databaseLock?: LockOptions;
   clock?: Clock;
   /** Apply pending migrations before serving (default true). */
   migrate?: boolean;
@@ -71,7 +76,7 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
  */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const ownsDatabase = options.database === undefined;
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, lock: options.databaseLock }));
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);
   } catch (error) {
@@ -91,9 +96,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const refusals = new RefusalLog(database, clock, 60_000, (error) => app.log.error({ err: error }, 'could not log a refusal'));
   const deps: AppDeps = { config, database, clock, secretKey, catalog, access, mail, sendMail, refusals };
 
+  const platformToken = resolvePlatformToken(config);
   const app = Fastify({
     logger: options.logStream ? { ...loggerOptions(config), stream: options.logStream } : loggerOptions(config),
     bodyLimit: 64 * 1024,
+    ...serverTimeouts(config),
     trustProxy: config.trustProxy,
     // A caller-supplied id is kept only when it is harmless to echo and log.
     genReqId: (req) => {
@@ -136,19 +143,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
-  installAuthentication(app, { header: [apiKeyAuthenticator(deps), platformTokenAuthenticator(config.platformToken)], cookie: [sessionAuthenticator(deps)] });
+  installAuthentication(app, { header: [apiKeyAuthenticator(deps), platformTokenAuthenticator(platformToken.token)], cookie: [sessionAuthenticator(deps)] });
+  if (platformToken.generated) {
+    app.log.warn(`Generated a platform token for development: ${platformToken.token}\n  It is shown this once and kept in ${platformToken.path}; set PLATFORM_TOKEN to use your own.`);
+  } else if (platformToken.path) {
+    app.log.info(`The development platform token is kept in ${platformToken.path}`);
+  }
   // Only JSON is accepted unless a route adds a parser (the bulk CSV upload does).
   app.removeContentTypeParser('text/plain');
 
-  // While shutting down, a keep-alive connection would hold the close open until its
-  // timeout: answer in-flight requests with "Connection: close" so each socket ends with them.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
-  });
+  const drain = installDrain(app);
 
   await app.register(swagger, {
     openapi: {
@@ -187,7 +191,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (ownsDatabase) await database.close();
   });
 
-  return Object.assign(app, { deps });
+  return Object.assign(app, { deps, startDraining: () => drain.start() });
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

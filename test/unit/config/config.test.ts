@@ -24,6 +24,8 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ env: 'development', host: '127.0.0.1', port: 3000, databaseUrl: undefined });
     expect(config.dataDir).toMatch(/\.gatehouse$/);
+    expect(config).toMatchObject({ publicUrl: 'http://localhost:3000', publicUrlConfigured: false, requestTimeoutMs: 30_000, shutdownTimeoutMs: 10_000 });
+    expect(loadConfig({ PUBLIC_URL: 'https://iam.example.com/' })).toMatchObject({ publicUrl: 'https://iam.example.com', publicUrlConfigured: true });
   });
 
   it.each([
@@ -36,6 +38,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ ALLOW_EMBEDDED_DATABASE: 'maybe' }, 'ALLOW_EMBEDDED_DATABASE'],
     [{ PLATFORM_TOKEN: 'short' }, 'PLATFORM_TOKEN'],
+    [{ REQUEST_TIMEOUT_SECONDS: '0' }, 'REQUEST_TIMEOUT_SECONDS'],
+    [{ SHUTDOWN_TIMEOUT_SECONDS: 'soon' }, 'SHUTDOWN_TIMEOUT_SECONDS'],
   ])('names the bad variable in %o', (env, variable) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
