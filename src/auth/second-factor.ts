@@ -16,6 +16,17 @@ export interface SecondFactorInput {
 
 export type SecondFactorMethod = 'totp' | 'recovery_code';
 
+/**
+ * 401 `auth.invalid_code`. `replayed` says the TOTP code was right but its time step was
+ * already used: of parallel requests carrying one code, all but one fail this way, and
+ * they must not end the sign-in that the one is completing.
+ */
+export class InvalidCodeError extends AppError {
+  constructor(readonly replayed: boolean) {
+    super('auth.invalid_code');
+  }
+}
+
 /** 400 unless exactly one factor is given; checked before an attempt is counted. */
 export function assertOneFactor(input: SecondFactorInput): void {
   if ((input.code === undefined) === (input.recoveryCode === undefined)) {
@@ -27,8 +38,9 @@ export function assertOneFactor(input: SecondFactorInput): void {
 
 /**
  * Verifies the user's second factor and uses it up: a TOTP code's time step is claimed (never
- * accepted twice), a recovery code is spent. Returns how it was verified, or null. The caller
- * has reserved a throttle attempt first.
+ * accepted twice), a recovery code is spent. Returns how it was verified, `'replayed'` for a
+ * right TOTP code whose step was used already, or null. The caller has reserved a throttle
+ * attempt first.
  */
 export async function verifySecondFactor(
   db: Db,
@@ -36,7 +48,7 @@ export async function verifySecondFactor(
   user: UserCredentialsRow,
   input: SecondFactorInput,
   now: Date,
-): Promise<SecondFactorMethod | null> {
+): Promise<SecondFactorMethod | 'replayed' | null> {
   const recoveryCode = input.recoveryCode ?? (input.code !== undefined && !/^\d{6}$/.test(input.code) ? input.code : undefined);
   if (recoveryCode !== undefined) {
     return (await consumeRecoveryCode(db, user.id, recoveryCode, now)) ? 'recovery_code' : null;
@@ -44,7 +56,7 @@ export async function verifySecondFactor(
   if (user.totp_secret_encrypted === null || input.code === undefined) return null;
   const step = await totpStep(openTotpSecret(secretKey, user.id, user.totp_secret_encrypted), input.code, now);
   if (step === null) return null;
-  return (await claimTotpStep(db, user.id, step)) ? 'totp' : null;
+  return (await claimTotpStep(db, user.id, step)) ? 'totp' : 'replayed';
 }
 
 /**
@@ -60,9 +72,9 @@ export async function verifyCountedSecondFactor(
 ): Promise<SecondFactorMethod> {
   const attempt = await reserveAttempt(deps, { email: user.email, ip: context.ip }, failedAction, context);
   const method = await verifySecondFactor(deps.database.db, deps.secretKey, user, input, attempt.at);
-  if (!method) {
+  if (method === null || method === 'replayed') {
     await recordFailedAttempt(deps, attempt, user, input.recoveryCode ? 'recovery_code' : 'totp');
-    throw new AppError('auth.invalid_code');
+    throw new InvalidCodeError(method === 'replayed');
   }
   return method;
 }

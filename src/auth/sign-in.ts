@@ -9,7 +9,7 @@ import { notifyNewSignIn } from './notify.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { pruneTokens } from './password-reset.js';
 import { pruneTokenAttempts } from './token-attempts.js';
-import { assertOneFactor, type SecondFactorInput, type SecondFactorMethod, verifyCountedSecondFactor } from './second-factor.js';
+import { assertOneFactor, InvalidCodeError, type SecondFactorInput, type SecondFactorMethod, verifyCountedSecondFactor } from './second-factor.js';
 import * as store from './store.js';
 import { recordFailedAttempt, reserveAttempt } from './attempts.js';
 import { forgiveFailures, pruneThrottle, refundAttempt } from './throttle.js';
@@ -97,12 +97,14 @@ export async function completeSecondFactor(
   const user = await store.findUserById(db, pending.userId);
   if (!user?.totp_enabled_at) throw new AppError('auth.required', 'Sign in again');
   const tries = await store.claimSecondFactorTry(db, pending.sessionId, secondFactorTriesPerSignIn);
-  if (tries === null) await endChallenge(db, pending.sessionId);
+  // Past the cap the sign-in is over; deleting it is left to the fifth wrong code, because a
+  // try claimed earlier may still be completing it with the right code.
+  if (tries === null) throw challengeExpired();
   let method: SecondFactorMethod;
   try {
     method = await verifyCountedSecondFactor(deps, user, input, context, 'session.sign_in_failed');
   } catch (error) {
-    if (error instanceof AppError && error.code === 'auth.invalid_code' && tries === secondFactorTriesPerSignIn) await endChallenge(db, pending.sessionId);
+    if (error instanceof InvalidCodeError && !error.replayed && tries === secondFactorTriesPerSignIn) await endChallenge(db, pending.sessionId);
     throw error;
   }
   const rotated = await db.transaction().execute(async (trx) => {
@@ -118,8 +120,11 @@ export async function completeSecondFactor(
 /** Deletes a pending sign-in that used up its tries (never a session it has completed meanwhile) and says so. */
 async function endChallenge(db: Db, sessionId: string): Promise<never> {
   await store.deletePendingSignIn(db, sessionId);
-  throw new AppError('auth.challenge_expired', `${secondFactorTriesPerSignIn} wrong codes ended this sign-in; sign in again with your password`);
+  throw challengeExpired();
 }
+
+const challengeExpired = () =>
+  new AppError('auth.challenge_expired', `${secondFactorTriesPerSignIn} wrong codes ended this sign-in; sign in again with your password`);
 
 /** What every completed sign-in records: last sign-in, the security event, the notice mail. */
 export async function finishSignIn(
