@@ -1,5 +1,5 @@
 import { can, type CompiledGrants, type Decision } from '../authz/engine.js';
-import type { Actor } from '../http/actor.js';
+import type { Actor } from '../access/actor.js';
 import { recordEvent, type SecurityEventInput } from '../audit/record.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';

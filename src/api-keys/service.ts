@@ -3,7 +3,7 @@ import type { MemberEntry } from '../access/access-cache.js';
 import { type AccountAccess, decide, recordAccessEvent, requirePermission } from '../access/guard.js';
 import { compileGrants, type CompiledGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
-import type { Actor } from '../http/actor.js';
+import type { Actor } from '../access/actor.js';
 import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { requirePermission } from '../access/guard.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { requireUser } from '../http/actor.js';
 import { AccountParams, errorResponses, ListOf, Timestamp } from '../http/schemas.js';

@@ -1,7 +1,7 @@
 import type { AccessService } from '../access/access-service.js';
 import type { MemberEntry } from '../access/access-cache.js';
 import { can, type CompiledGrants, type DenyReason } from '../authz/engine.js';
-import type { Actor } from '../http/actor.js';
+import type { Actor } from '../access/actor.js';
 import { findResource } from '../resources/store.js';
 import { keyBlocked } from '../access/guard.js';
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, SingleLineText, Timestamp } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';
