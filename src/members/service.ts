@@ -1,5 +1,6 @@
 import type { AccessService } from '../access/access-service.js';
 import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import type { ServicePermission } from '../access/permissions.js';
 import { compileGrants, diffGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
@@ -144,7 +145,7 @@ function auditShape(catalog: Catalog, row: store.MemberRow) {
 
 type StatusAction = 'deactivate' | 'reactivate' | 'remove';
 
-const transitions: Record<StatusAction, { permission: string; from: store.MemberStatus[]; to: store.MemberStatus; event: string }> = {
+const transitions: Record<StatusAction, { permission: ServicePermission; from: store.MemberStatus[]; to: store.MemberStatus; event: string }> = {
   deactivate: { permission: 'users.deactivate', from: ['active'], to: 'inactive', event: 'member.deactivated' },
   reactivate: { permission: 'users.deactivate', from: ['inactive'], to: 'active', event: 'member.reactivated' },
   remove: { permission: 'users.delete', from: ['invited', 'active', 'inactive'], to: 'removed', event: 'member.removed' },
