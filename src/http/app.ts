@@ -28,6 +28,7 @@ import { registerSessionRoutes } from '../sessions/routes.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { loggerOptions } from './logger.js';
 import { installProblemHandlers } from './problems.js';
+import { clientErrorHandler, frameworkErrors, refuseLongUrls } from './client-errors.js';
 import { refuseUnrepresentableText, validatorCompiler } from './validation.js';
 import { installDrain, serverTimeouts } from './shutdown.js';
 
@@ -109,6 +110,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
+    // Errors raised before a route is found (by the router or Node's parser) answer problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -140,6 +144,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     reply.headers(responseHeaders);
     done();
   });
+  refuseLongUrls(app);
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);

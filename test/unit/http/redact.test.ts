@@ -25,9 +25,19 @@ describe('redactSecrets', () => {
   it('turns errors into what pino writes of them, with their own secret properties censored', () => {
     const error = Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED', config: { secret: 's3' }, host: 'db' });
     const result = redactSecrets({ failure: error }) as { failure: Record<string, unknown> };
-    expect(result.failure).toMatchObject({ type: 'Error', message: 'connection refused', code: '[redacted]', config: { secret: '[redacted]' }, host: 'db' });
+    expect(result.failure).toMatchObject({ type: 'Error', message: 'connection refused', code: 'ECONNREFUSED', config: { secret: '[redacted]' }, host: 'db' });
     expect(result.failure.stack).toContain('connection refused');
     expect(error.config.secret).toBe('s3');
+  });
+
+  it('keeps error codes (SQLSTATE, Node, ours) and censors only one-time codes under `code`', () => {
+    const unique = Object.assign(new Error('duplicate key value violates unique constraint "members_pkey"'), { code: '23505', constraint: 'members_pkey' });
+    expect(redactSecrets({ err: unique })).toMatchObject({ err: { code: '23505', constraint: 'members_pkey' } });
+    expect(redactSecrets({ code: '57P01' })).toEqual({ code: '57P01' });
+    expect(redactSecrets({ problem: { code: 'request.invalid' } })).toEqual({ problem: { code: 'request.invalid' } });
+    expect(redactSecrets({ body: { code: '12345678' } })).toEqual({ body: { code: '[redacted]' } });
+    expect(redactSecrets({ body: { code: 'ABCD-EFGH-JKLM-NPQR' } })).toEqual({ body: { code: '[redacted]' } });
+    expect(redactSecrets({ body: { recoveryCode: 'anything', totpCode: '1' } })).toEqual({ body: { recoveryCode: '[redacted]', totpCode: '[redacted]' } });
   });
 
   it('leaves instances of other classes to their serializers, and stops at a depth on cycles', () => {
