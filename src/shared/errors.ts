@@ -58,6 +58,7 @@ export const errorCatalog = {
   'invitation.email_mismatch': { status: 403, title: 'The invitation belongs to another email address' },
   'invitation.sign_in_required': { status: 409, title: 'This address already has a user: sign in to accept' },
   'transfer.not_found': { status: 404, title: 'No pending ownership transfer' },
+  'transfer.pending': { status: 409, title: 'An ownership offer to this member is already pending' },
   'contact.not_found': { status: 404, title: 'No such contact' },
   'api_key.not_found': { status: 404, title: 'No such API key' },
   'contact.email_taken': { status: 409, title: 'A contact with this email exists' },
