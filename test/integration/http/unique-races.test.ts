@@ -10,7 +10,7 @@ const db = t.app.deps.database.db;
 const parallel = <T>(count: number, run: (index: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, index) => run(index)));
 const statuses = (responses: { statusCode: number }[]) => responses.map((res) => res.statusCode).sort();
 const mailsTo = async (address: string, template: string) =>
-  Number((await sql<{ n: number }>`select count(*)::int as n from mail_outbox where to_address = ${address} and template = ${template}`.execute(db)).rows[0]!.n);
+  Number((await sql<{ n: number }>`select count(*)::int as n from mail_outbox where to_address = ${address} and template = ${template}`.execute(db)).rows[0].n);
 
 describe('unique-constraint races answer their 409, never 500, and mail only what committed (issue 13.7)', () => {
   it('50 parallel invitations of one address: one invitation, one mail, 49 × 409 member.already_member', async () => {
@@ -43,7 +43,7 @@ describe('unique-constraint races answer their 409, never 500, and mail only wha
   it('50 parallel ownership offers to different members: each answered, one pending at the end, a mail per offer made', async () => {
     const heirs = await parallel(50, () => createUser(t.app, { accountId, builtinRole: 'finance' }));
     const responses = await parallel(50, (index) =>
-      t.app.inject({ method: 'POST', url: url('/ownership-transfer'), headers: owner.headers, payload: { memberId: heirs[index]!.memberId, confirm: true } }),
+      t.app.inject({ method: 'POST', url: url('/ownership-transfer'), headers: owner.headers, payload: { memberId: heirs[index].memberId, confirm: true } }),
     );
     expect(statuses(responses).filter((status) => status !== 201)).toEqual([]);
     const pending = await sql`select to_member_id from ownership_transfers where account_id = ${accountId} and status = 'pending'`.execute(db);

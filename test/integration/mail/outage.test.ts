@@ -64,7 +64,7 @@ const queue = (to: string) =>
     enqueueMail(trx, { to, template: 'security_password_changed', data: { at: t.clock.now().toISOString() } }, { config: t.app.deps.config, secretKey: t.app.deps.secretKey, clock: t.clock }),
   );
 const rowOf = async (id: string) =>
-  (await sql<{ status: string; attempts: number; next_attempt_at: Date; last_error: string | null }>`select status, attempts, next_attempt_at, last_error from mail_outbox where id = ${id}`.execute(t.database.db)).rows[0]!;
+  (await sql<{ status: string; attempts: number; next_attempt_at: Date; last_error: string | null }>`select status, attempts, next_attempt_at, last_error from mail_outbox where id = ${id}`.execute(t.database.db)).rows[0];
 
 /** Drains whenever the mail is due, until `until` (ms after now); returns the longest wait between attempts. */
 async function retryUntil(id: string, untilMs: number): Promise<number> {
@@ -131,6 +131,6 @@ describe('mail the SMTP server accepted while the database was away (issue 13.10
     await t.app.deps.mail.drain();
     expect(received).toHaveLength(1);
     expect((await rowOf(id)).status).toBe('delivered');
-    expect(received[0]!.messageId).toBe(`<${id}@gatehouse.localhost>`);
+    expect(received[0].messageId).toBe(`<${id}@gatehouse.localhost>`);
   });
 });
