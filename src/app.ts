@@ -29,6 +29,7 @@ import { loggerOptions } from './http/logger.js';
 import { installProblemHandlers } from './http/problems.js';
 import { refuseUnrepresentableText, validatorCompiler } from './http/validation.js';
 import { installDrain, serverTimeouts } from './http/shutdown.js';
+import { clientErrorHandler, frameworkErrors, refuseLongUrls } from './http/client-errors.js';
 
 export interface BuildOptions {
   /** Use this database instead of opening one from the config; the caller closes it. */
@@ -91,6 +92,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
+    // Errors raised before a route is found (by the router or Node's parser) answer problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -122,6 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     reply.headers(responseHeaders);
     done();
   });
+  refuseLongUrls(app);
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
