@@ -20,6 +20,7 @@ import { enqueueMail, type SendMail } from '../mail/outbox.js';
 import { requestContext } from './sensitive.js';
 import { loadCatalog, type Catalog } from '../catalog/catalog.js';
 import { apiKeyAuthenticator, installAuthentication, platformTokenAuthenticator, refuseCredentialsInUrl } from './authenticate.js';
+import { registerDashboard } from './dashboard.js';
 import { registerRoutes } from './routes.js';
 import { registerAuthRoutes } from '../auth/routes.js';
 import { registerMeRoutes } from '../me/routes.js';
@@ -115,7 +116,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
   refusals.start();
+  // The dashboard registers after the handlers (they must see every route); its page fallback is set then.
+  const dashboard: { page?: Parameters<typeof installProblemHandlers>[1]['notFoundPage'] } = {};
   installProblemHandlers(app, {
+    notFoundPage: (request, reply) => dashboard.page?.(request, reply),
     // Every refusal inside an account is a security event (PRODUCT rule 10), collapsed per minute.
     onRefusal(request, error) {
       const access = request.accountAccess;
@@ -179,6 +183,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   registerAuthRoutes(app, deps);
   registerMeRoutes(app, deps);
   registerSessionRoutes(app, deps);
+  dashboard.page = await registerDashboard(app, { mode: config.dashboard });
   await options.configure?.(app);
 
   app.addHook('onReady', async () => {
