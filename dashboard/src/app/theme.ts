@@ -1,10 +1,20 @@
 import i18n from '../i18n';
-import { createTheme, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import { createTheme, type CSSVariablesResolver, darken, defaultVariantColorsResolver, type MantineColorsTuple, parseThemeColor, type VariantColorsResolver } from '@mantine/core';
 
 // One palette, spacing scale and type scale for every screen; components take their sizes from here.
 const brand: MantineColorsTuple = ['#eef3ff', '#dce4fb', '#b6c6f2', '#8ca6ea', '#6a8be3', '#5479df', '#4870de', '#3a5fc5', '#3054b0', '#22479c'];
 
+/** Text on light (tinted) badges and alerts: Mantine's shade 6 misses WCAG AA on the tint (orange, green). */
+const variantColorResolver: VariantColorsResolver = (input) => {
+  const colors = defaultVariantColorsResolver(input);
+  if (input.variant !== 'light') return colors;
+  const parsed = parseThemeColor({ color: input.color ?? input.theme.primaryColor, theme: input.theme });
+  if (!parsed.isThemeColor || !input.theme.colors[parsed.color]) return colors;
+  return { ...colors, color: darken(input.theme.colors[parsed.color][9], 0.25) };
+};
+
 export const theme = createTheme({
+  variantColorResolver,
   primaryColor: 'brand',
   primaryShade: 8,
   colors: { brand },

@@ -55,11 +55,11 @@ export function TotpEnrolment({ onDone, doneLabel }: { onDone: () => void; doneL
             <Center w={168} h={168} bg="white" style={{ flexShrink: 0 }}>
               <Image src={qr} alt={t('enrol.qrAlt')} w={160} h={160} />
             </Center>
-            <Stack gap={4}>
+            <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
               <Text size="sm" fw={600}>
                 {t('enrol.secretLabel')}
               </Text>
-              <Code block data-testid="totp-secret" style={{ wordBreak: 'break-all' }}>
+              <Code block data-testid="totp-secret" fz="sm" style={{ whiteSpace: 'pre-wrap', wordSpacing: '0.2em' }}>
                 {secretOf(seed.data.otpauthUri)}
               </Code>
               <Text size="xs" c="dimmed">
