@@ -138,7 +138,9 @@ export function buildPolicy(catalogPath: string, memberCount = 10_000, queryCoun
     members,
     profiles,
     resources,
-    queries,
+    // As a server receives them: parsed from JSON, so that no engine finds its map keys by
+    // pointer (the policy's own strings would be, and a hand-written map would look faster).
+    queries: JSON.parse(JSON.stringify(queries)) as CheckInput[],
     stats: {
       ownGrantShare: allGrants.filter((grant) => grant.scope === 'own').length / allGrants.length,
       profileLimitedShare: members.filter((member) => member.profileIds).length / members.length,
