@@ -85,6 +85,12 @@ export class ResourceIndex {
     return this.readOne(accountId, type, id);
   }
 
+  /** Starts loading the account's resources, if they may be needed and are not in memory (a cold check loads its member meanwhile). */
+  prefetch(accountId: string): void {
+    if (this.paused || this.oversized.has(accountId) || this.accounts.has(accountId)) return;
+    this.loadAccount(accountId).catch(() => {}); // a failed load is retried by the check that needs it
+  }
+
   /** A write changed this resource (here or on another instance): re-read it before trusting memory. */
   changed(accountId: string, type: string, id: string): void {
     this.loads.get(accountId)?.changed.push([type, id]);
