@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { effectivePermissions } from '../authz/engine.js';
 import { decide, keyBlocked } from '../access/guard.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { requireActor } from '../http/actor.js';
 import { errorResponses, GrantSchema, Id } from '../http/schemas.js';

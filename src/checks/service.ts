@@ -3,7 +3,7 @@ import type { MemberEntry } from '../access/access-cache.js';
 import type { RegisteredResource } from '../access/resource-index.js';
 import { type CompiledGrants, type Decision, decideBit, type DenyReason, type MemberSnapshot } from '../authz/engine.js';
 import { hasBit } from '../authz/grants.js';
-import type { Actor } from '../http/actor.js';
+import type { Actor } from '../access/actor.js';
 import { keyBlocked } from '../access/guard.js';
 
 export interface CheckInput {
