@@ -7,7 +7,7 @@ import { createMongoAbility, type MongoAbility, subject } from '@casl/ability';
 import { newEnforcer, newModelFromString, type Enforcer } from 'casbin';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { check, type CheckInput, type ChecksDeps } from '../../src/checks/service.js';
-import type { Actor } from '../../src/http/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import type { BenchPolicy, BenchResource } from './policy.js';
 
 export type Decide = (query: CheckInput) => boolean;
