@@ -1,7 +1,6 @@
 // Transpiles src/ to dist/ with esbuild (types are checked by `npm run typecheck`,
 // not here), so `npm start` is ready in about a second.
-import { build } from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function tsFiles(dir) {
@@ -12,14 +11,40 @@ function tsFiles(dir) {
   });
 }
 
-rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints: tsFiles('src'),
-  outdir: 'dist',
-  outbase: 'src',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+/**
+ * Newest modification time under `path`, directories included: a file removed or renamed
+ * changes its directory's time, so a stale output is noticed for deletions too.
+ */
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+/**
+ * Whether `stamp` (written after the last successful build) is newer than every input:
+ * `npm start` then skips the build, which costs more than the start itself on a busy
+ * machine. `--force` (or deleting dist/) always rebuilds.
+ */
+function upToDate(inputs, stamp) {
+  if (process.argv.includes('--force') || !existsSync(stamp)) return false;
+  return statSync(stamp).mtimeMs > Math.max(...inputs.map(newestMtime));
+}
+
+const serverStamp = 'dist/.built';
+if (!upToDate(['src', 'scripts/build.mjs', 'package-lock.json'], serverStamp)) {
+  // Loaded only when needed: starting esbuild's service is most of a skipped build's time.
+  const { build } = await import('esbuild');
+  rmSync('dist', { recursive: true, force: true });
+  await build({
+    entryPoints: tsFiles('src'),
+    outdir: 'dist',
+    outbase: 'src',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  writeFileSync(serverStamp, `${new Date().toISOString()}\n`);
+}
