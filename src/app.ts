@@ -14,6 +14,7 @@ import { resolvePlatformToken } from './config/platform-token.js';
 import type { AppDeps } from './app-deps.js';
 import { AccessService } from './access/access-service.js';
 import { eventActor } from './access/guard.js';
+import { assertServicePermissions } from './access/permissions.js';
 import { actionOfRoute } from './audit/action-name.js';
 import { RefusalLog } from './audit/refusals.js';
 import { MailWorker, smtpTransport } from './mail/worker.js';
@@ -54,6 +55,9 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
  * const res = await app.inject({ method: 'GET', url: '/healthz' });
  */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
+  // A catalog that lacks a permission the service checks is refused before anything opens.
+  const catalog = loadCatalog(config.catalogPath);
+  assertServicePermissions(catalog);
   const ownsDatabase = options.database === undefined;
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, lock: options.databaseLock }));
   try {
@@ -62,7 +66,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (ownsDatabase) await database.close();
     throw error;
   }
-  const catalog = loadCatalog(config.catalogPath);
   // The change feed logs through the app's logger, which exists a few lines below.
   const access = new AccessService(database, catalog, { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) }, { resourceBudget: config.authzResourceBudget });
   await access.start();

@@ -2,7 +2,7 @@ import { registerAccountRoutes } from './accounts/routes.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { keySubject } from './api-keys/service.js';
 import { registerAuditRoutes } from './audit/routes.js';
-import { registerCatalogRoutes } from './catalog-routes/routes.js';
+import { registerCatalogRoutes } from './catalog/routes.js';
 import { registerCheckRoutes } from './checks/routes.js';
 import { registerContactRoutes } from './contacts/routes.js';
 import { registerHealthRoutes } from './health/routes.js';

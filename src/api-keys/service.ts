@@ -4,7 +4,7 @@ import { type AccountAccess, decide, recordAccessEvent, requirePermission } from
 import { compileGrants, type CompiledGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Actor } from '../access/actor.js';
-import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
+import { assertCanGrant, assertValidGrants } from '../access/no-escalation.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';

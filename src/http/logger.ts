@@ -2,12 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { type LoggerOptions, pino } from 'pino';
 import type { Config } from '../config/config.js';
 import { escapeControlCharacters } from '../shared/text.js';
+import { isSecretFieldName } from '../shared/secret-fields.js';
 
-const secretFields = [
-  'password', 'currentPassword', 'newPassword', 'token', 'code', 'recoveryCode', 'secret', 'key',
-  'authorization', 'cookie', 'set-cookie', 'x-csrf-token', 'totpSecret', 'otpauthUri',
-];
-const secretKeys = new Set(secretFields.map((field) => field.toLowerCase()));
 const censor = '[redacted]';
 /** Deep enough for any shape we log; below this, values are written as they are. */
 const maxDepth = 8;
@@ -48,7 +44,7 @@ function redactProperties(object: Record<string, unknown>, depth: number, skip?:
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(object)) {
     if (skip?.has(key)) continue;
-    const redacted = secretKeys.has(key.toLowerCase()) ? censor : redactSecrets(item, depth + 1);
+    const redacted = isSecretFieldName(key) ? censor : redactSecrets(item, depth + 1);
     if (redacted !== item) (copy ??= { ...object })[key] = redacted;
   }
   return copy ?? object;

@@ -1,7 +1,7 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
-import { type App, buildApp } from '../../../src/http/app.js';
+import { type App, buildApp } from '../../../src/app.js';
 import { testConfig } from '../../support/app.js';
 import { createTestDatabase, engine, type TestDatabase } from '../../support/database.js';
 import { activateOwner, addMember, createAccount, platformHeaders } from '../../support/fixtures.js';
