@@ -46,7 +46,7 @@ async function startToHealthy(dataDir: string): Promise<number> {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(describeMachine());
@@ -60,6 +60,6 @@ for (let run = 0; run < runs; run++) {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log(`run ${run + 1}: fresh ${seconds(fresh.at(-1)!)}, existing ${seconds(existing.at(-1)!)} (load ${loadavg()[0]!.toFixed(1)})`);
+  console.log(`run ${run + 1}: fresh ${seconds(fresh.at(-1)!)}, existing ${seconds(existing.at(-1)!)} (load ${loadavg()[0].toFixed(1)})`);
 }
 console.log(`npm start → /healthz 200, median of ${runs}: existing data directory ${seconds(median(existing))} (target ≤ 3 s), fresh ${seconds(median(fresh))}`);

@@ -65,5 +65,5 @@ export const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(8);
 /** One line naming the machine and how busy it is right now (benchmarks share it). */
 export function describeMachine(): string {
   const [one, five] = loadavg();
-  return `machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, node ${process.version}; load average ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min)`;
+  return `machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, node ${process.version}; load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)`;
 }
