@@ -1,4 +1,4 @@
-import { activateAcceptedMemberships } from '../invitations/activation.js';
+import { activateAcceptedMemberships } from '../members/store.js';
 import { csrfTokenFor, revokeSessionsOfUser, rotateSessionToken } from '../sessions/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
