@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { type LoggerOptions, pino } from 'pino';
 import type { Config } from '../config/config.js';
 import { isSecretFieldName } from '../shared/secret-fields.js';
+import { escapeControlCharacters } from '../shared/text.js';
 
 const censor = '[redacted]';
 /** Deep enough for any shape we log; below this, values are written as they are. */
@@ -53,10 +54,7 @@ function redactProperties(object: Record<string, unknown>, depth: number, skip?:
 const serializedKeys: ReadonlySet<string> = new Set(['req', 'res', 'err']);
 
 /** Escapes control characters so that a crafted URL or header cannot start a fake log line. */
-export function neutraliseControlCharacters(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export const neutraliseControlCharacters = escapeControlCharacters;
 
 export function loggerOptions(config: Config): LoggerOptions {
   return {

@@ -64,17 +64,20 @@ export const exportHeader = ['id', 'name', 'email', 'role', 'status', 'profiles'
 
 /**
  * The same list as CSV, streamed page by page so that a large team never sits in memory.
- * Cells are RFC 4180 quoted and formula-looking values neutralised (see csvField).
+ * The first chunk (header and first page) comes only after the query was validated and the
+ * first page read (see sendExport). Cells are RFC 4180 and neutralised (see csvField).
  */
 export async function* exportMembersCsv(deps: MembersDeps, access: AccountAccess, query: Omit<ListQuery, 'limit' | 'cursor'>): AsyncGenerator<string> {
   requirePermission(access, 'users.view');
-  yield csvRow(exportHeader);
-  let cursor: string | undefined;
-  do {
-    const result = await page(deps, access, { ...query, limit: 500, cursor });
-    yield result.items
-      .map((member) => csvRow([member.id, member.name, member.email, member.role?.name ?? 'Custom permissions', member.status, member.profileIds?.join(' ') ?? 'all', member.lastSignInAt, member.twoFactorEnabled ? 'yes' : 'no', member.createdAt]))
-      .join('');
-    cursor = result.nextCursor ?? undefined;
-  } while (cursor);
+  let result = await page(deps, access, { ...query, limit: 500 });
+  let chunk = csvRow(exportHeader);
+  for (;;) {
+    for (const member of result.items) {
+      chunk += csvRow([member.id, member.name, member.email, member.role?.name ?? 'Custom permissions', member.status, member.profileIds?.join(' ') ?? 'all', member.lastSignInAt, member.twoFactorEnabled ? 'yes' : 'no', member.createdAt]);
+    }
+    yield chunk;
+    if (!result.nextCursor) return;
+    result = await page(deps, access, { ...query, limit: 500, cursor: result.nextCursor });
+    chunk = '';
+  }
 }

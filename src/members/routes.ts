@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
+import { exportDescription, sendExport } from '../http/export-stream.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
@@ -41,6 +41,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       schema: {
         tags,
         summary: 'The users list as CSV, same filters (users.view)',
+        description: exportDescription,
         params: AccountParams,
         querystring: Type.Object(ListFilters, { additionalProperties: false }),
         produces: ['text/csv'],
@@ -49,17 +50,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     },
     async (request, reply) => {
       const access = await accountAccess(deps, request, request.params.accountId);
-      const rows = exportMembersCsv(deps, access, request.query);
-      // Pull the first chunk before answering so a refusal is still a problem+json error.
-      const first = await rows.next();
-      async function* all() {
-        if (!first.done) yield first.value;
-        yield* rows;
-      }
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="members.csv"')
-        .send(Readable.from(all()) as never);
+      return sendExport(request, reply, { filename: 'members.csv', contentType: 'text/csv; charset=utf-8', chunks: exportMembersCsv(deps, access, request.query) });
     },
   );
 
