@@ -5,7 +5,7 @@ import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/context.js';
 import type { IdentityDeps } from './deps.js';
-import { recordSecurityEvent } from './events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import type { IssuedSession } from './sign-in.js';
 import { assertOneFactor, type SecondFactorInput, verifyCountedSecondFactor } from './second-factor.js';
 import * as store from './store.js';

@@ -3,7 +3,7 @@ import { csrfTokenFor, revokeSessionsOfUser, rotateSessionToken } from '../sessi
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { IdentityDeps } from './deps.js';
-import { recordSecurityEvent } from './events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import { notifyTwoFactorChanged } from './notify.js';
 import { deleteRecoveryCodes, newRecoveryCodes, storeRecoveryCodes } from './recovery-codes.js';
 import { finishSignIn, type IssuedSession } from './sign-in.js';
