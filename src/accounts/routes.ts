@@ -3,7 +3,7 @@ import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
 import { requirePlatform } from '../http/actor.js';
 import { AccountParams, errorResponses, SingleLineText, Timestamp } from '../http/schemas.js';
-import { requestContext, requireSensitive } from '../http/sensitive.js';
+import { bodyHas, requestContext, stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { invitationUrl } from '../invitations/issue.js';
 import * as accounts from './service.js';
@@ -85,11 +85,9 @@ export function registerAccountScopedRoutes(app: TypedApp, deps: AppDeps & accou
         ),
         response: { 200: AccountSchema, ...errorResponses },
       },
+      // Security settings (2FA requirement, session limits…) are sensitive; a rename is not.
+      preValidation: stepUpGate(deps.clock, { when: bodyHas('settings') }),
     },
-    async (request) => {
-      const access = accessOf(request);
-      if (request.body.settings) requireSensitive(request, deps.clock, request.body);
-      return accounts.updateAccount(deps, access, request.body);
-    },
+    async (request) => accounts.updateAccount(deps, accessOf(request), request.body),
   );
 }

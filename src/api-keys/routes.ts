@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
-import { sensitiveAction } from '../http/sensitive.js';
+import { stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as keys from './service.js';
 
@@ -40,7 +40,7 @@ export function registerApiKeyRoutes(app: TypedApp, deps: AppDeps): void {
         ),
         response: { 201: Type.Object({ ...KeySchema.properties, key: Type.String({ description: 'The secret, shown this once' }) }), ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
       const access = accessOf(request);

@@ -3,7 +3,7 @@ import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
 import { exportDescription, sendExport } from '../http/export-stream.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText } from '../http/schemas.js';
-import { sensitiveAction } from '../http/sensitive.js';
+import { stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { viewSerializer } from '../http/view-serializer.js';
 import { EmailInput } from '../auth/schemas.js';
@@ -82,7 +82,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         ),
         response: { 200: MemberSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request) => {
       const access = accessOf(request);
@@ -95,7 +95,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       `/v1/accounts/:accountId/members/:memberId/${action}`,
       {
         schema: { tags, summary: `${action[0].toUpperCase()}${action.slice(1)} a member (step-up + confirm)`, params: MemberParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
-        preValidation: sensitiveAction(deps.clock),
+        preValidation: stepUpGate(deps.clock),
       },
       async (request) => {
         const access = accessOf(request);
@@ -132,7 +132,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         body: Type.Object({ confirm: ConfirmTrue }, { additionalProperties: false }),
         response: { 200: MemberSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request) => resetMemberTwoFactor(deps, accessOf(request), request.params.memberId),
   );
@@ -158,7 +158,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
           ...errorResponses,
         },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
       const access = accessOf(request);
@@ -173,7 +173,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       method,
       url: '/v1/accounts/:accountId/members/:memberId/resources/:type/:externalId',
       schema: { tags, summary: assigned ? 'Assign a resource to an active member (step-up + confirm)' : 'Unassign a resource (step-up + confirm)', params: ResourceParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
       handler: async (request) => {
         const { memberId, type, externalId } = request.params;
         const access = accessOf(request);

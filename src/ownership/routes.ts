@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
 import { AccountParams, errorResponses, Id, Timestamp } from '../http/schemas.js';
-import { sensitiveAction } from '../http/sensitive.js';
+import { stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as ownership from './service.js';
 
@@ -29,7 +29,7 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
         body: Type.Object({ memberId: Id, confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 201: TransferSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
       const access = accessOf(request);
@@ -62,7 +62,7 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
         body: Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 200: TransferSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request) => {
       const access = accessOf(request);

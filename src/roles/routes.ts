@@ -3,7 +3,7 @@ import type { AppDeps } from '../app-deps.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { accessOf } from '../http/account-scope.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText } from '../http/schemas.js';
-import { requireSensitive, sensitiveAction } from '../http/sensitive.js';
+import { bodyHas, stepUpGate } from '../http/sensitive.js';
 import * as roles from './service.js';
 
 const RoleSchema = Type.Object({
@@ -74,14 +74,12 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
         ),
         response: { 200: RoleSchema, ...errorResponses },
       },
+      // Changing what a role grants changes every holder's access at once: sensitive.
+      preValidation: stepUpGate(deps.clock, { when: bodyHas('permissions') }),
     },
     async (request) => {
       const { roleId } = request.params;
-      const body = request.body;
-      const access = accessOf(request);
-      // Changing what a role grants changes every holder's access at once: sensitive.
-      if (body.permissions) requireSensitive(request, deps.clock, body);
-      return roles.updateRole(deps, access, roleId, body);
+      return roles.updateRole(deps, accessOf(request), roleId, request.body);
     },
   );
 
@@ -96,7 +94,7 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
         body: Type.Optional(Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
         response: { 204: Type.Null(), ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
       const { roleId } = request.params;
