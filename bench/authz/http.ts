@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { CheckBody, CheckResultSchema } from '../../src/checks/routes.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openDatabase } from '../../src/db/database.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp } from '../../src/app.js';
 import { tuneGarbageCollector } from '../../src/runtime/gc-tuning.js';
 import { newId } from '../../src/shared/ids.js';
 import { catalog, random } from './policy.js';

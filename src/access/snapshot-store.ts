@@ -45,3 +45,15 @@ export async function loadMembershipOf(db: Db, accountId: string, userId: string
     ${selectAccess} where m.account_id = ${accountId} and m.user_id = ${userId} and m.status <> 'removed'`.execute(db);
   return rows[0];
 }
+
+/** Every membership of the account in one query (a cold account is loaded whole). */
+export async function loadAccountMembers(db: Db, accountId: string): Promise<MemberAccessRow[]> {
+  const { rows } = await sql<MemberAccessRow>`${selectAccess} where m.account_id = ${accountId}`.execute(db);
+  return rows;
+}
+
+/** The memberships of these ids in one query (a batch of misses). */
+export async function loadMembersAccess(db: Db, memberIds: string[]): Promise<MemberAccessRow[]> {
+  const { rows } = await sql<MemberAccessRow>`${selectAccess} where m.id = any(${memberIds})`.execute(db);
+  return rows;
+}

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { requirePermission } from '../access/guard.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { exportDescription, sendExport } from '../http/export-stream.js';
 import { requireUser } from '../http/actor.js';

@@ -2,20 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { type LoggerOptions, pino } from 'pino';
 import type { Config } from '../config/config.js';
 import { escapeControlCharacters } from '../shared/text.js';
+import { isSecretField } from '../shared/secret-fields.js';
 
-const secretFields = [
-  'password', 'currentPassword', 'newPassword', 'token', 'recoveryCode', 'recoveryCodes', 'totpCode', 'otp', 'secret', 'key',
-  'authorization', 'cookie', 'set-cookie', 'x-csrf-token', 'totpSecret', 'otpauthUri',
-];
-/**
- * `code` names a secret only sometimes (a second-factor body's TOTP or recovery code) and
- * far more often a diagnosis that must reach the logs: a PostgreSQL SQLSTATE (`23505`), a
- * Node error (`ECONNREFUSED`), one of our problem codes. Only a value shaped like a one-time
- * code (6 to 8 digits, or a recovery code) is censored.
- */
-const oneTimeCode = /^(\d{6,8}|[A-Za-z0-9]{4}(-?[A-Za-z0-9]{4}){3})$/;
-const isSecret = (key: string, value: unknown) => secretKeys.has(key.toLowerCase()) || (key === 'code' && typeof value === 'string' && oneTimeCode.test(value.trim()));
-const secretKeys = new Set(secretFields.map((field) => field.toLowerCase()));
 const censor = '[redacted]';
 /** Deep enough for any shape we log; below this, values are written as they are. */
 const maxDepth = 8;
@@ -56,7 +44,7 @@ function redactProperties(object: Record<string, unknown>, depth: number, skip?:
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(object)) {
     if (skip?.has(key)) continue;
-    const redacted = isSecret(key, item) ? censor : redactSecrets(item, depth + 1);
+    const redacted = isSecretField(key, item) ? censor : redactSecrets(item, depth + 1);
     if (redacted !== item) (copy ??= { ...object })[key] = redacted;
   }
   return copy ?? object;

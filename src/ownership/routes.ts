@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { AccountParams, errorResponses, Id, Timestamp } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../../src/http/app.js';
+import { type App, buildApp } from '../../src/app.js';
 import { testConfig } from '../support/app.js';
 import { addMember, createAccount, platformHeaders } from '../support/fixtures.js';
 import { type PgCluster, startPgCluster } from '../support/pg-cluster.js';

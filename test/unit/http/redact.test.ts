@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskSecrets } from '../../../src/audit/mask.js';
 import { redactSecrets } from '../../../src/http/logger.js';
 
 describe('redactSecrets', () => {
@@ -46,5 +47,12 @@ describe('redactSecrets', () => {
     const cycle: Record<string, unknown> = { name: 'loop' };
     cycle.self = cycle;
     expect(() => redactSecrets(cycle)).not.toThrow();
+  });
+
+  it('censors the same field names as the security log masks', () => {
+    const value = { passwordHash: 'h', apiKey: 'k', otpauthUri: 'u', recoveryCodes: ['c'], 'set-cookie': 's', code: '1', name: 'Ada', statusCode: 200 };
+    const censored = (result: unknown) => Object.entries(result as Record<string, unknown>).filter(([, v]) => v === '[redacted]' || v === '[masked]').map(([k]) => k);
+    expect(censored(redactSecrets(value))).toEqual(['passwordHash', 'apiKey', 'otpauthUri', 'recoveryCodes', 'set-cookie', 'code']);
+    expect(censored(maskSecrets(value))).toEqual(censored(redactSecrets(value)));
   });
 });
