@@ -50,7 +50,7 @@ describe('redactSecrets', () => {
   });
 
   it('censors the same field names as the security log masks', () => {
-    const value = { passwordHash: 'h', apiKey: 'k', otpauthUri: 'u', recoveryCodes: ['c'], 'set-cookie': 's', code: '1', name: 'Ada', statusCode: 200 };
+    const value = { passwordHash: 'h', apiKey: 'k', otpauthUri: 'u', recoveryCodes: ['c'], 'set-cookie': 's', code: '123456', name: 'Ada', statusCode: 200 };
     const censored = (result: unknown) => Object.entries(result as Record<string, unknown>).filter(([, v]) => v === '[redacted]' || v === '[masked]').map(([k]) => k);
     expect(censored(redactSecrets(value))).toEqual(['passwordHash', 'apiKey', 'otpauthUri', 'recoveryCodes', 'set-cookie', 'code']);
     expect(censored(maskSecrets(value))).toEqual(censored(redactSecrets(value)));
