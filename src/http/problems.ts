@@ -66,7 +66,14 @@ const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
  * records every route's path to tell "no such route" (404) from "wrong method" (405). The
  * refusal hook is required: a forgotten one would silently drop refusals from the security log.
  */
-export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal: (request: FastifyRequest, error: AppError) => void }): void {
+export function installProblemHandlers(
+  app: FastifyInstance,
+  hooks: {
+    onRefusal: (request: FastifyRequest, error: AppError) => void;
+    /** Answers a miss with a page instead (the dashboard's history routing); undefined when it does not. */
+    notFoundPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+  },
+): void {
   const knownRoutes = FindMyWay({ ignoreTrailingSlash: false });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
@@ -86,7 +93,7 @@ export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal:
         allow: allowed.join(', '),
       });
     }
-    return sendProblem(reply, problem('request.not_found', request.id));
+    return hooks.notFoundPage?.(request, reply) ?? sendProblem(reply, problem('request.not_found', request.id));
   });
 
   app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -6,19 +6,15 @@
 const secretFieldName = /pass(word)?|token|secret|recovery|otp|totp|^key$|apikey|authorization|cookie/i;
 
 /**
- * `code` names a secret only sometimes (a second-factor body's TOTP or recovery code) and far
- * more often a diagnosis that must reach the logs: a PostgreSQL SQLSTATE (`23505`), a Node
- * error (`ECONNREFUSED`), one of our problem codes. Under `code`, only a value shaped like a
- * one-time code (6 to 8 digits, or a recovery code) is a secret.
+ * `code` names a secret only sometimes (a second-factor body's TOTP or recovery code) and
+ * far more often a diagnosis that must reach the logs: a PostgreSQL SQLSTATE (`23505`), a
+ * Node error (`ECONNREFUSED`), one of our problem codes. Only a value shaped like a one-time
+ * code (6 to 8 digits, or a recovery code) is secret.
  */
 const oneTimeCode = /^(\d{6,8}|[A-Za-z0-9]{4}(-?[A-Za-z0-9]{4}){3})$/;
 
-/** Does a property with this name always hold a secret? */
-export function isSecretFieldName(name: string): boolean {
-  return secretFieldName.test(name);
-}
-
-/** Does this property hold a secret: a secret name, or a one-time code under `code`? */
+/** Does a property with this name (and this value) hold a secret? */
 export function isSecretField(name: string, value: unknown): boolean {
-  return secretFieldName.test(name) || (name.toLowerCase() === 'code' && typeof value === 'string' && oneTimeCode.test(value.trim()));
+  if (name.toLowerCase() === 'code') return typeof value === 'string' && oneTimeCode.test(value.trim());
+  return secretFieldName.test(name);
 }

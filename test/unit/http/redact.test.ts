@@ -54,5 +54,8 @@ describe('redactSecrets', () => {
     const censored = (result: unknown) => Object.entries(result as Record<string, unknown>).filter(([, v]) => v === '[redacted]' || v === '[masked]').map(([k]) => k);
     expect(censored(redactSecrets(value))).toEqual(['passwordHash', 'apiKey', 'otpauthUri', 'recoveryCodes', 'set-cookie', 'code']);
     expect(censored(maskSecrets(value))).toEqual(censored(redactSecrets(value)));
+    const diagnosis = { code: '23505', error: { code: 'ECONNREFUSED' } };
+    expect(redactSecrets(diagnosis)).toEqual(diagnosis);
+    expect(maskSecrets(diagnosis)).toEqual(diagnosis);
   });
 });
