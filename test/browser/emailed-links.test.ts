@@ -75,7 +75,7 @@ it('changing your email asks for a fresh code once, keeps what you typed, and th
   await page.getByRole('heading', { name: 'Your security' }).waitFor();
   await page.getByRole('cell', { name: 'This browser' }).waitFor();
   await expectAccessible(page, 'your security');
-  await screenshot(page, 'me-security');
+  await screenshot(page, 'me-security', { fullPage: true });
 
   await page.getByLabel(/^New email address/).fill('iris@billpro.example');
   await page.getByRole('button', { name: 'Send confirmation link' }).click();
