@@ -8,7 +8,7 @@ import { recordEvent } from '../src/audit/record.js';
 import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { buildApp } from '../src/http/app.js';
+import { buildApp } from '../src/app.js';
 import { tuneGarbageCollector } from '../src/runtime/gc-tuning.js';
 import { signUpAndSignIn } from '../test/support/users.js';
 import { createBenchDatabase, fmt, percentile, timeRuns } from './support.js';

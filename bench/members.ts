@@ -7,7 +7,7 @@
 // http client either: see bench/http-client.ts.
 import { type CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import pg from 'pg';
-import { buildApp } from '../src/http/app.js';
+import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { openDatabase, pgTypes } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';

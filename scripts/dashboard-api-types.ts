@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { loadConfig } from '../src/config/config.js';
 import { openPGlite } from '../src/db/database.js';
-import { buildApp } from '../src/http/app.js';
+import { buildApp } from '../src/app.js';
 
 /** Where the dashboard's typed client finds the API's types (committed; see test/unit/dashboard). */
 export const apiTypesPath = 'dashboard/src/api/schema.d.ts';

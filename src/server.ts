@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
-import { type App, buildApp, type BuildOptions } from './http/app.js';
+import { type App, buildApp, type BuildOptions } from './app.js';
 import { shutDown } from './http/shutdown.js';
 import { tuneGarbageCollector } from './runtime/gc-tuning.js';
 import { loopbackUrl, writeServerRecord } from './runtime/server-record.js';

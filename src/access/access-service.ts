@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
+import type { CompiledGrants } from '../authz/engine.js';
 import type { Database, Db } from '../db/database.js';
 import { AccessCache, compileMember, type MemberEntry } from './access-cache.js';
 import { sql } from 'kysely';
-import { type AccessChange, accessChannel, ackChannel, decodeChanges, encodeChanges, notifyInTransaction } from './changes.js';
-import { loadMemberAccess, loadMembershipOf } from './snapshot-store.js';
+import { type AccessChange, accessChannel, ackChannel, decodeChanges, encodeChanges, notifyInTransaction, parseResourceChange } from './changes.js';
+import { ResourceIndex } from './resource-index.js';
+import { loadAccountMembers, loadMemberAccess, loadMembershipOf } from './snapshot-store.js';
 
 /** Where the change feed reports its losses and recoveries (the app's logger). */
 export interface FeedLog {
@@ -23,8 +25,12 @@ const ackTimeoutMs = 2000;
  * (instances are counted by their LISTEN connections): so the affected member's very next
  * request, on whichever instance it lands, is decided on the new state (PRODUCT rule 8).
  */
+/** Registered resources held in memory across all accounts, unless configured. */
+export const defaultResourceBudget = 1_000_000;
+
 export class AccessService {
   readonly cache = new AccessCache();
+  readonly resources: ResourceIndex;
   private readonly origin = randomBytes(6).toString('hex');
   private sequence = 0;
   /** Per own change: which instances have acknowledged it (this one included, as 'self'). */
@@ -39,7 +45,10 @@ export class AccessService {
     readonly database: Database,
     readonly catalog: Catalog,
     private readonly log: FeedLog = { warn: () => {}, info: () => {} },
-  ) {}
+    options: { resourceBudget?: number } = {},
+  ) {
+    this.resources = new ResourceIndex(database.db, options.resourceBudget ?? defaultResourceBudget);
+  }
 
   async start(): Promise<void> {
     const unlistenAcks = await this.database.listen(ackChannel, (payload) => this.receiveAck(payload), this.feedEvents(ackChannel));
@@ -70,6 +79,8 @@ export class AccessService {
         const wasLive = this.feedLive;
         this.feedDown.add(channel);
         this.cache.pause();
+        this.resources.pause();
+        this.warmAccounts.clear();
         // No acknowledgement can arrive now: writes waiting for them answer at once.
         for (const waiter of this.ackWaiters.values()) waiter.resolve();
         if (wasLive) this.log.warn({ err: error, channel }, 'change feed lost: deciding from fresh loads until it is back');
@@ -79,6 +90,8 @@ export class AccessService {
         if (this.feedDown.size > 0) return;
         // Anything cached before the loss may predate a change that was missed: start empty.
         this.cache.resume();
+        this.resources.resume();
+        this.warmAccounts.clear();
         if (this.unlisten) this.log.info({ channel }, 'change feed back: caching compiled memberships again');
       },
     };
@@ -87,12 +100,24 @@ export class AccessService {
   private receive(payload: string): void {
     const message = decodeChanges(payload);
     if (!message) return;
-    this.cache.invalidate(message.changes);
+    this.apply(message.changes);
     if (message.origin === this.origin) this.acknowledge(message.sequence, 'self');
     else {
       // Tell the writer this instance has applied its change. Over the pool: the LISTEN
       // connection runs nothing but LISTEN, which is how instances are counted.
       sql`select pg_notify(${ackChannel}, ${`${message.origin}|${message.sequence}|${this.origin}`})`.execute(this.database.db).catch(() => {});
+    }
+  }
+
+  /** Drops whatever the changes name from memory (compiled members, registered resources). */
+  private apply(changes: AccessChange[]): void {
+    this.cache.invalidate(changes);
+    for (const change of changes) {
+      // An account-wide change drops its members: the next miss loads them all again.
+      if (change.kind === 'account') this.warmAccounts.delete(change.id);
+      if (change.kind !== 'resource') continue;
+      const resource = parseResourceChange(change.id);
+      if (resource) this.resources.changed(resource.accountId, resource.type, resource.externalId);
     }
   }
 
@@ -140,6 +165,53 @@ export class AccessService {
     return this.load(`m ${memberId}`, () => loadMemberAccess(this.database.db, memberId));
   }
 
+  /** Accounts whose members were all loaded at once (since the cache last started empty). */
+  private readonly warmAccounts = new Set<string>();
+  private readonly accountLoads = new Map<string, Promise<Map<string, MemberEntry>>>();
+  /** Whole-account member loads since start (the benchmark reports them). */
+  memberAccountLoads = 0;
+
+  /**
+   * The member of this account, loading the whole account in one query on its first miss (a
+   * restart's cold checks then cost one query per account, not one per member). Later misses
+   * (a member changed since) load that member alone. undefined: no such member in the account.
+   */
+  async memberOf(accountId: string, memberId: string): Promise<MemberEntry | undefined> {
+    const cached = this.loadedMember(memberId);
+    if (cached) return cached.snapshot.accountId === accountId ? cached : undefined;
+    if (this.feedLive && !this.warmAccounts.has(accountId)) {
+      const loaded = await this.loadAccount(accountId);
+      const entry = loaded.get(memberId);
+      if (entry || this.warmAccounts.has(accountId)) return entry;
+    }
+    const entry = await this.member(memberId);
+    return entry?.snapshot.accountId === accountId ? entry : undefined;
+  }
+
+  private loadAccount(accountId: string): Promise<Map<string, MemberEntry>> {
+    const inFlight = this.accountLoads.get(accountId);
+    if (inFlight) return inFlight;
+    const start = this.cache.beginBulk();
+    const promise = loadAccountMembers(this.database.db, accountId)
+      .then(
+        (rows) => {
+          this.memberAccountLoads++;
+          const roleGrants = new Map<string, CompiledGrants>();
+          const entries = rows.map((row) => compileMember(this.catalog, row, roleGrants));
+          const stored = this.cache.putMany(entries, start);
+          if (stored) this.warmAccounts.add(accountId);
+          return new Map(entries.map((entry) => [entry.snapshot.memberId, entry]));
+        },
+        (error: unknown) => {
+          this.cache.putMany([], start);
+          throw error;
+        },
+      )
+      .finally(() => this.accountLoads.delete(accountId));
+    this.accountLoads.set(accountId, promise);
+    return promise;
+  }
+
   /** The user's live membership in the account, loading it on first use. */
   async membershipOf(accountId: string, userId: string): Promise<MemberEntry | undefined> {
     const memberId = this.cache.getMembership(accountId, userId);
@@ -151,9 +223,13 @@ export class AccessService {
     return entry;
   }
 
+  /** Single-member loads since start (the benchmark reports them). */
+  memberLoads = 0;
+
   private load(key: string, query: () => ReturnType<typeof loadMemberAccess>): Promise<MemberEntry | undefined> {
     const inFlight = this.loading.get(key);
     if (inFlight) return inFlight;
+    this.memberLoads++;
     const generation = this.cache.generation;
     const promise = query()
       .then((row) => {
@@ -180,7 +256,7 @@ export class AccessService {
       return value;
     });
     if (changes.length > 0) {
-      this.cache.invalidate(changes);
+      this.apply(changes);
       // Without a live feed no acknowledgement can be heard; the other instances still get the
       // NOTIFY from PostgreSQL (or, with their own feed down, keep nothing cached).
       if (this.feedLive) await this.awaitAcks(sequence, 1 + (await this.otherInstances()));

@@ -7,7 +7,27 @@ export type AccessChange =
   | { kind: 'role'; id: string }
   | { kind: 'account'; id: string }
   | { kind: 'user'; id: string }
-  | { kind: 'api_key'; id: string };
+  | { kind: 'api_key'; id: string }
+  /** A registered resource: see {@link resourceChange}. */
+  | { kind: 'resource'; id: string };
+
+/**
+ * A registered resource's change, named precisely. The external id is percent-encoded: the
+ * payload's own separators (`|`, `,`) may appear in it.
+ */
+export function resourceChange(accountId: string, type: string, externalId: string): AccessChange {
+  return { kind: 'resource', id: `${accountId}/${type}/${encodeURIComponent(externalId)}` };
+}
+
+export function parseResourceChange(id: string): { accountId: string; type: string; externalId: string } | undefined {
+  const [accountId, type, encoded] = id.split('/');
+  if (accountId === undefined || type === undefined || encoded === undefined) return undefined;
+  try {
+    return { accountId, type, externalId: decodeURIComponent(encoded) };
+  } catch {
+    return undefined;
+  }
+}
 
 export const accessChannel = 'gatehouse_access';
 /** Instances acknowledge each change they applied here, so its writer knows when all have. */
@@ -24,7 +44,7 @@ export function decodeChanges(payload: string): { origin: string; sequence: numb
   for (const item of list.split(',').filter(Boolean)) {
     const colon = item.indexOf(':');
     const kind = item.slice(0, colon);
-    if (['member', 'role', 'account', 'user', 'api_key'].includes(kind)) {
+    if (['member', 'role', 'account', 'user', 'api_key', 'resource'].includes(kind)) {
       changes.push({ kind: kind as AccessChange['kind'], id: item.slice(colon + 1) });
     }
   }

@@ -1,11 +1,12 @@
 import { can, type CompiledGrants, type Decision } from '../authz/engine.js';
-import type { Actor } from '../http/actor.js';
+import type { Actor } from '../access/actor.js';
 import { recordEvent, type SecurityEventInput } from '../audit/record.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { AccessService } from './access-service.js';
 import type { MemberEntry } from './access-cache.js';
+import type { ServicePermission } from './permissions.js';
 
 /** Who is acting in one account, resolved once per request. */
 export interface AccountAccess {
@@ -56,18 +57,21 @@ export async function accessAccount(
  */
 export function keyBlocked(entry: MemberEntry): 'member_not_active' | 'api_access_disabled' | null {
   if (entry.snapshot.status !== 'active' || !entry.snapshot.accountActive) return 'member_not_active';
-  if (!entry.snapshot.flags.apiAccess || !can(entry.snapshot, 'api.access').allowed) return 'api_access_disabled';
+  if (!entry.snapshot.flags.apiAccess || !can(entry.snapshot, 'api.access' satisfies ServicePermission).allowed) return 'api_access_disabled';
   return null;
 }
 
 /** The decision for the acting member (the platform may do anything). */
-export function decide(access: AccountAccess, permission: string, context?: CheckContext): Decision {
+export function decide(access: AccountAccess, permission: ServicePermission, context?: CheckContext): Decision {
   if (!access.member) return { allowed: true, scope: 'all', reason: 'granted' };
   return can(access.member.snapshot, permission, context, access.keyLimit);
 }
 
-/** Throws 403 `authz.forbidden` naming the permission unless the actor holds it. */
-export function requirePermission(access: AccountAccess, permission: string, context?: CheckContext): Decision {
+/**
+ * Throws 403 `authz.forbidden` naming the permission unless the actor holds it. Only the
+ * permissions the service checks itself (see permissions.ts), so none can be misspelt.
+ */
+export function requirePermission(access: AccountAccess, permission: ServicePermission, context?: CheckContext): Decision {
   const decision = decide(access, permission, context);
   if (!decision.allowed) {
     throw new AppError('authz.forbidden', `You need the ${permission} permission (${decision.reason})`);

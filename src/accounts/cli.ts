@@ -1,4 +1,5 @@
 import { AccessService } from '../access/access-service.js';
+import { assertServicePermissions } from '../access/permissions.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
@@ -16,6 +17,7 @@ export async function createAccountFromCli(
   input: { name: string; ownerEmail: string; ownerName?: string },
 ): Promise<{ accountId: string; email: string; url: string; expiresAt: Date }> {
   const catalog = loadCatalog(config.catalogPath);
+  assertServicePermissions(catalog);
   const access = new AccessService(database, catalog);
   const secretKey = resolveSecretKey(config);
   const sendMail: SendMail = async (trx, message) => void (await enqueueMail(trx, message, { config, secretKey, clock: systemClock }));

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { requirePlatform } from '../http/actor.js';
 import { AccountParams, errorResponses, SingleLineText, Timestamp } from '../http/schemas.js';

@@ -1,51 +1,70 @@
 import type { Db } from '../db/database.js';
 import { csvRow } from '../shared/csv.js';
+import { escapeControlCharacters, exportText } from '../shared/text.js';
 import { cursorOf, type EventCursor, type EventFilter, type EventView, eventView, queryAccountEvents } from './query.js';
 
 const pageSize = 1000;
 
-/** Every matching event, newest first, one page in memory at a time. */
-async function* allEvents(db: Db, accountId: string, filter: EventFilter): AsyncGenerator<EventView> {
+/** Every matching event, newest first, a page at a time (one page in memory). */
+async function* eventPages(db: Db, accountId: string, filter: EventFilter): AsyncGenerator<EventView[]> {
   let after: EventCursor | undefined;
   for (;;) {
     const rows = await queryAccountEvents(db, accountId, filter, pageSize, after);
-    for (const row of rows) yield eventView(row);
+    yield rows.map(eventView);
     if (rows.length < pageSize) return;
     after = cursorOf(rows.at(-1)!);
   }
 }
 
-// eslint-disable-next-line no-control-regex
-const controls = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Every string in a JSON value with its control characters escaped (names in before/after). */
+function escapedJson(value: unknown): unknown {
+  if (typeof value === 'string') return escapeControlCharacters(value);
+  if (Array.isArray(value)) return value.map(escapedJson);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [escapeControlCharacters(key), escapedJson(item)]));
+  return value;
+}
 
-/** Free text people typed (names, user agents): control characters out, formulas defused. */
-function neutralise(text: string | null): string | null {
-  if (text === null) return null;
-  const clean = text.replace(controls, '');
-  return /^[=+\-@]/.test(clean) ? `'${clean}` : clean;
+const text = (value: string | null) => (value === null ? null : exportText(value));
+
+/**
+ * An event as exported: free text (names, user agent) neutralised (see exportText) and every
+ * other string escaped, whatever an older row or a request header put there; the log itself
+ * keeps what was recorded, so the chain still verifies.
+ */
+function exportedEvent(event: EventView): EventView {
+  return {
+    ...event,
+    actor: { ...event.actor, name: text(event.actor.name) },
+    target: event.target && { ...event.target, name: text(event.target.name) },
+    action: escapeControlCharacters(event.action),
+    errorCode: event.errorCode === null ? null : escapeControlCharacters(event.errorCode),
+    before: escapedJson(event.before),
+    after: escapedJson(event.after),
+    userAgent: text(event.userAgent),
+  };
 }
 
 export const csvHeader = ['id', 'at', 'actor_type', 'actor_id', 'actor_name', 'action', 'outcome', 'error_code', 'target_type', 'target_id', 'target_name', 'before', 'after', 'ip', 'user_agent', 'request_id', 'count'];
 
+/** The CSV export; its first chunk is the header with the first page (see sendExport). */
 export async function* eventsCsv(db: Db, accountId: string, filter: EventFilter): AsyncGenerator<string> {
-  yield csvRow(csvHeader);
-  for await (const event of allEvents(db, accountId, filter)) {
-    yield csvRow([
-      event.id, event.at, event.actor.type, event.actor.id, event.actor.name, event.action, event.outcome, event.errorCode,
-      event.target?.type, event.target?.id, event.target?.name, JSON.stringify(event.before), JSON.stringify(event.after),
-      event.ip, event.userAgent, event.requestId, event.count,
-    ]);
+  let chunk = csvRow(csvHeader);
+  for await (const events of eventPages(db, accountId, filter)) {
+    for (const event of events) {
+      chunk += csvRow([
+        event.id, event.at, event.actor.type, event.actor.id, event.actor.name, event.action, event.outcome, event.errorCode,
+        event.target?.type, event.target?.id, event.target?.name, JSON.stringify(event.before), JSON.stringify(event.after),
+        event.ip, event.userAgent, event.requestId, event.count,
+      ]);
+    }
+    yield chunk;
+    chunk = '';
   }
 }
 
+/** The NDJSON export: one event per line, its strings neutralised like the CSV's cells. */
 export async function* eventsNdjson(db: Db, accountId: string, filter: EventFilter): AsyncGenerator<string> {
-  for await (const event of allEvents(db, accountId, filter)) {
-    const safe = {
-      ...event,
-      actor: { ...event.actor, name: neutralise(event.actor.name) },
-      target: event.target && { ...event.target, name: neutralise(event.target.name) },
-      userAgent: neutralise(event.userAgent),
-    };
-    yield JSON.stringify(safe) + '\n';
+  for await (const events of eventPages(db, accountId, filter)) {
+    yield events.map((event) => JSON.stringify(exportedEvent(event)) + '\n').join('');
   }
 }

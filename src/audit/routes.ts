@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { requirePermission } from '../access/guard.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
+import { exportDescription, sendExport } from '../http/export-stream.js';
 import { requireUser } from '../http/actor.js';
 import { AccountParams, errorResponses, ListOf, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
@@ -66,6 +66,7 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Export the security log as CSV or NDJSON, streamed (security_log.view)',
+        description: exportDescription,
         params: AccountParams,
         querystring: Type.Object({ ...Filters, format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('ndjson')])) }, { additionalProperties: false }),
         produces: ['text/csv', 'application/x-ndjson'],
@@ -77,11 +78,12 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
       requirePermission(access, 'security_log.view');
       const format = request.query.format ?? 'csv';
       const filter = filterOf(request.query);
-      const stream = format === 'csv' ? eventsCsv(deps.database.db, access.accountId, filter) : eventsNdjson(deps.database.db, access.accountId, filter);
-      return reply
-        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="security-log.${format}"`)
-        .send(Readable.from(stream) as never);
+      const chunks = format === 'csv' ? eventsCsv(deps.database.db, access.accountId, filter) : eventsNdjson(deps.database.db, access.accountId, filter);
+      return sendExport(request, reply, {
+        filename: `security-log.${format}`,
+        contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        chunks,
+      });
     },
   );
 

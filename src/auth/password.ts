@@ -27,11 +27,11 @@ export function normalisePassword(password: string): string {
  * syllable: refusing every password containing it turned away good passphrases and protected
  * nothing, since guessers do not start from a three-letter fragment of the address.
  */
-export const emailLocalPartMinLength = 5;
+export const emailLocalPartMinLength = 6;
 
 /**
  * What part of the address the (normalised, lower-cased) password contains, as the error
- * says it, or null: the whole address, or a local part of 5+ characters (with or without
+ * says it, or null: the whole address, or a local part of 6+ characters (with or without
  * its `+tag`).
  */
 function emailPartIn(lowerPassword: string, email: string): string | null {
@@ -52,7 +52,7 @@ function emailPartIn(lowerPassword: string, email: string): string | null {
  * Why `password` is not acceptable for the user with `email`, or null when it is.
  * No composition rules (NIST SP 800-63B §5.1.1.2, ASVS 5.0 V6.2.5); length 8–256 after NFKC
  * (8 is the minimum when a second factor is required, V6.2.1; 256 ≥ 64, V6.2.9); the
- * common-password list (V6.2.4), the address, and its local part when 5+ characters long,
+ * common-password list (V6.2.4), the address, and its local part when 6+ characters long,
  * are refused.
  *
  * @example

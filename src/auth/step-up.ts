@@ -1,5 +1,5 @@
-import type { Actor } from '../http/actor.js';
-import { requireConfirmation, requireFreshSecondFactor, stepUpWindowMs } from '../http/sensitive.js';
+import type { Actor, UserActor } from '../access/actor.js';
+import { requireConfirmation, requireFreshSecondFactor, stepUpWindowMs } from '../access/step-up.js';
 import { csrfTokenFor, rotateSessionToken } from '../sessions/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -12,8 +12,6 @@ import * as store from './store.js';
 import { forgiveFailures } from './throttle.js';
 
 export { requireConfirmation, stepUpWindowMs };
-
-type UserActor = Extract<Actor, { type: 'user' }>;
 
 /**
  * The guard of sensitive person-only routes (ASVS 5.0 V7.5.1, V7.5.3): the caller must be a

@@ -77,6 +77,25 @@ export function can(member: MemberSnapshot, permission: string, context?: CheckC
 
 /** {@link can} with the permission already resolved to its bit (batch and benchmark paths). */
 export function canBit(member: MemberSnapshot, bit: number, context?: CheckContext, limit?: CompiledGrants): Decision {
+  const resource = context?.resource;
+  return decideBit(member, bit, context?.profileId, resource?.type, resource?.id, resource?.profileId, resource?.ownerMemberId, limit);
+}
+
+/**
+ * The decision itself, with the context as plain arguments so that the hot path of a check
+ * allocates nothing: `resourceType` undefined means no resource is named; `resourceOwner`
+ * undefined means the owner is not known (an `own` grant then answers `own`).
+ */
+export function decideBit(
+  member: MemberSnapshot,
+  bit: number,
+  profileId: string | undefined,
+  resourceType: string | undefined,
+  resourceId: string | undefined,
+  resourceProfile: string | null | undefined,
+  resourceOwner: string | null | undefined,
+  limit: CompiledGrants | undefined,
+): Decision {
   if (!member.accountActive) return denied('account_inactive');
   if (member.status !== 'active') return denied('member_not_active');
   if (member.twoFactorRequired && !member.twoFactorEnrolled) return denied('two_factor_not_enrolled');
@@ -94,24 +113,21 @@ export function canBit(member: MemberSnapshot, bit: number, context?: CheckConte
       scope = 'own';
     }
   }
-  if (!member.isOwner && context) {
+  if (!member.isOwner) {
     const profiles = member.profileIds;
     if (profiles !== null) {
-      if (context.profileId !== undefined && !profiles.has(context.profileId)) return denied('profile_out_of_scope');
-      const resourceProfile = context.resource?.profileId;
+      if (profileId !== undefined && !profiles.has(profileId)) return denied('profile_out_of_scope');
       if (resourceProfile && !profiles.has(resourceProfile)) return denied('profile_out_of_scope');
     }
-    const resource = context.resource;
-    if (resource) {
-      const limited = member.resourceScope.get(resource.type);
-      if (limited && !limited.has(resource.id) && member.grants.catalog.resourceTypesByBit[bit].includes(resource.type)) {
+    if (resourceType !== undefined && member.resourceScope.size > 0) {
+      const limited = member.resourceScope.get(resourceType);
+      if (limited && !limited.has(resourceId!) && member.grants.catalog.resourceTypesByBit[bit].includes(resourceType)) {
         return denied('resource_out_of_scope');
       }
     }
   }
   if (scope === 'own') {
-    const owner = context?.resource?.ownerMemberId;
-    if (owner !== undefined && owner !== member.memberId) return denied('not_resource_owner');
+    if (resourceOwner !== undefined && resourceOwner !== member.memberId) return denied('not_resource_owner');
     return grantedOwn;
   }
   return grantedAll;

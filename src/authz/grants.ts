@@ -47,7 +47,7 @@ export function fullGrants(catalog: Catalog): CompiledGrants {
 
 /**
  * Is `candidate` within `holder`? An `all` grant needs `all`; an `own` grant is covered by
- * either. This is the no-escalation rule: nobody grants what they do not hold.
+ * either. The no-escalation rule (access/no-escalation.ts) is built on this test.
  */
 export function isSubsetOf(candidate: CompiledGrants, holder: CompiledGrants): boolean {
   for (let i = 0; i < candidate.all.length; i++) {

@@ -1,14 +1,14 @@
 import { type Static, Type } from 'typebox';
 import { effectivePermissions } from '../authz/engine.js';
 import { decide, keyBlocked } from '../access/guard.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { requireActor } from '../http/actor.js';
 import { errorResponses, GrantSchema, Id } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { AppError } from '../shared/app-error.js';
 import type { FieldError } from '../shared/errors.js';
-import { check, type CheckInput, type CheckResult, type ChecksDeps } from './service.js';
+import { check, type CheckInput, checkMany, type ChecksDeps } from './service.js';
 
 // One object with exactly one key rather than a union: the same contract, and a batch of
 // 1,000 checks validates without trying three branches per item.
@@ -26,9 +26,23 @@ const checkFields = {
       {
         type: Type.String({ minLength: 1, maxLength: 64 }),
         id: Type.String({ minLength: 1, maxLength: 200 }),
-        ownerMemberId: Type.Optional(Type.Union([Id, Type.Null()])),
+        ownerMemberId: Type.Optional(
+          Type.Union([Id, Type.Null()], {
+            description: 'Who owns it, if you know (null: nobody). A registered resource’s own owner wins over this.',
+          }),
+        ),
+        profileId: Type.Optional(
+          Type.Union([Id, Type.Null()], {
+            description:
+              'The profile it belongs to, if you know (null: none). Lets a check scope a resource that was never registered; a registered resource’s own profile wins over this, so a caller cannot move a resource into a member’s scope.',
+          }),
+        ),
       },
-      { additionalProperties: false },
+      {
+        additionalProperties: false,
+        description:
+          'The record the action is on. Registered resources (PUT /v1/accounts/{id}/resources/…) are known in memory: their profile and owner are used whatever the body says. An unregistered one is taken as described here.',
+      },
     ),
   ),
 };
@@ -106,17 +120,9 @@ export function registerCheckRoutes(app: TypedApp, deps: AppDeps & ChecksDeps): 
     },
     async (request) => {
       const caller = await requireChecker(deps, request);
-      // Answer from memory where possible; only the rest (first loads, resource lookups) wait.
-      const checks = batchChecks(request.body);
-      const results: CheckResult[] = new Array<CheckResult>(checks.length);
-      const waiting: Promise<void>[] = [];
-      checks.forEach((input, index) => {
-        const result = check(deps, caller, input);
-        if (result instanceof Promise) waiting.push(result.then((settled) => void (results[index] = settled)));
-        else results[index] = result;
-      });
-      if (waiting.length > 0) await Promise.all(waiting);
-      return { results };
+      // Answered from memory where possible; only the rest (first loads) wait, sharing the
+      // batch's subject resolution.
+      return { results: await checkMany(deps, caller, batchChecks(request.body)) };
     },
   );
 

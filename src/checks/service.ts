@@ -1,21 +1,26 @@
 import type { AccessService } from '../access/access-service.js';
 import type { MemberEntry } from '../access/access-cache.js';
-import { can, type CompiledGrants, type DenyReason } from '../authz/engine.js';
-import type { Actor } from '../http/actor.js';
-import { findResource } from '../resources/store.js';
+import type { RegisteredResource } from '../access/resource-index.js';
+import { type CompiledGrants, type Decision, decideBit, type DenyReason, type MemberSnapshot } from '../authz/engine.js';
+import { hasBit } from '../authz/grants.js';
+import type { Actor } from '../access/actor.js';
 import { keyBlocked } from '../access/guard.js';
 
 export interface CheckInput {
   accountId: string;
   subject: { memberId: string } | { userId: string } | { apiKeyId: string };
   permission: string;
-  profileId?: string;
-  resource?: { type: string; id: string; ownerMemberId?: string | null };
+  profileId?: string | undefined;
+  /**
+   * `profileId` and `ownerMemberId` are what the caller knows of the resource; a registered
+   * resource's own values win over them.
+   */
+  resource?: { type: string; id: string; ownerMemberId?: string | null | undefined; profileId?: string | null | undefined } | undefined;
 }
 
 export type CheckResult =
-  | { allowed: true; reason: 'granted'; scope: 'all' | 'own' }
-  | { allowed: false; reason: DenyReason | 'unknown_subject' | 'api_access_disabled' };
+  | { readonly allowed: true; readonly reason: 'granted'; readonly scope: 'all' | 'own' }
+  | { readonly allowed: false; readonly reason: DenyReason | 'unknown_subject' | 'api_access_disabled' };
 
 /** Finds an API key's member and permission subset, for `subject: { apiKeyId }`. */
 export type ApiKeySubjectResolver = (accountId: string, apiKeyId: string) => Promise<{ memberId: string; limit: CompiledGrants | undefined } | undefined>;
@@ -29,82 +34,132 @@ export interface ChecksDeps {
 interface Subject {
   member: MemberEntry;
   limit: CompiledGrants | undefined;
-  isKey?: boolean;
+  isKey: boolean;
 }
 
-const unknownSubject: CheckResult = { allowed: false, reason: 'unknown_subject' };
-/** The answer depends on a registered resource's owner or profile, which is in the database. */
-const needsResource = Symbol('needsResource');
+const unknownSubject: CheckResult = Object.freeze({ allowed: false, reason: 'unknown_subject' });
+const unknownPermission: CheckResult = Object.freeze({ allowed: false, reason: 'unknown_permission' });
+const blockedResults = {
+  api_access_disabled: Object.freeze({ allowed: false, reason: 'api_access_disabled' }),
+  member_not_active: Object.freeze({ allowed: false, reason: 'member_not_active' }),
+} as const satisfies Record<string, CheckResult>;
 
-async function resolveSubject(deps: ChecksDeps, input: CheckInput): Promise<Subject | undefined> {
-  const { subject, accountId } = input;
+/** Decisions are frozen constants of the same shape as results: answering allocates nothing. */
+const asResult = (decision: Decision) => decision as CheckResult;
+
+async function resolveSubject(deps: ChecksDeps, accountId: string, subject: CheckInput['subject']): Promise<Subject | undefined> {
   if ('memberId' in subject) {
-    const member = await deps.access.member(subject.memberId);
-    return member && member.snapshot.accountId === accountId ? { member, limit: undefined } : undefined;
+    const member = await deps.access.memberOf(accountId, subject.memberId);
+    return member ? { member, limit: undefined, isKey: false } : undefined;
   }
   if ('userId' in subject) {
     const member = await deps.access.membershipOf(accountId, subject.userId);
-    return member ? { member, limit: undefined } : undefined;
+    return member ? { member, limit: undefined, isKey: false } : undefined;
   }
   const key = await deps.resolveApiKeySubject(accountId, subject.apiKeyId);
   if (!key) return undefined;
-  const member = await deps.access.member(key.memberId);
-  return member && member.snapshot.accountId === accountId ? { member, limit: key.limit, isKey: true } : undefined;
+  const member = await deps.access.memberOf(accountId, key.memberId);
+  return member ? { member, limit: key.limit, isKey: true } : undefined;
 }
 
-function toResult(decision: ReturnType<typeof can>): CheckResult {
-  return decision.allowed ? { allowed: true, reason: 'granted', scope: decision.scope } : { allowed: false, reason: decision.reason };
+/**
+ * Does the answer depend on the named resource's profile or owner? Only for a member limited
+ * to some profiles, or when the grant (or the key's subset) covers own records only.
+ */
+function dependsOnResource(snapshot: MemberSnapshot, bit: number, limit: CompiledGrants | undefined): boolean {
+  if (snapshot.isOwner) return false;
+  return snapshot.profileIds !== null || !hasBit(snapshot.grants.all, bit) || (limit !== undefined && !hasBit(limit.all, bit));
 }
 
-/** The decision from memory alone, or `needsResource` when a registered resource must be read. */
-function decideInMemory(input: CheckInput, subject: Subject): CheckResult | typeof needsResource {
+/**
+ * The decision from memory, or undefined when a registered resource must be read first. The
+ * registered resource's profile and owner win over what the caller said; an unregistered one
+ * is taken as the caller describes it (no profile, no owner when not said).
+ */
+function decideInMemory(deps: ChecksDeps, input: CheckInput, snapshot: MemberSnapshot, limit: CompiledGrants | undefined, registered?: RegisteredResource | null): CheckResult | undefined {
+  const bit = snapshot.grants.catalog.permissionIndex.get(input.permission);
+  if (bit === undefined) return unknownPermission;
+  const resource = input.resource;
+  if (resource === undefined) return asResult(decideBit(snapshot, bit, input.profileId, undefined, undefined, undefined, undefined, limit));
+  if (!dependsOnResource(snapshot, bit, limit)) {
+    return asResult(decideBit(snapshot, bit, input.profileId, resource.type, resource.id, undefined, resource.ownerMemberId, limit));
+  }
+  const known = registered !== undefined ? registered : deps.access.resources.lookup(input.accountId, resource.type, resource.id);
+  if (known === undefined) return undefined;
+  const profile = known !== null ? known.profileId : resource.profileId;
+  const owner = known !== null ? known.ownerMemberId : (resource.ownerMemberId ?? null);
+  return asResult(decideBit(snapshot, bit, input.profileId, resource.type, resource.id, profile, owner, limit));
+}
+
+function decideFor(deps: ChecksDeps, input: CheckInput, subject: Subject, registered?: RegisteredResource | null): CheckResult | undefined {
   if (subject.isKey) {
     const blocked = keyBlocked(subject.member);
-    if (blocked) return { allowed: false, reason: blocked };
+    if (blocked) return blockedResults[blocked];
   }
-  const { snapshot } = subject.member;
-  const resource = input.resource && { type: input.resource.type, id: input.resource.id, ownerMemberId: input.resource.ownerMemberId, profileId: undefined };
-  const decision = can(snapshot, input.permission, { profileId: input.profileId, resource }, subject.limit);
-  if (!resource || !decision.allowed) return toResult(decision);
-  const ownerUnknown = decision.scope === 'own' && resource.ownerMemberId === undefined;
-  const profileUnknown = snapshot.profileIds !== null && !snapshot.isOwner;
-  return ownerUnknown || profileUnknown ? needsResource : toResult(decision);
+  return decideInMemory(deps, input, subject.member.snapshot, subject.limit, registered);
 }
 
 /**
  * One authorization decision for the platform's services: answered without a single await
- * when the member is already compiled and no registered resource must be read (the common
- * case, and what keeps a 1,000-check batch fast), otherwise after loading what it needs.
+ * (and without allocating) when the member is compiled and the account's registered resources
+ * are in memory, otherwise after loading what it needs.
  */
 export function check(deps: ChecksDeps, caller: Actor, input: CheckInput): CheckResult | Promise<CheckResult> {
+  return answerFromMemory(deps, caller, input) ?? checkAfterLoading(deps, input, resolveSubject(deps, input.accountId, input.subject));
+}
+
+/** The answer when everything it needs is in memory; undefined when something must be loaded. */
+function answerFromMemory(deps: ChecksDeps, caller: Actor, input: CheckInput): CheckResult | undefined {
   // An API key may ask only about its own account.
   if (caller.type === 'api_key' && caller.accountId !== input.accountId) return unknownSubject;
-  const member = 'memberId' in input.subject ? deps.access.loadedMember(input.subject.memberId) : undefined;
-  if (member) {
-    if (member.snapshot.accountId !== input.accountId) return unknownSubject;
-    const decision = decideInMemory(input, { member, limit: undefined });
-    if (decision !== needsResource) return decision;
+  const memberId = (input.subject as { memberId?: string }).memberId;
+  if (memberId !== undefined) {
+    const member = deps.access.loadedMember(memberId);
+    if (member !== undefined) {
+      if (member.snapshot.accountId !== input.accountId) return unknownSubject;
+      return decideInMemory(deps, input, member.snapshot, undefined);
+    }
   }
-  return checkAfterLoading(deps, input);
+  return undefined;
+}
+
+/** The rest: a first load of the member (or its account), a key or user subject, a resource index load. */
+async function checkAfterLoading(deps: ChecksDeps, input: CheckInput, resolving: Promise<Subject | undefined>): Promise<CheckResult> {
+  // While the member loads, so may the account's resources (the decision may need them).
+  if (input.resource !== undefined) deps.access.resources.prefetch(input.accountId);
+  const subject = await resolving;
+  if (!subject) return unknownSubject;
+  const first = decideFor(deps, input, subject);
+  if (first !== undefined) return first;
+  const { type, id } = input.resource!;
+  const registered = await deps.access.resources.resolve(input.accountId, type, id);
+  return decideFor(deps, input, subject, registered)!;
 }
 
 /**
- * The rest: a first-time membership load, an API key or user subject, and a registered
- * resource looked up only when the answer depends on who owns it or which profile it belongs
- * to and the caller did not say.
+ * Many decisions in order. Checks naming the same subject object (a batch's shared subject)
+ * in the same account share one subject resolution; answers from memory do not wait on the
+ * others' loads.
  */
-async function checkAfterLoading(deps: ChecksDeps, input: CheckInput): Promise<CheckResult> {
-  const subject = await resolveSubject(deps, input);
-  if (!subject) return unknownSubject;
-  const first = decideInMemory(input, subject);
-  if (first !== needsResource) return first;
-  const given = input.resource!;
-  const registered = await findResource(deps.access.database.db, input.accountId, given.type, given.id);
-  const resource = {
-    type: given.type,
-    id: given.id,
-    ownerMemberId: given.ownerMemberId === undefined ? (registered?.owner_member_id ?? null) : given.ownerMemberId,
-    profileId: registered?.profile_id ?? null,
-  };
-  return toResult(can(subject.member.snapshot, input.permission, { profileId: input.profileId, resource }, subject.limit));
+export function checkMany(deps: ChecksDeps, caller: Actor, inputs: CheckInput[]): CheckResult[] | Promise<CheckResult[]> {
+  const results = new Array<CheckResult>(inputs.length);
+  const resolved = new Map<CheckInput['subject'], { accountId: string; subject: Promise<Subject | undefined> }>();
+  let waiting: Promise<void>[] | undefined;
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index];
+    const answer = answerFromMemory(deps, caller, input);
+    if (answer !== undefined) {
+      results[index] = answer;
+      continue;
+    }
+    let shared = resolved.get(input.subject);
+    if (shared === undefined) {
+      shared = { accountId: input.accountId, subject: resolveSubject(deps, input.accountId, input.subject) };
+      resolved.set(input.subject, shared);
+    }
+    const subject = shared.accountId === input.accountId ? shared.subject : resolveSubject(deps, input.accountId, input.subject);
+    const settled = checkAfterLoading(deps, input, subject);
+    (waiting ??= []).push(settled.then((result) => void (results[index] = result)));
+  }
+  return waiting === undefined ? results : Promise.all(waiting).then(() => results);
 }

@@ -11,6 +11,8 @@ export interface Config {
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** Registered resources held in memory for authorization checks, over all accounts (an LRU over accounts). */
+  authzResourceBudget: number;
   dataDir: string;
   allowEmbeddedDatabase: boolean;
   /** Base64 or hex 32-byte key; absent outside production means "generate one in dataDir". */
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrlConfigured: configuredPublicUrl !== undefined,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    authzResourceBudget: integer(env, 'AUTHZ_RESOURCE_BUDGET', 1_000_000, 0, 100_000_000),
     dataDir: resolve(text(env, 'DATA_DIR') ?? '.gatehouse'),
     allowEmbeddedDatabase: boolean(env, 'ALLOW_EMBEDDED_DATABASE', nodeEnv !== 'production'),
     secretKey,

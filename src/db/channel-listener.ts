@@ -1,5 +1,10 @@
 import pg from 'pg';
-import type { FeedEvents } from './database.js';
+
+/** What a listener reports about its connection (the change feed logs these). */
+export interface FeedEvents {
+  down?(error: unknown): void;
+  up?(): void;
+}
 
 /**
  * Reconnection delays: doubling from the first to the cap, each drawn in [half, full] (jitter,

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { ChannelListener } from './channel-listener.js';
+import { ChannelListener, type FeedEvents } from './channel-listener.js';
 import { lockDataDir, type LockOptions } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { parseTimestamptz } from './timestamptz.js';
@@ -27,10 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface FeedEvents {
-  down?(error: unknown): void;
-  up?(): void;
-}
+export type { FeedEvents } from './channel-listener.js';
 
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;

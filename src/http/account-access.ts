@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { accessAccount, type AccountAccess } from '../access/guard.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requestContext } from './sensitive.js';
 
 declare module 'fastify' {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type ApiKeysDeps, authenticateKey } from '../api-keys/service.js';
 import { keyPrefix } from '../api-keys/format.js';
 import { AppError } from '../shared/app-error.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../access/actor.js';
 
 /**
  * One way of recognising a caller. Returns the actor, or null when the request does not

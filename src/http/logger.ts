@@ -1,12 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { type LoggerOptions, pino } from 'pino';
 import type { Config } from '../config/config.js';
+import { escapeControlCharacters } from '../shared/text.js';
+import { isSecretField } from '../shared/secret-fields.js';
 
-const secretFields = [
-  'password', 'currentPassword', 'newPassword', 'token', 'code', 'recoveryCode', 'secret', 'key',
-  'authorization', 'cookie', 'set-cookie', 'x-csrf-token', 'totpSecret', 'otpauthUri',
-];
-const secretKeys = new Set(secretFields.map((field) => field.toLowerCase()));
 const censor = '[redacted]';
 /** Deep enough for any shape we log; below this, values are written as they are. */
 const maxDepth = 8;
@@ -47,7 +44,7 @@ function redactProperties(object: Record<string, unknown>, depth: number, skip?:
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(object)) {
     if (skip?.has(key)) continue;
-    const redacted = secretKeys.has(key.toLowerCase()) ? censor : redactSecrets(item, depth + 1);
+    const redacted = isSecretField(key, item) ? censor : redactSecrets(item, depth + 1);
     if (redacted !== item) (copy ??= { ...object })[key] = redacted;
   }
   return copy ?? object;
@@ -57,10 +54,7 @@ function redactProperties(object: Record<string, unknown>, depth: number, skip?:
 const serializedKeys: ReadonlySet<string> = new Set(['req', 'res', 'err']);
 
 /** Escapes control characters so that a crafted URL or header cannot start a fake log line. */
-export function neutraliseControlCharacters(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export const neutraliseControlCharacters = escapeControlCharacters;
 
 export function loggerOptions(config: Config): LoggerOptions {
   return {

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import FindMyWay from 'find-my-way';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError } from '../shared/app-error.js';
+import { conflictOf } from '../shared/constraint-errors.js';
 import { type ErrorCode, errorCatalog, type FieldError, type Problem, problemTypeBase } from '../shared/errors.js';
 import { fieldErrors } from './validation.js';
 
@@ -95,7 +96,9 @@ export function installProblemHandlers(
     return hooks.notFoundPage?.(request, reply) ?? sendProblem(reply, problem('request.not_found', request.id));
   });
 
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // A write that lost a race to a unique index answers the 409 its rule stands for.
+    const error = conflictOf(thrown) ?? thrown;
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       if ([401, 403, 409, 429].includes(error.status)) hooks.onRefusal(request, error);

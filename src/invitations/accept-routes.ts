@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { assertAcceptablePassword, hashPassword } from '../auth/password.js';
 import { tokenErrorResponses, tokenLimitNote } from '../auth/schemas.js';
 import { limitTokenGuesses } from '../auth/token-attempts.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { SingleLineText, Timestamp } from '../http/schemas.js';
 import { requestContext } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';

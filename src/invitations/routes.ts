@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
-import { Flags, Identity, ProfileIds, ResourcesScope } from '../members/routes.js';
+import { Flags, Identity, ProfileIds, ResourcesScope } from '../members/schemas.js';
 import { parseBulkCsv } from './bulk.js';
 import * as invitations from './service.js';
 

@@ -4,10 +4,10 @@ import { findAccount } from '../accounts/store.js';
 import { findOrCreateUser, insertMember } from '../accounts/store.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
-import { assertCanGrantScope } from '../members/scope.js';
+import { assertCanGrantScope } from '../access/no-escalation.js';
 import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from '../members/validate.js';
 import { assertScopeChangeAllowed, newMemberScope } from '../members/resource-rules.js';
-import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
+import { assertCanGrant, assertValidGrants } from '../access/no-escalation.js';
 import { createRole, resolveAssignableRole, type RoleRef, roleColumns } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -177,7 +177,7 @@ export async function inviteMany(deps: InvitationsDeps, access: AccountAccess, r
 export async function listInvitations(deps: InvitationsDeps, access: AccountAccess, query: { status?: store.InvitationStatus; limit?: number; cursor?: string }) {
   requirePermission(access, 'users.view');
   const limit = query.limit ?? 50;
-  const before = query.cursor ? decodeCursor<{ createdAt: string; id: string }>(query.cursor) : undefined;
+  const before = query.cursor ? decodeCursor(query.cursor, { createdAt: 'timestamp', id: 'string' }) : undefined;
   const now = deps.clock.now();
   const rows = await store.listInvitations(deps.access.database.db, access.accountId, query.status, now, limit, before && { createdAt: new Date(before.createdAt), id: before.id });
   const last = rows.at(-1);

@@ -13,7 +13,7 @@ import {
 import { stepUp, stepUpAndConfirmation } from '../auth/step-up.js';
 import { confirmEnrolment, type EnrollingSession, regenerateRecoveryCodes, resetTwoFactor, startEnrolment } from '../auth/two-factor.js';
 import { requireUser } from '../http/actor.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { errorResponses, SingleLineText } from '../http/schemas.js';
 import { requestContext } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';

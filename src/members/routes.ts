@@ -1,57 +1,16 @@
-import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, Nullable, SingleLineText, Timestamp } from '../http/schemas.js';
+import { exportDescription, sendExport } from '../http/export-stream.js';
+import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText } from '../http/schemas.js';
 import { sensitiveAction } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { viewSerializer } from '../http/view-serializer.js';
 import { EmailInput } from '../auth/schemas.js';
 import { exportMembersCsv, listMembers } from './list.js';
 import { requestMemberEmailChange, resetMemberTwoFactor } from './security-actions.js';
+import { ConfirmBody, ConfirmTrue, Flags, Identity, ListFilters, MemberParams, MemberSchema, MemberSummarySchema, ProfileIds, ResourcesScope } from './schemas.js';
 import * as members from './service.js';
-
-export const MemberSchema = Type.Object({
-  id: Type.String(),
-  userId: Type.String(),
-  name: Type.String(),
-  email: Type.String(),
-  status: Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('inactive'), Type.Literal('removed')]),
-  isOwner: Type.Boolean(),
-  role: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
-  permissions: Nullable(Type.Array(GrantSchema)),
-  profileIds: Nullable(Type.Array(Type.String())),
-  resourceScope: Type.Record(Type.String(), Type.Array(Type.String())),
-  flags: Type.Record(Type.String(), Type.Boolean()),
-  identity: Type.Object({ idType: Nullable(Type.String()), idNumber: Nullable(Type.String()), phone: Nullable(Type.String()) }),
-  twoFactorEnabled: Type.Boolean(),
-  lastSignInAt: Nullable(Timestamp),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
-
-/** A row of the users list; the rest is in the member's details. */
-export const MemberSummarySchema = Type.Pick(MemberSchema, ['id', 'userId', 'name', 'email', 'status', 'isOwner', 'role', 'profileIds', 'twoFactorEnabled', 'lastSignInAt', 'createdAt']);
-
-const MemberParams = Type.Object({ accountId: Id, memberId: Id });
-const Status = Type.Union([Type.Literal('invited'), Type.Literal('active'), Type.Literal('inactive'), Type.Literal('removed')]);
-const ListFilters = {
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'Prefix of the name or email, case-insensitive' })),
-  status: Type.Optional(Status),
-  roleId: Type.Optional(Type.String({ maxLength: 100, description: 'A role id, `builtin:<key>`, or `individual`' })),
-  profileId: Type.Optional(Id),
-  sort: Type.Optional(Type.String({ maxLength: 20, description: '`name`, `email`, `createdAt`; prefix `-` for descending' })),
-};
-export const ResourcesScope = Type.Record(Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), Type.Array(SingleLineText({ minLength: 1, maxLength: 200 }), { maxItems: 1000 }));
-export const ProfileIds = Nullable(Type.Array(Id, { maxItems: 500 }));
-export const Flags = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]+$', maxLength: 64 }), Type.Boolean());
-export const Identity = Type.Object(
-  { idType: Type.Optional(SingleLineText({ minLength: 1, maxLength: 50 })), idNumber: Type.Optional(SingleLineText({ minLength: 1, maxLength: 100 })), phone: Type.Optional(SingleLineText({ minLength: 3, maxLength: 50 })) },
-  { additionalProperties: false },
-);
-const ConfirmBody = Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
-/** The explicit confirmation of a sensitive action; without it the answer is 400 `request.confirmation_required`. */
-const ConfirmTrue = Type.Literal(true, { description: 'Must be true: the explicit confirmation of this sensitive action' });
 
 /** The codes a member action may answer besides the gate's (401 `auth.step_up_required`, 400 `request.confirmation_required`). */
 const managingCodes =
@@ -82,6 +41,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       schema: {
         tags,
         summary: 'The users list as CSV, same filters (users.view)',
+        description: exportDescription,
         params: AccountParams,
         querystring: Type.Object(ListFilters, { additionalProperties: false }),
         produces: ['text/csv'],
@@ -90,17 +50,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     },
     async (request, reply) => {
       const access = await accountAccess(deps, request, request.params.accountId);
-      const rows = exportMembersCsv(deps, access, request.query);
-      // Pull the first chunk before answering so a refusal is still a problem+json error.
-      const first = await rows.next();
-      async function* all() {
-        if (!first.done) yield first.value;
-        yield* rows;
-      }
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="members.csv"')
-        .send(Readable.from(all()) as never);
+      return sendExport(request, reply, { filename: 'members.csv', contentType: 'text/csv; charset=utf-8', chunks: exportMembersCsv(deps, access, request.query) });
     },
   );
 

@@ -8,7 +8,7 @@ import { clearTotp } from '../auth/store.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import { normaliseEmail } from '../shared/email.js';
-import { assertCanManage } from './scope.js';
+import { assertCanManage } from '../access/no-escalation.js';
 import type { MembersDeps } from './service.js';
 import * as store from './store.js';
 import { type MemberView, memberView } from './view.js';

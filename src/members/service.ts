@@ -1,14 +1,15 @@
 import type { AccessService } from '../access/access-service.js';
 import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import type { ServicePermission } from '../access/permissions.js';
 import { compileGrants, diffGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
-import { assertCanGrant, assertValidGrants } from '../roles/grants.js';
+import { assertCanGrant, assertValidGrants } from '../access/no-escalation.js';
 import { resolveAssignableRole, roleColumns } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { revokeMemberInvitations } from '../invitations/store.js';
-import { assertCanGrantScope, assertCanManage } from './scope.js';
+import { assertCanGrantScope, assertCanManage } from '../access/no-escalation.js';
 import * as store from './store.js';
 import { type MemberView, memberView } from './view.js';
 import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from './validate.js';
@@ -144,7 +145,7 @@ function auditShape(catalog: Catalog, row: store.MemberRow) {
 
 type StatusAction = 'deactivate' | 'reactivate' | 'remove';
 
-const transitions: Record<StatusAction, { permission: string; from: store.MemberStatus[]; to: store.MemberStatus; event: string }> = {
+const transitions: Record<StatusAction, { permission: ServicePermission; from: store.MemberStatus[]; to: store.MemberStatus; event: string }> = {
   deactivate: { permission: 'users.deactivate', from: ['active'], to: 'inactive', event: 'member.deactivated' },
   reactivate: { permission: 'users.deactivate', from: ['inactive'], to: 'active', event: 'member.reactivated' },
   remove: { permission: 'users.delete', from: ['invited', 'active', 'inactive'], to: 'removed', event: 'member.removed' },

@@ -1,4 +1,5 @@
 import type { AccessService } from '../access/access-service.js';
+import { resourceChange } from '../access/changes.js';
 import { type AccountAccess, recordAccessEvent } from '../access/guard.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { AppError } from '../shared/app-error.js';
@@ -48,8 +49,8 @@ export async function putResource(
 ): Promise<{ resource: ResourceView; created: boolean }> {
   assertKnownType(deps.catalog, type);
   const now = deps.clock.now();
-  const db = deps.access.database.db;
-  return db.transaction().execute(async (trx) => {
+  // Through commit: every instance's resource index re-reads this resource before the answer.
+  return deps.access.commit(async (trx, changed) => {
     if (input.profileId && !(await store.profileExists(trx, access.accountId, input.profileId))) throw new AppError('profile.not_found');
     if (input.ownerMemberId && !(await store.memberExists(trx, access.accountId, input.ownerMemberId))) throw new AppError('member.not_found');
     const { created } = await store.upsertResource(trx, access.accountId, {
@@ -61,6 +62,7 @@ export async function putResource(
       now,
     });
     const row = (await store.findResource(trx, access.accountId, type, externalId))!;
+    changed(resourceChange(access.accountId, type, externalId));
     await recordAccessEvent(trx, access, now, {
       action: created ? 'resource.registered' : 'resource.updated',
       target: { type: `resource:${type}`, id: externalId, name: row.name },
@@ -72,8 +74,9 @@ export async function putResource(
 
 export async function deleteResource(deps: ResourcesDeps, access: AccountAccess, type: string, externalId: string): Promise<void> {
   assertKnownType(deps.catalog, type);
-  await deps.access.database.db.transaction().execute(async (trx) => {
+  await deps.access.commit(async (trx, changed) => {
     if (!(await store.deleteResource(trx, access.accountId, type, externalId))) throw new AppError('resource.not_found');
+    changed(resourceChange(access.accountId, type, externalId));
     await recordAccessEvent(trx, access, deps.clock.now(), {
       action: 'resource.deleted',
       target: { type: `resource:${type}`, id: externalId },
@@ -91,7 +94,7 @@ export async function listResources(
   query: { type?: string; profileId?: string; limit?: number; cursor?: string },
 ): Promise<{ items: ResourceView[]; nextCursor: string | null }> {
   const limit = query.limit ?? 50;
-  const after = query.cursor ? decodeCursor<{ type: string; externalId: string }>(query.cursor) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, { type: 'string', externalId: 'string' }) : undefined;
   const snapshot = access.member && !access.member.snapshot.isOwner ? access.member.snapshot : null;
   const items: ResourceView[] = [];
   let cursor = after;

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { accountAccess } from '../http/account-access.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText } from '../http/schemas.js';

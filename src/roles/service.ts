@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
-import { assertCanGrant, assertValidGrants } from './grants.js';
+import { assertCanGrant, assertValidGrants } from '../access/no-escalation.js';
 import * as store from './store.js';
 
 export interface RolesDeps {

@@ -2,7 +2,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
-import type { Actor } from '../http/actor.js';
+import type { Actor } from '../access/actor.js';
 import { type Authenticator, constantTimeEqual } from '../http/authenticate.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';

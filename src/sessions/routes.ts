@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { requireUser } from '../http/actor.js';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { errorResponses, Id, ListOf, Timestamp } from '../http/schemas.js';
 import { requestContext } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';

@@ -16,3 +16,28 @@ export const singleLineRule = 'must be a single line of text, without control ch
 export function isSingleLine(text: string): boolean {
   return singleLine.test(text);
 }
+
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * `text` with every control character (C0 incl. tab, CR, LF and ESC; DEL; C1; U+2028/2029)
+ * written as a visible `\uXXXX` escape, for output read line by line (logs, exports): a
+ * crafted value can neither start a line of its own nor restyle a terminal, and whoever
+ * reads it still sees what was there.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(controlCharacters, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// Spreadsheet programs run cells that start with one of these as formulas (CSV injection).
+const formulaStart = /^[=+\-@]/;
+
+/**
+ * Free text people typed (names, user agents) made safe for an export: control characters
+ * escaped, and a leading formula character defused with an apostrophe, as OWASP advises.
+ */
+export function exportText(text: string): string {
+  const escaped = escapeControlCharacters(text);
+  return formulaStart.test(escaped) ? `'${escaped}` : escaped;
+}

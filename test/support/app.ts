@@ -1,5 +1,5 @@
 import { type Config, loadConfig } from '../../src/config/config.js';
-import { type App, buildApp } from '../../src/http/app.js';
+import { type App, buildApp } from '../../src/app.js';
 import { TestClock } from './clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 

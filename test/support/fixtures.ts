@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { App } from '../../src/http/app.js';
+import type { App } from '../../src/app.js';
 import type { Grant } from '../../src/catalog/catalog.js';
 import { newId } from '../../src/shared/ids.js';
 import { testPlatformToken } from './app.js';

@@ -1,5 +1,5 @@
 import { generate } from 'otplib';
-import type { App } from '../../src/http/app.js';
+import type { App } from '../../src/app.js';
 import { tokenFromMail } from './mailbox.js';
 import { sessionTokenFrom, testPassword } from './users.js';
 import { sessionCookieName } from '../../src/sessions/http.js';

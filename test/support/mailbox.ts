@@ -1,4 +1,4 @@
-import type { App } from '../../src/http/app.js';
+import type { App } from '../../src/app.js';
 import { readMailbox } from '../../src/mail/mailbox.js';
 
 /** The newest mail to `to` (delivering what is due first), with its text body. */

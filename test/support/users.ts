@@ -3,7 +3,7 @@ import { generate } from 'otplib';
 import { hashPassword } from '../../src/auth/password.js';
 import { sealTotpSecret } from '../../src/auth/totp-seed.js';
 import { newTotpSecret } from '../../src/auth/totp.js';
-import type { App } from '../../src/http/app.js';
+import type { App } from '../../src/app.js';
 import { sessionCookieName } from '../../src/sessions/http.js';
 import { normaliseEmail } from '../../src/shared/email.js';
 import { newId } from '../../src/shared/ids.js';

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { type App, buildApp } from '../../../src/http/app.js';
+import { type App, buildApp } from '../../../src/app.js';
 import { dashboardDist } from '../../../src/http/dashboard.js';
 import { existsSync } from 'node:fs';
 import { testConfig } from '../../support/app.js';

@@ -66,7 +66,7 @@ describe('the security log', () => {
     const lines = ndjson.body.trim().split('\n');
     for (const line of lines) JSON.parse(line);
     const row = lines.map((line) => JSON.parse(line)).find((e: { target: { id: string } | null }) => e.target?.id === target.memberId);
-    expect(row.target.name).toBe("'=cmd|calcred".replace('red', '[31mred'));
+    expect(row.target.name).toBe("'=cmd|calc\\u000d\\u000a\\u001b[31mred");
     expect(row.userAgent.startsWith("'@evil")).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-import type { App } from '../../../src/http/app.js';
+import type { App } from '../../../src/app.js';
 import { readMailbox } from '../../../src/mail/mailbox.js';
 
 /** The mails of one template queued for an address, newest first, with their plain-text bodies. */

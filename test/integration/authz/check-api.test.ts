@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/http/app.js';
+import { buildApp } from '../../../src/app.js';
 import { openDatabase } from '../../../src/db/database.js';
 import { createTestApp, testConfig, type TestApp } from '../../support/app.js';
 import { engine } from '../../support/database.js';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
 import { migrateToLatest, pendingMigrations } from '../../../src/db/migrate.js';
-import { buildApp } from '../../../src/http/app.js';
+import { buildApp } from '../../../src/app.js';
 import { testConfig } from '../../support/app.js';
 import { createTestDatabase, engine, type TestDatabase } from '../../support/database.js';
 

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../../src/http/app.js';
+import { buildApp, type App } from '../../../src/app.js';
 import { testConfig } from '../../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 

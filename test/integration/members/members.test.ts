@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemberSummarySchema } from '../../../src/members/routes.js';
+import { MemberSummarySchema } from '../../../src/members/schemas.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { platformHeaders } from '../../support/fixtures.js';
 import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';

@@ -7,15 +7,21 @@ describe('CSV cells', () => {
     ['+1+1', "'+1+1"],
     ['-2', "'-2"],
     ['@SUM(A1)', "'@SUM(A1)"],
-    ['\tcmd', "'\tcmd"],
   ])('neutralises formula-looking %j', (input, output) => {
     expect(csvField(input)).toBe(output);
   });
 
-  it('quotes commas, quotes and line breaks per RFC 4180 and strips control characters', () => {
+  it('quotes commas and quotes per RFC 4180', () => {
     expect(csvField('Doe, "Jo"')).toBe('"Doe, ""Jo"""');
-    expect(csvField('two\r\nlines')).toBe('"two\r\nlines"');
-    expect(csvField('ansi\u001b[31mred')).toBe('ansi[31mred');
     expect(csvRow(['a', null, 3])).toBe('a,,3\r\n');
+  });
+
+  it('writes every control character as a visible escape, so that no value splits a record', () => {
+    expect(csvField('two\r\nlines')).toBe('two\\u000d\\u000alines');
+    expect(csvField('ansi\u001b[31mred')).toBe('ansi\\u001b[31mred');
+    expect(csvField('tab\there')).toBe('tab\\u0009here');
+    expect(csvField('c1\u0085next\u2028line')).toBe('c1\\u0085next\\u2028line');
+    expect(csvField('\tcmd')).toBe('\\u0009cmd');
+    expect(csvField({ name: 'Eve\u0085' })).toBe('"{""name"":""Eve\\u0085""}"');
   });
 });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { AppDeps } from '../http/app.js';
+import type { AppDeps } from '../app-deps.js';
 import { requireActor } from '../http/actor.js';
 import { errorResponses, GrantSchema } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';

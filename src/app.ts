@@ -1,55 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from '../config/config.js';
-import { type Database, openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import type { LockOptions } from '../db/data-dir-lock.js';
-import { resolveSecretKey } from '../config/secret-key.js';
-import { resolvePlatformToken } from '../config/platform-token.js';
-import { AccessService } from '../access/access-service.js';
-import { eventActor } from '../access/guard.js';
-import { actionOfRoute } from '../audit/action-name.js';
-import { RefusalLog } from '../audit/refusals.js';
-import { MailWorker, smtpTransport } from '../mail/worker.js';
-import { enqueueMail, type SendMail } from '../mail/outbox.js';
-import { requestContext } from './sensitive.js';
-import { loadCatalog, type Catalog } from '../catalog/catalog.js';
-import { apiKeyAuthenticator, installAuthentication, platformTokenAuthenticator, refuseCredentialsInUrl } from './authenticate.js';
-import { registerDashboard } from './dashboard.js';
+import type { Config } from './config/config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { LockOptions } from './db/data-dir-lock.js';
+import { resolveSecretKey } from './config/secret-key.js';
+import { resolvePlatformToken } from './config/platform-token.js';
+import type { AppDeps } from './app-deps.js';
+import { AccessService } from './access/access-service.js';
+import { eventActor } from './access/guard.js';
+import { assertServicePermissions } from './access/permissions.js';
+import { actionOfRoute } from './audit/action-name.js';
+import { RefusalLog } from './audit/refusals.js';
+import { MailWorker, smtpTransport } from './mail/worker.js';
+import { enqueueMail, type SendMail } from './mail/outbox.js';
+import { requestContext } from './http/sensitive.js';
+import { loadCatalog } from './catalog/catalog.js';
+import { apiKeyAuthenticator, installAuthentication, platformTokenAuthenticator, refuseCredentialsInUrl } from './http/authenticate.js';
+import { registerDashboard } from './http/dashboard.js';
 import { registerRoutes } from './routes.js';
-import { registerAuthRoutes } from '../auth/routes.js';
-import { registerMeRoutes } from '../me/routes.js';
-import { sessionAuthenticator, sessionCookieName } from '../sessions/http.js';
-import { registerSessionRoutes } from '../sessions/routes.js';
-import { systemClock, type Clock } from '../shared/clock.js';
-import { loggerOptions } from './logger.js';
-import { installProblemHandlers } from './problems.js';
-import { refuseUnrepresentableText, validatorCompiler } from './validation.js';
-import { installDrain, serverTimeouts } from './shutdown.js';
-
-
-/** What the routes are built from; tests replace parts (a clock, a database). */
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  clock: Clock;
-  /** Encrypts secrets at rest (TOTP seeds, queued mail bodies). */
-  secretKey: Buffer;
-  catalog: Catalog;
-  /** Compiled memberships and cross-instance invalidation. */
-  access: AccessService;
-  /** Collapses refusals into security events (PRODUCT rule 10). */
-  refusals: RefusalLog;
-  /** Delivers the mail outbox (SMTP, or the dev mailbox without SMTP_URL). */
-  mail: MailWorker;
-  /** Queues an email inside the given transaction (see enqueueMail). */
-  sendMail: SendMail;
-}
+import { sessionAuthenticator, sessionCookieName } from './sessions/http.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { loggerOptions } from './http/logger.js';
+import { installProblemHandlers } from './http/problems.js';
+import { refuseUnrepresentableText, validatorCompiler } from './http/validation.js';
+import { installDrain, serverTimeouts } from './http/shutdown.js';
+import { clientErrorHandler, frameworkErrors, refuseLongUrls } from './http/client-errors.js';
 
 export interface BuildOptions {
   /** Use this database instead of opening one from the config; the caller closes it. */
@@ -76,6 +57,9 @@ const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
  * const res = await app.inject({ method: 'GET', url: '/healthz' });
  */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
+  // A catalog that lacks a permission the service checks is refused before anything opens.
+  const catalog = loadCatalog(config.catalogPath);
+  assertServicePermissions(catalog);
   const ownsDatabase = options.database === undefined;
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, lock: options.databaseLock }));
   try {
@@ -84,9 +68,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (ownsDatabase) await database.close();
     throw error;
   }
-  const catalog = loadCatalog(config.catalogPath);
   // The change feed logs through the app's logger, which exists a few lines below.
-  const access = new AccessService(database, catalog, { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) });
+  const access = new AccessService(database, catalog, { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) }, { resourceBudget: config.authzResourceBudget });
   await access.start();
   const clock = options.clock ?? systemClock;
   const secretKey = resolveSecretKey(config);
@@ -110,6 +93,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
+    // Errors raised before a route is found (by the router or Node's parser) answer problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -144,6 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     reply.headers(responseHeaders);
     done();
   });
+  refuseLongUrls(app);
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
@@ -180,9 +167,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerRoutes(app, deps);
-  registerAuthRoutes(app, deps);
-  registerMeRoutes(app, deps);
-  registerSessionRoutes(app, deps);
   dashboard.page = await registerDashboard(app, { mode: config.dashboard });
   await options.configure?.(app);
 
