@@ -56,6 +56,7 @@ export function BulkUpload({ accountId }: { accountId: string }) {
         leftSection={<IconFileSpreadsheet size={18} />}
         value={file}
         clearable
+        clearButtonProps={{ 'aria-label': t('invite.bulk.clear') }}
         onChange={(chosen) => {
           setFile(chosen);
           upload.reset();
@@ -86,14 +87,14 @@ export function BulkUpload({ accountId }: { accountId: string }) {
                 const line = index + 2;
                 const errors = lineErrors.get(line);
                 return (
-                  <Table.Tr key={line} data-line={line} bg={errors ? 'var(--mantine-color-red-light)' : undefined}>
+                  <Table.Tr key={line} data-line={line} bg={errors ? 'var(--mantine-color-red-0)' : undefined}>
                     <Table.Td>{line}</Table.Td>
                     {header.map((column, cell) => (
                       <Table.Td key={column}>{cells[cell] ?? ''}</Table.Td>
                     ))}
                     <Table.Td>
                       {errors ? (
-                        <Text size="sm" c="red.8" data-testid={`bulk-error-${line}`}>
+                        <Text size="sm" c="red.9" data-testid={`bulk-error-${line}`}>
                           {errors.join('; ')}
                         </Text>
                       ) : upload.isError ? (

@@ -71,6 +71,9 @@ export function PermissionPicker({ catalog, permissions, value, onChange, label 
           </Table.Tbody>
         </Table>
       </ScrollArea.Autosize>
+      <Text size="xs" c="dimmed" px="md" py="xs">
+        {t('invite.permissions.greyed')}
+      </Text>
     </Paper>
   );
 }
