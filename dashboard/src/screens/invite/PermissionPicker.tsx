@@ -37,7 +37,7 @@ export function PermissionPicker({ catalog, permissions, value, onChange, label 
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Group gap="lg" align="flex-start">
+                  <Group gap="lg" align="flex-start" style={{ rowGap: 'var(--mantine-spacing-xs)' }}>
                     {actions.map(({ action, max }) => {
                       const scope = chosen.get(action.permission);
                       return (
