@@ -1,7 +1,9 @@
 // Transpiles src/ to dist/ with esbuild (types are checked by `npm run typecheck`,
-// not here), so `npm start` is ready in about a second.
+// not here), so `npm start` is ready in about a second. The dashboard is built into
+// dist/dashboard by Vite only when its sources changed since the last build (build-dashboard.mjs).
 import { build } from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { buildDashboard } from './build-dashboard.mjs';
 import { join } from 'node:path';
 
 function tsFiles(dir) {
@@ -12,7 +14,9 @@ function tsFiles(dir) {
   });
 }
 
-rmSync('dist', { recursive: true, force: true });
+for (const name of existsSync('dist') ? readdirSync('dist') : []) {
+  if (name !== 'dashboard') rmSync(join('dist', name), { recursive: true, force: true });
+}
 await build({
   entryPoints: tsFiles('src'),
   outdir: 'dist',
@@ -23,3 +27,5 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+await buildDashboard();

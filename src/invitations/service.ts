@@ -178,7 +178,7 @@ export async function inviteMany(deps: InvitationsDeps, access: AccountAccess, r
 export async function listInvitations(deps: InvitationsDeps, access: AccountAccess, query: { status?: store.InvitationStatus; limit?: number; cursor?: string }) {
   requirePermission(access, 'users.view');
   const limit = query.limit ?? 50;
-  const before = query.cursor ? decodeCursor<{ createdAt: string; id: string }>(query.cursor) : undefined;
+  const before = query.cursor ? decodeCursor(query.cursor, { createdAt: 'timestamp', id: 'string' }) : undefined;
   const now = deps.clock.now();
   const rows = await store.listInvitations(deps.access.database.db, access.accountId, query.status, now, limit, before && { createdAt: new Date(before.createdAt), id: before.id });
   const last = rows.at(-1);

@@ -25,6 +25,7 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
       schema: {
         tags,
         summary: 'The owner offers ownership to an active member (owner + step-up + confirm)',
+        description: 'A new offer to another member replaces the pending one. 409 `transfer.pending` when this member already has a pending offer (also for every loser of a burst of parallel offers: one offer, one mail); 409 `member.not_active`.',
         params: AccountParams,
         body: Type.Object({ memberId: Id, confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 201: TransferSchema, ...errorResponses },

@@ -10,11 +10,23 @@ export class FailingQueries implements KyselyPlugin {
   private armed: { pattern: RegExp; countdown: number } | undefined;
   private readonly doomed = new WeakSet<object>();
 
+  private outage: RegExp | undefined;
+
   failOn(pattern: RegExp, nth: number): void {
     this.armed = { pattern, countdown: nth };
   }
 
+  /** Every query matching `pattern` fails until `up()`: the database gone, as far as they can tell. */
+  down(pattern: RegExp): void {
+    this.outage = pattern;
+  }
+
+  up(): void {
+    this.outage = undefined;
+  }
+
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    if (this.outage?.test(sqlText(node))) this.doomed.add(queryId);
     if (this.armed && this.armed.pattern.test(sqlText(node))) {
       if (--this.armed.countdown === 0) {
         this.armed = undefined;
