@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 
 /** A fresh database on the PostgreSQL server of DATABASE_URL (default: local trust auth). */
@@ -60,3 +61,9 @@ export async function timeAlternately(a: () => Promise<unknown>, b: () => Promis
 }
 
 export const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(8);
+
+/** One line naming the machine and how busy it is right now (benchmarks share it). */
+export function describeMachine(): string {
+  const [one, five] = loadavg();
+  return `machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, node ${process.version}; load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)`;
+}

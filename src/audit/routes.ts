@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
 import { exportDescription, sendExport } from '../http/export-stream.js';
 import { requireUser } from '../http/actor.js';
-import { AccountParams, errorResponses, ListOf, Timestamp } from '../http/schemas.js';
+import { AccountParams, Cursor, errorResponses, ListOf, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { eventsCsv, eventsNdjson } from './export.js';
 import { type EventFilter, eventsPage, queryAccountEvents, queryUserEvents } from './query.js';
@@ -32,7 +32,7 @@ const Filters = {
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
 };
-const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) };
+const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Cursor) };
 
 function filterOf(query: { actor?: string; action?: string; target?: string; from?: string; to?: string }): EventFilter {
   return { actor: query.actor, action: query.action, target: query.target, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText, Timestamp } from '../http/schemas.js';
+import { AccountParams, Cursor, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { Flags, Identity, ProfileIds, ResourcesScope } from '../members/schemas.js';
 import { parseBulkCsv } from './bulk.js';
@@ -91,7 +91,7 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
           {
             status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')])),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-            cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+            cursor: Type.Optional(Cursor),
           },
           { additionalProperties: false },
         ),

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
 import { exportDescription, sendExport } from '../http/export-stream.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText } from '../http/schemas.js';
+import { AccountParams, Cursor, errorResponses, GrantSchema, Id, ListOf, SingleLineText } from '../http/schemas.js';
 import { stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { viewSerializer } from '../http/view-serializer.js';
@@ -27,7 +27,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         tags,
         summary: 'The users list: search, filter, sort, paginate (users.view)',
         params: AccountParams,
-        querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
         response: { 200: ListOf(MemberSummarySchema), ...errorResponses },
       },
       serializerCompiler: viewSerializer,

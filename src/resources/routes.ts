@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
 import { requirePlatform } from '../http/actor.js';
-import { AccountParams, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
+import { AccountParams, Cursor, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as resources from './service.js';
 
@@ -76,7 +76,7 @@ export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
             type: Type.Optional(Type.String({ maxLength: 64 })),
             profileId: Type.Optional(Id),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-            cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+            cursor: Type.Optional(Cursor),
           },
           { additionalProperties: false },
         ),

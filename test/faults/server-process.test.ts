@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PgCluster, startPgCluster } from '../support/pg-cluster.js';
 import { testPlatformToken } from '../support/app.js';
+import { cli } from '../support/process.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -23,7 +24,7 @@ const auth = { authorization: `Bearer ${testPlatformToken}`, 'content-type': 'ap
 beforeAll(async () => {
   cluster = await startPgCluster();
   const databaseUrl = await cluster.createDatabase('gatehouse');
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  server = spawn(process.execPath, [...cli, 'serve'], {
     env: {
       ...process.env,
       NODE_ENV: 'test',

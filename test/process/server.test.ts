@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli, fixture, withInitialisedDatabase } from '../support/process.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-process-'));
+const dataDir = withInitialisedDatabase(mkdtempSync(join(tmpdir(), 'gatehouse-process-')));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const baseEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '' };
@@ -27,7 +28,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchA
 
 describe('the server process', () => {
   it('finishes a request in flight when it receives SIGTERM, then exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/slow-server.ts'], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, fixture('slow-server'), { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const [, url] = (await waitForLine(child, /LISTENING (http:\/\/\S+)/)) as unknown as [string, string];
     const inFlight = fetch(`${url}/test/slow`);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -42,7 +43,7 @@ describe('the server process', () => {
   });
 
   it('stops at start with a message naming a bad variable', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    const result = spawnSync(process.execPath, [...cli, 'serve'], {
       env: { ...baseEnv, PORT: 'eighty' },
       encoding: 'utf8',
     });
@@ -52,7 +53,7 @@ describe('the server process', () => {
 
   it('prints help for every command', () => {
     for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help']]) {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [...cli, ...args], { encoding: 'utf8' });
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/Usage: gatehouse/);
     }

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, exitWithin, start, type Started } from '../support/process.js';
+import { cli, exitWithin, fixture, start, type Started, withInitialisedDatabase } from '../support/process.js';
 
 // One data directory, served by one process after another: migrated once, by the first.
-const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-'));
+const dataDir = withInitialisedDatabase(mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-')));
 const envFor = (extra: Record<string, string>) => ({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', ...extra });
 const started: Started[] = [];
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe('timeouts and shutdown', () => {
   });
 
   it('keep-alive clients reading during shutdown get answers, then a refused connection, never a reset', async () => {
-    const { server, url } = await serve(['--import', 'tsx', 'test/fixtures/slow-server.ts'], {});
+    const { server, url } = await serve(fixture('slow-server'), {});
     const agent = new http.Agent({ keepAlive: true });
     const get = (path: string) =>
       new Promise<number>((resolve, reject) => {

@@ -35,7 +35,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   }
   const root = mkdtempSync(join(tmpdir(), 'gatehouse-db-'));
   const dir = join(root, 'pgdata');
-  if (!options.empty) cpSync(inject('pgliteTemplateDir'), dir, { recursive: true });
+  cpSync(inject(options.empty ? 'pgliteEmptyTemplateDir' : 'pgliteTemplateDir'), dir, { recursive: true });
   const database = await openPGlite(await PGlite.create(dir));
   return {
     ...database,

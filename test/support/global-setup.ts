@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
-import { openPGlite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { makePGliteTemplates } from './pglite-templates.js';
 import { adminQuery, databaseUrlFor } from './postgres-admin.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplateDir: string;
+    pgliteEmptyTemplateDir: string;
     postgresTemplateDb: string;
   }
 }
@@ -28,16 +28,15 @@ export default async function setup(project: TestProject) {
     await database.close();
     project.provide('postgresTemplateDb', name);
     project.provide('pgliteTemplateDir', '');
+    project.provide('pgliteEmptyTemplateDir', '');
     return async () => {
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     };
   }
   const root = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-  const dir = join(root, 'template');
-  const database = await openPGlite(await PGlite.create(dir));
-  await migrateToLatest(database.db);
-  await database.close();
-  project.provide('pgliteTemplateDir', dir);
+  const templates = await makePGliteTemplates(root);
+  project.provide('pgliteTemplateDir', templates.migrated);
+  project.provide('pgliteEmptyTemplateDir', templates.initialised);
   project.provide('postgresTemplateDb', '');
   return () => rmSync(root, { recursive: true, force: true });
 }

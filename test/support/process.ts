@@ -1,12 +1,31 @@
 import { type ChildProcess, spawn, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { builtFixtures } from './built-setup.js';
 
 /**
  * Helpers for tests that run Gatehouse as real processes. Every wait is on a condition
- * (a line printed, an exit), bounded generously: a cold start of the CLI under tsx on a busy
- * two-core machine takes tens of seconds.
+ * (a line printed, an exit), bounded generously: a cold start of the CLI on a busy two-core
+ * machine takes seconds.
  */
 
-export const cli = ['--import', 'tsx', 'src/cli.ts'];
+/** The CLI as `npm start` runs it: the build in dist/ (see built-setup.ts). */
+export const cli = ['dist/cli.js'];
+
+/** A fixture of test/fixtures/ as a process (built by built-setup.ts), e.g. `fixture('slow-server')`. */
+export const fixture = (name: string) => [join(builtFixtures, `${name}.js`)];
+
+/**
+ * Gives `dataDir` an initialised, still unmigrated embedded database (a copy of one made
+ * once per run), so a test starts past PGlite's initdb, which costs seconds of CPU per
+ * directory; the process still migrates it. test/process/data-dir.test.ts starts from
+ * nothing, as a first `npm start` does.
+ */
+export function withInitialisedDatabase(dataDir: string): string {
+  cpSync(inject('processPgdataTemplate'), join(dataDir, 'pgdata'), { recursive: true });
+  return dataDir;
+}
 
 export interface Started {
   child: ChildProcess;

@@ -1,4 +1,4 @@
-import { AppShell, Avatar, Badge, Box, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { AppShell, Avatar, Box, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconBuildingStore, IconCheck, IconChevronDown, IconLogout, IconShieldLock } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -95,7 +95,6 @@ function AccountSwitcher({ me, current }: { me: Me; current: Membership | undefi
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Label>{t('shell.yourAccounts')}</Menu.Label>
         {accounts.map((membership) => (
           <Menu.Item
             key={membership.accountId}
@@ -157,17 +156,6 @@ function UserMenu({ me }: { me: Me }) {
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Label>
-          {me.user.twoFactorEnabled ? (
-            <Badge color="green" variant="light" size="sm">
-              {t('shell.twoFactorOn')}
-            </Badge>
-          ) : (
-            <Badge color="orange" variant="light" size="sm">
-              {t('shell.twoFactorOff')}
-            </Badge>
-          )}
-        </Menu.Label>
         <Menu.Item component={Link} to="/me/security" leftSection={<IconShieldLock size={16} />}>
           {t('nav.security')}
         </Menu.Item>

@@ -1,6 +1,5 @@
 import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, data } from '../api/client';
@@ -9,15 +8,19 @@ import { useResetSession } from '../api/session';
 import { AuthLayout } from '../components/AuthLayout';
 import { LinkProblem } from '../components/LinkProblem';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { linkToken } from './link-token';
+import { useLinkToken } from './link-token';
 
 /**
  * `/email-change#token=…`, the link mailed to a new address. Confirming is a deliberate click,
  * not a page load: mail scanners open links, and must not change anyone's address.
  */
 export default function EmailChangePage() {
+  const token = useLinkToken();
+  return <ConfirmEmailChange key={token ?? ''} token={token} />;
+}
+
+function ConfirmEmailChange({ token }: { token: string | null }) {
   const { t } = useTranslation();
-  const [token] = useState(linkToken);
   const resetSession = useResetSession();
   const confirm = useMutation({
     mutationFn: () => data(api.POST('/v1/email-change/confirm', { body: { token: token! } })),

@@ -9,12 +9,12 @@ import { isProblem } from '../api/problem';
 import { AuthLayout } from '../components/AuthLayout';
 import { LinkProblem } from '../components/LinkProblem';
 import { fieldError, ProblemAlert } from '../components/ProblemAlert';
-import { linkToken } from './link-token';
+import { useLinkToken } from './link-token';
 
 /** `/password-reset`: ask for a link; `/password-reset#token=…` (the mailed link): choose a new password. */
 export default function PasswordResetPage() {
-  const [token] = useState(linkToken);
-  return token ? <ChooseNewPassword token={token} /> : <RequestReset />;
+  const token = useLinkToken();
+  return token ? <ChooseNewPassword key={token} token={token} /> : <RequestReset />;
 }
 
 function RequestReset() {

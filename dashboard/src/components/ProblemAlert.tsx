@@ -42,5 +42,7 @@ export function ProblemAlert({ error, shownFields = [], title }: { error: unknow
 /** The error to show beside one form field, from a failed mutation. */
 export function fieldError(error: unknown, field: string): string | undefined {
   if (!error) return undefined;
-  return asProblem(error).fieldError(field);
+  const message = asProblem(error).fieldError(field);
+  // The API's messages complete the field's name ("is required"); beside the field they start a sentence.
+  return message && message.charAt(0).toUpperCase() + message.slice(1);
 }

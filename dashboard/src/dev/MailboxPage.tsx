@@ -67,13 +67,19 @@ export default function MailboxPage() {
                           {t('mailbox.to', { to: mail.to })} · {formatDateTime(mail.createdAt, i18n.language)}
                         </Text>
                       </div>
-                      <Badge variant="light" color={mail.status === 'sent' ? 'green' : 'gray'}>
+                      <Badge variant="light" color={mail.status === 'failed' ? 'red' : mail.status === 'pending' ? 'gray' : 'green'}>
                         {mail.status}
                       </Badge>
                     </Group>
                   </Accordion.Control>
                   <Accordion.Panel>
-                    <MailText text={mail.text ?? ''} />
+                    {mail.text ? (
+                      <MailText text={mail.text} />
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        {t('mailbox.noBody')}
+                      </Text>
+                    )}
                   </Accordion.Panel>
                 </Accordion.Item>
               ))}

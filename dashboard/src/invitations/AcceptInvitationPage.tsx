@@ -7,7 +7,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, data, rememberCsrfToken } from '../api/client';
 import { asProblem } from '../api/problem';
 import { useMe, useResetSession } from '../api/session';
-import { linkToken } from '../auth/link-token';
+import { useLinkToken } from '../auth/link-token';
 import { AuthLayout } from '../components/AuthLayout';
 import { LinkProblem } from '../components/LinkProblem';
 import { fieldError, ProblemAlert } from '../components/ProblemAlert';
@@ -24,7 +24,7 @@ const linkProblems = ['invitation.not_found', 'invitation.expired', 'invitation.
  */
 export default function AcceptInvitationPage() {
   const { t } = useTranslation();
-  const [token] = useState(linkToken);
+  const token = useLinkToken();
   const lookup = useQuery({
     queryKey: ['invitation', token],
     enabled: token !== null,
@@ -44,7 +44,7 @@ export default function AcceptInvitationPage() {
       </AuthLayout>
     );
   }
-  return <Accept token={token} invitation={lookup.data} />;
+  return <Accept key={token} token={token} invitation={lookup.data} />;
 }
 
 function InvitationLinkProblem({ code }: { code: string }) {

@@ -11,6 +11,7 @@ import { RecoveryCodes } from '../components/RecoveryCodes';
 import { ErrorState, LoadingState } from '../components/States';
 import { TotpEnrolment } from '../components/TotpEnrolment';
 import { formatDateTime } from '../i18n/format';
+import { describeUserAgent } from './user-agent';
 
 /** `/me/security` (linked from every security mail): your name, email, password, 2FA and sessions. */
 export default function SecurityPage() {
@@ -239,8 +240,8 @@ function SessionsCard() {
             {sessions.data.items.map((session) => (
               <Table.Tr key={session.id}>
                 <Table.Td>
-                  <Text size="sm" lineClamp={1} maw={420}>
-                    {session.userAgent ?? t('security.unknownDevice')}
+                  <Text size="sm" fw={500} title={session.userAgent ?? undefined}>
+                    {describeUserAgent(session.userAgent) ?? t('security.unknownDevice')}
                   </Text>
                   {session.current ? (
                     <Badge size="xs" variant="light" mt={4}>

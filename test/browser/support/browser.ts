@@ -52,10 +52,13 @@ const errorsOf = new WeakMap<Page, string[]>();
 
 const screensDir = join(process.cwd(), 'test-results', 'screens');
 
-/** Saves the viewport as test-results/screens/<name>.png, for people to look at. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Saves test-results/screens/<name>.png, for people to look at: the viewport (what a person
+ * sees; a dialog's overlay), or the whole page with `fullPage`.
+ */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(screensDir, { recursive: true });
-  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: options.fullPage ?? false });
 }
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
@@ -68,9 +71,9 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     // Runs in the page (the test's tsconfig has no DOM types).
-    const page = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } };
+    const page = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } };
     const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).slice(0, 5) }));
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `accessibility violations on ${screen}`).toEqual([]);
