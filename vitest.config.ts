@@ -24,6 +24,19 @@ export default defineConfig({
       { test: { name: 'process', include: ['test/process/**/*.test.ts'], globalSetup: ['test/support/built-setup.ts'], testTimeout: 180_000 } },
       // Once, not per engine: they bring their own PostgreSQL and restart it under the service.
       ...(faults ? [{ test: { name: 'faults', include: ['test/faults/**/*.test.ts'], globalSetup: ['test/support/built-setup.ts'], testTimeout: 120_000, hookTimeout: 120_000 } }] : []),
+      // The dashboard in Debian's Chromium against a real Gatehouse on PGlite (test/browser/README in
+      // the main README). One file at a time: each runs a browser beside the server on two cores.
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          env: { GATEHOUSE_TEST_DB: 'pglite' },
+          globalSetup: ['test/support/global-setup.ts', 'test/browser/support/build-dashboard.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
       ...engines.map((engine) => ({
         test: {
           name: engine,

@@ -1,7 +1,10 @@
 // Transpiles src/ to dist/ with esbuild (types are checked by `npm run typecheck`,
-// not here), so `npm start` is ready in about a second.
+// not here), so `npm start` is ready in about a second. The dashboard is built into
+// dist/dashboard by Vite only when its sources changed since the last build (build-dashboard.mjs).
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { buildDashboard } from './build-dashboard.mjs';
 import { join } from 'node:path';
+import process from 'node:process';
 
 function tsFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -35,7 +38,9 @@ const serverStamp = 'dist/.built';
 if (!upToDate(['src', 'scripts/build.mjs', 'package-lock.json'], serverStamp)) {
   // Loaded only when needed: starting esbuild's service is most of a skipped build's time.
   const { build } = await import('esbuild');
-  rmSync('dist', { recursive: true, force: true });
+  for (const name of existsSync('dist') ? readdirSync('dist') : []) {
+    if (name !== 'dashboard') rmSync(join('dist', name), { recursive: true, force: true });
+  }
   await build({
     entryPoints: tsFiles('src'),
     outdir: 'dist',
@@ -48,3 +53,5 @@ if (!upToDate(['src', 'scripts/build.mjs', 'package-lock.json'], serverStamp)) {
   });
   writeFileSync(serverStamp, `${new Date().toISOString()}\n`);
 }
+
+await buildDashboard();

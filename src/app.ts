@@ -13,7 +13,7 @@ import { resolveSecretKey } from './config/secret-key.js';
 import { resolvePlatformToken } from './config/platform-token.js';
 import type { AppDeps } from './app-deps.js';
 import { AccessService } from './access/access-service.js';
-import { eventActor } from './access/guard.js';
+import { eventActor } from './audit/access-events.js';
 import { assertServicePermissions } from './access/permissions.js';
 import { actionOfRoute } from './audit/action-name.js';
 import { RefusalLog } from './audit/refusals.js';
@@ -22,6 +22,7 @@ import { enqueueMail, type SendMail } from './mail/outbox.js';
 import { requestContext } from './http/sensitive.js';
 import { loadCatalog } from './catalog/catalog.js';
 import { apiKeyAuthenticator, installAuthentication, platformTokenAuthenticator, refuseCredentialsInUrl } from './http/authenticate.js';
+import { registerDashboard } from './http/dashboard.js';
 import { registerRoutes } from './routes.js';
 import { sessionAuthenticator, sessionCookieName } from './sessions/http.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -29,6 +30,7 @@ import { loggerOptions } from './http/logger.js';
 import { installProblemHandlers } from './http/problems.js';
 import { refuseUnrepresentableText, validatorCompiler } from './http/validation.js';
 import { installDrain, serverTimeouts } from './http/shutdown.js';
+import { clientErrorHandler, frameworkErrors, refuseLongUrls } from './http/client-errors.js';
 
 export interface BuildOptions {
   /** Use this database instead of opening one from the config; the caller closes it. */
@@ -91,13 +93,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
+    // Errors raised before a route is found (by the router or Node's parser) answer problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
   refusals.start();
+  // The dashboard registers after the handlers (they must see every route); its page fallback is set then.
+  const dashboard: { page?: Parameters<typeof installProblemHandlers>[1]['notFoundPage'] } = {};
   installProblemHandlers(app, {
+    notFoundPage: (request, reply) => dashboard.page?.(request, reply),
     // Every refusal inside an account is a security event (PRODUCT rule 10), collapsed per minute.
     onRefusal(request, error) {
       const access = request.accountAccess;
@@ -122,6 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     reply.headers(responseHeaders);
     done();
   });
+  refuseLongUrls(app);
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
@@ -158,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerRoutes(app, deps);
+  dashboard.page = await registerDashboard(app, { mode: config.dashboard });
   await options.configure?.(app);
 
   app.addHook('onReady', async () => {

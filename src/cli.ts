@@ -82,17 +82,19 @@ program
 
 program
   .command('mail')
-  .description('read the local dev mailbox (mail queued while SMTP_URL is not set)')
+  .description('read the local dev mailbox (mail queued while SMTP_URL is not set), or with --failed the mail SMTP delivery gave up on')
   .option('--to <email>', 'only mail to this address')
+  .option('--failed', 'only mail given up after retrying for 3 days, with the last error')
   .option('--limit <n>', 'how many to list', '20')
   .option('--show <id>', 'print one message with its text body')
-  .action(async (options: { to?: string; limit: string; show?: string }) => {
+  .action(async (options: { to?: string; limit: string; show?: string; failed?: boolean }) => {
     const config = loadConfig();
     const limit = Math.min(Number(options.limit) || 20, 100);
     const opened = await openOrFindServer(config);
-    let entries: Pick<MailboxEntry, 'id' | 'to' | 'subject' | 'status' | 'createdAt' | 'text'>[];
+    const status = options.failed ? ('failed' as const) : undefined;
+    let entries: Pick<MailboxEntry, 'id' | 'to' | 'subject' | 'status' | 'createdAt' | 'text' | 'attempts' | 'lastError'>[];
     if (opened.server) {
-      const query = new URLSearchParams({ limit: String(options.show ? 100 : limit), ...(options.to ? { to: options.to } : {}) });
+      const query = new URLSearchParams({ limit: String(options.show ? 100 : limit), ...(options.to ? { to: options.to } : {}), ...(status ? { status } : {}) });
       const answer = await callServer(config, opened.server, 'GET', `/v1/dev/mailbox?${query.toString()}`);
       if (answer.status === 404) throw refuseBesideServer(config, opened.server, 'mail', ' (it serves the dev mailbox only when NODE_ENV=development)');
       if (answer.status !== 200) throw new CliRefusal(`The server refused: ${problemText(answer.body)}`, 1);
@@ -101,7 +103,7 @@ program
     } else {
       const { database } = opened;
       try {
-        entries = await readMailbox(database.db, resolveSecretKey(config), { to: options.to, id: options.show, limit });
+        entries = await readMailbox(database.db, resolveSecretKey(config), { to: options.to, id: options.show, status, limit });
       } finally {
         await database.close();
       }
@@ -112,8 +114,11 @@ program
       console.log(`To: ${entry.to}\nSubject: ${entry.subject}\nDate: ${entry.createdAt.toISOString()}\n\n${entry.text ?? '(body erased after SMTP delivery)'}`);
       return;
     }
-    if (entries.length === 0) console.log('The mailbox is empty');
-    for (const entry of entries) console.log(`${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status.padEnd(9)}  ${entry.to}  ${entry.subject}`);
+    if (entries.length === 0) console.log(status ? 'No mail was given up' : 'The mailbox is empty');
+    for (const entry of entries) {
+      console.log(`${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status.padEnd(9)}  ${entry.to}  ${entry.subject}`);
+      if (entry.status === 'failed') console.log(`    given up after ${entry.attempts} attempts: ${entry.lastError ?? 'unknown error'}`);
+    }
   });
 
 const audit = program.command('audit').description('the security log');

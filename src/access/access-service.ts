@@ -223,9 +223,13 @@ export class AccessService {
     return entry;
   }
 
+  /** Single-member loads since start (the benchmark reports them). */
+  memberLoads = 0;
+
   private load(key: string, query: () => ReturnType<typeof loadMemberAccess>): Promise<MemberEntry | undefined> {
     const inFlight = this.loading.get(key);
     if (inFlight) return inFlight;
+    this.memberLoads++;
     const generation = this.cache.generation;
     const promise = query()
       .then((row) => {

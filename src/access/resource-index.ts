@@ -85,6 +85,12 @@ export class ResourceIndex {
     return this.readOne(accountId, type, id);
   }
 
+  /** Starts loading the account's resources, if they may be needed and are not in memory (a cold check loads its member meanwhile). */
+  prefetch(accountId: string): void {
+    if (this.paused || this.oversized.has(accountId) || this.accounts.has(accountId)) return;
+    this.loadAccount(accountId).catch(() => {}); // a failed load is retried by the check that needs it
+  }
+
   /** A write changed this resource (here or on another instance): re-read it before trusting memory. */
   changed(accountId: string, type: string, id: string): void {
     this.loads.get(accountId)?.changed.push([type, id]);
@@ -138,10 +144,19 @@ export class ResourceIndex {
           return;
         }
         const account: AccountResources = { byType: new Map(), unknown: new Map(), size: rows.length, lastUsed: ++this.clock };
+        // Profiles and owners repeat across an account's resources: one copy of each id.
+        const copies = new Map<string, string>();
+        const shared = (id: string | null) => {
+          if (id === null) return null;
+          const copy = copies.get(id);
+          if (copy !== undefined) return copy;
+          copies.set(id, id);
+          return id;
+        };
         for (const row of rows) {
           let ids = account.byType.get(row.type);
           if (!ids) account.byType.set(row.type, (ids = new Map<string, RegisteredResource>()));
-          ids.set(row.external_id, { profileId: row.profile_id, ownerMemberId: row.owner_member_id });
+          ids.set(row.external_id, { profileId: shared(row.profile_id), ownerMemberId: shared(row.owner_member_id) });
         }
         this.evictFor(rows.length);
         this.accounts.set(accountId, account);

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
-import type { EventRow } from './verify.js';
+import type { EventRow } from './event-record.js';
 
 export interface EventFilter {
   actor?: string;
@@ -82,7 +82,7 @@ export async function eventsPage(
   load: (limit: number, after: EventCursor | undefined) => Promise<EventRow[]>,
 ): Promise<{ items: EventView[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;
-  const rows = await load(limit, page.cursor ? decodeCursor<EventCursor>(page.cursor) : undefined);
+  const rows = await load(limit, page.cursor ? decodeCursor(page.cursor, { at: 'timestamp', seq: 'integer', chain: 'string' }) : undefined);
   const last = rows.at(-1);
   return { items: rows.map(eventView), nextCursor: rows.length === limit && last ? encodeCursor(cursorOf(last)) : null };
 }

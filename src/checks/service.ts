@@ -125,6 +125,8 @@ function answerFromMemory(deps: ChecksDeps, caller: Actor, input: CheckInput): C
 
 /** The rest: a first load of the member (or its account), a key or user subject, a resource index load. */
 async function checkAfterLoading(deps: ChecksDeps, input: CheckInput, resolving: Promise<Subject | undefined>): Promise<CheckResult> {
+  // While the member loads, so may the account's resources (the decision may need them).
+  if (input.resource !== undefined) deps.access.resources.prefetch(input.accountId);
   const subject = await resolving;
   if (!subject) return unknownSubject;
   const first = decideFor(deps, input, subject);

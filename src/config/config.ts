@@ -29,6 +29,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** On SIGTERM, in-flight requests get this long before their connections are closed. */
   shutdownTimeoutMs: number;
+  /** How the dashboard is served: the built files, Vite with hot reload (npm run dev), or not at all. */
+  dashboard: 'built' | 'dev' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600) * 1000,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600) * 1000,
+    dashboard: oneOf(env, 'DASHBOARD', ['built', 'dev', 'off'] as const, 'built'),
   };
   if (config.env === 'production') refuseUnsafeProductionDefaults(config);
   return config;

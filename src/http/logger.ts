@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { type LoggerOptions, pino } from 'pino';
 import type { Config } from '../config/config.js';
+import { isSecretField } from '../shared/secret-fields.js';
 import { escapeControlCharacters } from '../shared/text.js';
-import { isSecretFieldName } from '../shared/secret-fields.js';
 
 const censor = '[redacted]';
 /** Deep enough for any shape we log; below this, values are written as they are. */
@@ -44,7 +44,7 @@ function redactProperties(object: Record<string, unknown>, depth: number, skip?:
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(object)) {
     if (skip?.has(key)) continue;
-    const redacted = isSecretFieldName(key) ? censor : redactSecrets(item, depth + 1);
+    const redacted = isSecretField(key, item) ? censor : redactSecrets(item, depth + 1);
     if (redacted !== item) (copy ??= { ...object })[key] = redacted;
   }
   return copy ?? object;

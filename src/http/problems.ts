@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import FindMyWay from 'find-my-way';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError } from '../shared/app-error.js';
+import { conflictOf } from '../shared/constraint-errors.js';
 import { type ErrorCode, errorCatalog, type FieldError, type Problem, problemTypeBase } from '../shared/errors.js';
 import { fieldErrors } from './validation.js';
 
@@ -65,7 +66,14 @@ const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
  * records every route's path to tell "no such route" (404) from "wrong method" (405). The
  * refusal hook is required: a forgotten one would silently drop refusals from the security log.
  */
-export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal: (request: FastifyRequest, error: AppError) => void }): void {
+export function installProblemHandlers(
+  app: FastifyInstance,
+  hooks: {
+    onRefusal: (request: FastifyRequest, error: AppError) => void;
+    /** Answers a miss with a page instead (the dashboard's history routing); undefined when it does not. */
+    notFoundPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+  },
+): void {
   const knownRoutes = FindMyWay({ ignoreTrailingSlash: false });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
@@ -85,10 +93,12 @@ export function installProblemHandlers(app: FastifyInstance, hooks: { onRefusal:
         allow: allowed.join(', '),
       });
     }
-    return sendProblem(reply, problem('request.not_found', request.id));
+    return hooks.notFoundPage?.(request, reply) ?? sendProblem(reply, problem('request.not_found', request.id));
   });
 
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // A write that lost a race to a unique index answers the 409 its rule stands for.
+    const error = conflictOf(thrown) ?? thrown;
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       if ([401, 403, 409, 429].includes(error.status)) hooks.onRefusal(request, error);

@@ -13,9 +13,16 @@ export function registerDevMailboxRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags: ['development'],
         summary: 'Mail kept by the local dev mailbox (development only)',
-        querystring: Type.Object({ to: Type.Optional(Type.String({ maxLength: 320 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            to: Type.Optional(Type.String({ maxLength: 320 })),
+            status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sending'), Type.Literal('delivered'), Type.Literal('failed')], { description: '`failed`: mail given up after retrying for 3 days' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
-          200: ListOf(Type.Object({ id: Type.String(), to: Type.String(), template: Type.String(), subject: Type.String(), status: Type.String(), transport: Type.Union([Type.String(), Type.Null()]), createdAt: Timestamp, text: Type.Union([Type.String(), Type.Null()]) })),
+          200: ListOf(Type.Object({ id: Type.String(), to: Type.String(), template: Type.String(), subject: Type.String(), status: Type.String(), transport: Type.Union([Type.String(), Type.Null()]), createdAt: Timestamp, text: Type.Union([Type.String(), Type.Null()]), attempts: Type.Integer(), lastError: Type.Union([Type.String(), Type.Null()]) })),
         },
       },
     },

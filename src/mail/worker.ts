@@ -8,7 +8,7 @@ import { bodyAad, mailChannel } from './outbox.js';
 
 /** What sends one message; nodemailer's SMTP transport in production. */
 export interface MailTransport {
-  send(message: { from: string; to: string; subject: string; text: string; html: string }): Promise<void>;
+  send(message: { from: string; to: string; subject: string; text: string; html: string; messageId: string }): Promise<void>;
 }
 
 export function smtpTransport(smtpUrl: string): MailTransport {
@@ -23,6 +23,7 @@ interface OutboxRow {
   text_body_encrypted: string | null;
   html_body_encrypted: string | null;
   attempts: number;
+  created_at: Date;
 }
 
 export interface MailWorkerOptions {
@@ -34,34 +35,50 @@ export interface MailWorkerOptions {
   /** Absent: the local dev mailbox (mail is kept, readable with `gatehouse mail`). */
   transport?: MailTransport;
   pollMs?: number;
-  maxAttempts?: number;
+  /** How long a mail is retried before it is given up (default 3 days). */
+  retryForMs?: number;
 }
 
 const batchSize = 20;
 const leaseMs = 5 * 60_000;
 const baseBackoffMs = 30_000;
-const maxBackoffMs = 6 * 3600_000;
+/** An SMTP relay down for a weekend still gets every mail, at most an hour after it is back. */
+export const maxBackoffMs = 3600_000;
+export const defaultRetryForMs = 3 * 24 * 3600_000;
 
-/** Exponential back-off with jitter: about 30 s, 1 min, 2 min … capped at 6 h. */
+/** Exponential back-off with jitter: about 30 s, 1 min, 2 min … never more than an hour. */
 export function backoffMs(attempts: number): number {
-  const base = Math.min(maxBackoffMs, baseBackoffMs * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base * (0.8 + Math.random() * 0.4));
+  const base = Math.min(maxBackoffMs, baseBackoffMs * 2 ** Math.min(20, Math.max(0, attempts - 1)));
+  return Math.round(base * (0.8 + Math.random() * 0.2));
+}
+
+/** `<mail_…@domain>`: one Message-ID per outbox row, whatever the attempt, so a copy is recognisable as one. */
+export function messageIdOf(mailId: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'gatehouse.localhost';
+  return `<${mailId}@${domain}>`;
 }
 
 /**
  * Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so several
  * instances never send one mail twice and a crashed instance's claims come due again. It is
  * woken by NOTIFY when a queuing transaction commits, and polls as a safety net.
+ *
+ * A mail the SMTP server accepted while the database could not record it (down, restarting)
+ * is remembered here and recorded as delivered before anything is claimed again, so the
+ * lapsed lease does not send it a second time. Failed sends are retried with back-off for
+ * `retryForMs` (3 days), then the mail is marked failed and logged at error level.
  */
 export class MailWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private again = false;
   private unlisten: (() => Promise<void>) | undefined;
-  private readonly maxAttempts: number;
+  private readonly retryForMs: number;
+  /** Ids the SMTP server accepted whose delivery is not recorded yet. */
+  private readonly accepted = new Set<string>();
 
   constructor(private readonly options: MailWorkerOptions) {
-    this.maxAttempts = options.maxAttempts ?? 8;
+    this.retryForMs = options.retryForMs ?? defaultRetryForMs;
   }
 
   async start(): Promise<void> {
@@ -103,6 +120,8 @@ export class MailWorker {
 
   private async loop(): Promise<number> {
     let handled = 0;
+    // Recorded first: until then a lapsed lease could hand an accepted mail out again.
+    for (const id of [...this.accepted]) await this.markDelivered(id);
     for (;;) {
       const rows = await this.claim();
       if (rows.length === 0) return handled;
@@ -119,7 +138,7 @@ export class MailWorker {
          select id from mail_outbox
           where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until <= ${now})
           order by created_at limit ${batchSize} for update skip locked)
-      returning id, to_address, subject, text_body_encrypted, html_body_encrypted, attempts`.execute(this.options.database.db);
+      returning id, to_address, subject, text_body_encrypted, html_body_encrypted, attempts, created_at`.execute(this.options.database.db);
     return rows;
   }
 
@@ -132,6 +151,10 @@ export class MailWorker {
       logger.info({ mailId: row.id, to: row.to_address, subject: row.subject }, 'mail kept in the dev mailbox (gatehouse mail)');
       return;
     }
+    if (this.accepted.has(row.id)) {
+      await this.markDelivered(row.id);
+      return;
+    }
     try {
       await transport.send({
         from: this.options.from,
@@ -139,17 +162,36 @@ export class MailWorker {
         subject: row.subject,
         text: open(secretKey, row.text_body_encrypted ?? '', bodyAad(row.id, 'text')),
         html: open(secretKey, row.html_body_encrypted ?? '', bodyAad(row.id, 'html')),
+        messageId: messageIdOf(row.id, this.options.from),
       });
-      // Delivered: the bodies (and their links) have no reason to stay.
-      await sql`update mail_outbox set status = 'delivered', transport = 'smtp', delivered_at = ${this.options.clock.now()}, lease_until = null,
-                text_body_encrypted = null, html_body_encrypted = null, last_error = null where id = ${row.id}`.execute(db);
     } catch (error) {
-      const message = String((error as { responseCode?: number }).responseCode ?? '') + ' ' + ((error as Error).message ?? 'send failed');
-      const failed = row.attempts >= this.maxAttempts;
-      const next = new Date(this.options.clock.now().getTime() + backoffMs(row.attempts));
-      await sql`update mail_outbox set status = ${failed ? 'failed' : 'pending'}, next_attempt_at = ${next}, lease_until = null,
-                last_error = ${message.trim().slice(0, 300)} where id = ${row.id}`.execute(db);
-      logger.warn({ mailId: row.id, attempts: row.attempts, failed }, 'mail delivery failed');
+      await this.failed(row, error);
+      return;
+    }
+    this.accepted.add(row.id);
+    await this.markDelivered(row.id);
+  }
+
+  /** Records an accepted mail as delivered; the bodies (and their links) have no reason to stay. */
+  private async markDelivered(id: string): Promise<void> {
+    await sql`update mail_outbox set status = 'delivered', transport = 'smtp', delivered_at = ${this.options.clock.now()}, lease_until = null,
+              text_body_encrypted = null, html_body_encrypted = null, last_error = null where id = ${id}`.execute(this.options.database.db);
+    this.accepted.delete(id);
+  }
+
+  private async failed(row: OutboxRow, error: unknown): Promise<void> {
+    const { logger } = this.options;
+    const message = (String((error as { responseCode?: number }).responseCode ?? '') + ' ' + ((error as Error).message ?? 'send failed')).trim().slice(0, 300);
+    const now = this.options.clock.now();
+    const givenUp = now.getTime() - row.created_at.getTime() >= this.retryForMs;
+    const next = new Date(now.getTime() + backoffMs(row.attempts));
+    await sql`update mail_outbox set status = ${givenUp ? 'failed' : 'pending'}, next_attempt_at = ${next}, lease_until = null,
+              last_error = ${message} where id = ${row.id}`.execute(this.options.database.db);
+    if (givenUp) {
+      // Someone did not get a link or a security notice: an operator must look (gatehouse mail --failed).
+      logger.error({ mailId: row.id, to: row.to_address, subject: row.subject, attempts: row.attempts, lastError: message }, 'mail delivery given up after retrying for the whole retry period');
+    } else {
+      logger.warn({ mailId: row.id, attempts: row.attempts, nextAttemptAt: next, lastError: message }, 'mail delivery failed; will retry');
     }
   }
 }

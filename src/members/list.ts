@@ -2,7 +2,7 @@ import { type AccountAccess, requirePermission } from '../access/guard.js';
 import { builtinRolePrefix } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
 import { csvRow } from '../shared/csv.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor, encodeCursor, mismatchedCursor } from '../shared/cursor.js';
 import type { MembersDeps } from './service.js';
 import * as store from './store.js';
 import { type MemberSummary, memberSummary } from './view.js';
@@ -49,8 +49,8 @@ export async function listMembers(deps: MembersDeps, access: AccountAccess, quer
 async function page(deps: MembersDeps, access: AccountAccess, query: ListQuery) {
   const sort = parseSort(query.sort);
   const limit = query.limit ?? 50;
-  const after = query.cursor ? decodeCursor<{ v: string; id: string; s: string }>(query.cursor) : undefined;
-  if (after && after.s !== (query.sort ?? 'name')) throw new AppError('request.invalid', 'The cursor belongs to another sort order');
+  const after = query.cursor ? decodeCursor(query.cursor, { v: sort.key === 'createdAt' ? 'timestamp' : 'string', id: 'string', s: 'string' }) : undefined;
+  if (after && after.s !== (query.sort ?? 'name')) throw mismatchedCursor('belongs to another sort order; start again without it');
   const filter: store.ListFilter = { q: query.q, status: query.status, role: roleFilter(query.roleId), profileId: query.profileId };
   const rows = await store.listMembers(deps.access.database.db, access.accountId, filter, sort, after && { value: after.v, id: after.id }, limit);
   const last = rows.at(-1);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, recordAccessEvent } from '../access/guard.js';
+import { type AccountAccess } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import { lockMembers } from '../members/store.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -48,9 +49,16 @@ export async function offerOwnership(deps: OwnershipDeps, access: AccountAccess,
   if (toMemberId === fromMemberId) throw new AppError('authz.self_change', 'You already own this account');
   const now = deps.clock.now();
   return deps.access.database.db.transaction().execute(async (trx) => {
+    // Offers of one account take turns: each sees the one before it committed, so a burst of
+    // offers (a double click, a retrying client) makes one offer and one mail, not a race on
+    // the one-pending-offer index.
+    await sql`select id from accounts where id = ${access.accountId} for no key update`.execute(trx);
     const target = (await lockMembers(trx, access.accountId, [toMemberId])).get(toMemberId);
     if (!target || target.status === 'removed') throw new AppError('member.not_found');
     if (target.status !== 'active') throw new AppError('member.not_active', 'Ownership can go only to an active member');
+    const { rows: pending } = await sql<{ to_member_id: string }>`
+      select to_member_id from ownership_transfers where account_id = ${access.accountId} and status = 'pending' and expires_at > ${now}`.execute(trx);
+    if (pending[0]?.to_member_id === toMemberId) throw new AppError('transfer.pending', 'This member already has a pending offer; withdraw it to make a new one');
     await sql`update ownership_transfers set status = 'cancelled', decided_at = ${now} where account_id = ${access.accountId} and status = 'pending'`.execute(trx);
     const row: TransferRow = { id: newId('xfr'), from_member_id: fromMemberId, to_member_id: toMemberId, status: 'pending', expires_at: new Date(now.getTime() + transferLifetimeMs), created_at: now };
     await sql`insert into ownership_transfers (account_id, id, from_member_id, to_member_id, status, expires_at, created_at)

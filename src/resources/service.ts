@@ -1,6 +1,7 @@
 import type { AccessService } from '../access/access-service.js';
 import { resourceChange } from '../access/changes.js';
-import { type AccountAccess, recordAccessEvent } from '../access/guard.js';
+import { type AccountAccess } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -94,7 +95,7 @@ export async function listResources(
   query: { type?: string; profileId?: string; limit?: number; cursor?: string },
 ): Promise<{ items: ResourceView[]; nextCursor: string | null }> {
   const limit = query.limit ?? 50;
-  const after = query.cursor ? decodeCursor<{ type: string; externalId: string }>(query.cursor) : undefined;
+  const after = query.cursor ? decodeCursor(query.cursor, { type: 'string', externalId: 'string' }) : undefined;
   const snapshot = access.member && !access.member.snapshot.isOwner ? access.member.snapshot : null;
   const items: ResourceView[] = [];
   let cursor = after;

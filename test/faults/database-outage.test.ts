@@ -119,4 +119,35 @@ describe('the change feed (cross-instance invalidation) across PostgreSQL faults
     await setStatus(a, member.memberId, 'deactivate');
     expect(await check(b, member.memberId)).toEqual({ allowed: false, reason: 'member_not_active' });
   });
+
+  it('while the feed is down holds no registered resources: a resource moved meanwhile is decided on fresh data', async () => {
+    await waitFor('both feeds to listen', async () => (await listeners()) === 2);
+    const profile = async (name: string) => (await a.inject({ method: 'POST', url: `/v1/accounts/${accountId}/profiles`, headers: platformHeaders, payload: { name } })).json<{ id: string }>().id;
+    const [storeA, storeB] = [await profile('Feed store A'), await profile('Feed store B')];
+    const member = await addMember(a, accountId, { builtinRole: 'administrator', profileIds: [storeA] });
+    const move = async (profileId: string) => {
+      const res = await a.inject({ method: 'PUT', url: `/v1/accounts/${accountId}/resources/product/feed-p`, headers: platformHeaders, payload: { name: 'Feed product', profileId } });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    };
+    const ask = async () =>
+      (await b.inject({ method: 'POST', url: '/v1/authz/check', headers: platformHeaders, payload: { accountId, subject: { memberId: member.memberId }, permission: 'products.view', resource: { type: 'product', id: 'feed-p' } } })).json<{ reason: string }>().reason;
+    await move(storeA);
+    expect(await ask()).toBe('granted');
+    expect(b.deps.access.resources.size).toBeGreaterThan(0);
+    bLog.length = 0;
+
+    expect(await cluster.killConnections(`query like 'LISTEN %'`)).toBeGreaterThanOrEqual(2);
+    await waitFor('B to notice the feed is lost', () => logged('change feed lost'), { timeoutMs: 10_000 });
+    // Dropped on loss (and, if the feed is already back, dropped again on its return).
+    expect(b.deps.access.resources.size).toBe(0);
+    await move(storeB);
+    expect(await ask()).toBe('profile_out_of_scope');
+
+    await waitFor('B to be back on the feed', () => logged('change feed back'), { timeoutMs: 30_000 });
+    await waitFor('both feeds to listen again', async () => (await listeners()) === 2);
+    await move(storeA);
+    expect(await ask()).toBe('granted');
+    await move(storeB);
+    expect(await ask()).toBe('profile_out_of_scope');
+  });
 });

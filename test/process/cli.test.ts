@@ -42,4 +42,14 @@ describe('the gatehouse CLI', () => {
     expect(retained.stdout).toContain('Removed 1 events');
     expect((await gatehouse('audit', 'verify', '--account', accountId)).status).toBe(0);
   });
+
+  it('lists the mail SMTP delivery gave up on, with the last error (gatehouse mail --failed)', async () => {
+    const db = await PGlite.create(join(dataDir, 'pgdata'));
+    await db.exec(`update mail_outbox set status = 'failed', attempts = 81, last_error = '421 relay unavailable' where to_address = 'owner@acme.example'`);
+    await db.close();
+    const failed = await gatehouse('mail', '--failed');
+    expect(failed.status, failed.stderr).toBe(0);
+    expect(failed.stdout).toMatch(/mail_\w+ .* failed +owner@acme\.example/);
+    expect(failed.stdout).toContain('given up after 81 attempts: 421 relay unavailable');
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../../src/app.js';
 import { testConfig } from '../../support/app.js';
@@ -17,6 +18,11 @@ beforeAll(async () => {
     configure(instance) {
       instance.post('/test/log-body', async (request) => {
         request.log.info({ body: request.body }, 'handler saw a body');
+        return {};
+      });
+      instance.get('/test/unique-violation', async () => {
+        await sql`create temporary table if not exists once (id int primary key)`.execute(database.db);
+        await sql`insert into once values (1), (1)`.execute(database.db);
         return {};
       });
       instance.post('/test/log-error', async (request) => {
@@ -75,5 +81,13 @@ describe('logs', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('request.key_in_query');
     expect(lines.join('\n')).not.toContain('query-secret-321');
+  });
+
+  it('keep the database’s error code of a failed query (SQLSTATE), which says what went wrong', async () => {
+    lines.length = 0;
+    const res = await app.inject({ method: 'GET', url: '/test/unique-violation' });
+    expect(res.statusCode).toBe(500);
+    const failure = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'unexpected error');
+    expect(failure.err).toMatchObject({ code: '23505', message: expect.stringContaining('duplicate key') });
   });
 });

@@ -1,3 +1,0 @@
-import { runInProcessBench } from './inprocess.js';
-
-for (const result of await runInProcessBench()) console.log(result);

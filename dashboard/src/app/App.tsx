@@ -1,0 +1,175 @@
+import { Button, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
+import { setSessionEndedHandler } from '../api/client';
+import { allows, defaultAccount, type Me, rememberAccount, usableMemberships, useMe, usePermissions } from '../api/session';
+import { AuthLayout } from '../components/AuthLayout';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
+import { AccountContext, useAccount } from './account-context';
+import { type ScreenDefinition, screens } from './screens';
+import { Shell } from './Shell';
+
+const SignInPage = lazy(() => import('../auth/SignInPage'));
+const PasswordResetPage = lazy(() => import('../auth/PasswordResetPage'));
+const EmailChangePage = lazy(() => import('../auth/EmailChangePage'));
+const AcceptInvitationPage = lazy(() => import('../invitations/AcceptInvitationPage'));
+const SecurityPage = lazy(() => import('../me/SecurityPage'));
+const MailboxPage = lazy(() => import('../dev/MailboxPage'));
+
+/** Every page. Pages a signed-out person opens from an email come first; the rest need a session. */
+export function App() {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/password-reset" element={<PasswordResetPage />} />
+        <Route path="/email-change" element={<EmailChangePage />} />
+        <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+        <Route path="/dev/mailbox" element={<MailboxPage />} />
+        <Route element={<RequireSignedIn />}>
+          <Route index element={<OpenDefaultAccount />} />
+          <Route path="/me/security" element={<PersonalPage />} />
+          <Route path="/accounts/:accountId" element={<AccountLayout />}>
+            {screens.map((screen) =>
+              screen.path === '' ? <Route key="index" index element={<ScreenGate screen={screen} />} /> : <Route key={screen.path} path={screen.path} element={<ScreenGate screen={screen} />} />,
+            )}
+            <Route path="*" element={<NotFoundInAccount />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </Suspense>
+  );
+}
+
+/** Signed-in pages: loads you, sends a signed-out visitor to sign in and back here after. */
+function RequireSignedIn() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  useEffect(() => {
+    setSessionEndedHandler(() => {
+      notifications.show({ color: 'orange', title: t('session.endedTitle'), message: t('session.endedMessage') });
+      void navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, { replace: true });
+    });
+    return () => setSessionEndedHandler(undefined);
+  }, [navigate, t]);
+  if (me.isPending) return <LoadingState />;
+  if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
+  if (!me.data) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <Outlet context={me.data} />;
+}
+
+function useSignedInMe(): Me {
+  return useOutletContext<Me>();
+}
+
+/** `/`: the account this browser used last, else the first one. */
+function OpenDefaultAccount() {
+  const me = useSignedInMe();
+  const { t } = useTranslation();
+  const account = defaultAccount(me);
+  if (account) return <Navigate to={`/accounts/${account.accountId}`} replace />;
+  return (
+    <Shell me={me} membership={undefined} can={() => false}>
+      <EmptyState title={t('home.noAccountTitle')} description={t('home.noAccountText')} />
+    </Shell>
+  );
+}
+
+/** Pages about you rather than an account (/me/security), in the frame of your current account. */
+function PersonalPage() {
+  const me = useSignedInMe();
+  const membership = defaultAccount(me);
+  const permissions = usePermissions(membership);
+  return (
+    <Shell me={me} membership={membership} can={(permission) => allows(permissions.data, permission)}>
+      <SecurityPage />
+    </Shell>
+  );
+}
+
+/** `/accounts/:accountId/*`: the shell, the account switcher's memory, and the member's permissions. */
+function AccountLayout() {
+  const me = useSignedInMe();
+  const { t } = useTranslation();
+  const { accountId } = useParams();
+  const membership = usableMemberships(me).find((candidate) => candidate.accountId === accountId);
+  const permissions = usePermissions(membership);
+  useEffect(() => {
+    if (membership) rememberAccount(membership.accountId);
+  }, [membership]);
+
+  if (!membership || permissions.isError) {
+    // Removed, deactivated, or a link to an account you never belonged to: say so plainly.
+    return (
+      <Shell me={me} membership={defaultAccount(me)} can={() => false}>
+        <EmptyState
+          title={t('access.lostTitle')}
+          description={t('access.lostText')}
+          action={
+            <Button component={Link} to="/">
+              {t('access.backHome')}
+            </Button>
+          }
+        />
+      </Shell>
+    );
+  }
+  const can = (permission: string) => allows(permissions.data, permission);
+  return (
+    <AccountContext.Provider value={{ membership, can, isOwner: membership.isOwner }}>
+      <Shell me={me} membership={membership} can={can}>
+        {permissions.isPending ? <LoadingState /> : <Outlet />}
+      </Shell>
+    </AccountContext.Provider>
+  );
+}
+
+/** A screen, or a clear refusal when the member lacks its permission (now, or since an admin changed it). */
+function ScreenGate({ screen }: { screen: ScreenDefinition }) {
+  const { t } = useTranslation();
+  const { membership, can } = useAccount();
+  if (screen.permission && !can(screen.permission)) {
+    return (
+      <EmptyState
+        title={t('access.deniedTitle')}
+        description={t('access.deniedText')}
+        action={
+          <Button component={Link} to={`/accounts/${membership.accountId}`} variant="default">
+            {t('access.backHome')}
+          </Button>
+        }
+      />
+    );
+  }
+  const Component = screen.Component;
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <Component />
+    </Suspense>
+  );
+}
+
+function NotFoundInAccount() {
+  const { t } = useTranslation();
+  return <EmptyState title={t('notFound.title')} description={t('notFound.text')} />;
+}
+
+function NotFoundPage() {
+  const { t } = useTranslation();
+  return (
+    <AuthLayout title={t('notFound.title')}>
+      <Stack gap="md">
+        <Text>{t('notFound.text')}</Text>
+        <Button component={Link} to="/">
+          {t('access.backHome')}
+        </Button>
+      </Stack>
+    </AuthLayout>
+  );
+}
+

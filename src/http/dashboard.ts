@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Where `npm run build` puts the dashboard (see scripts/build.mjs). */
+export const dashboardDist = resolve(import.meta.dirname, '../../dist/dashboard');
+const dashboardRoot = resolve(import.meta.dirname, '../../dashboard');
+
+/** Paths that always belong to the service: a miss there is a problem+json 404, never the app. */
+const servicePaths = /^\/(v1|docs|healthz|openapi\.json)(\/|$|\?)/;
+
+export interface DashboardMode {
+  /** `dev` serves the sources through Vite with hot reload (npm run dev); `built` serves dist/dashboard. */
+  mode: 'built' | 'dev' | 'off';
+}
+
+/**
+ * Serves the single-page dashboard on the service's own origin: hashed assets from
+ * dist/dashboard, and index.html for any other page a browser asks for (history routing, and
+ * every link Gatehouse mails). Returns the not-found fallback that problems.ts consults.
+ */
+export async function registerDashboard(app: FastifyInstance, options: DashboardMode): Promise<(request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined> {
+  if (options.mode === 'dev') return registerViteDev(app);
+  const index = join(dashboardDist, 'index.html');
+  if (options.mode === 'off' || !existsSync(index)) {
+    if (options.mode !== 'off') app.log.warn('The dashboard is not built (dist/dashboard): run `npm run build`');
+    return () => undefined;
+  }
+  const indexHtml = readFileSync(index);
+  // wildcard: false registers one route per file, so no catch-all route hides the API's 404s.
+  await app.register(fastifyStatic, { root: dashboardDist, wildcard: false, index: false, serve: true });
+  app.addHook('onSend', async (request, reply) => {
+    // Hashed file names never change content: cache them for good (everything else is no-store).
+    if (request.url.startsWith('/assets/') && reply.statusCode === 200) reply.header('cache-control', 'public, max-age=31536000, immutable');
+  });
+  return (request, reply) => {
+    if (!wantsPage(request)) return undefined;
+    return reply.code(200).type('text/html; charset=utf-8').send(indexHtml);
+  };
+}
+
+function wantsPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (servicePaths.test(request.url)) return false;
+  // A missing script or image must stay a 404, not an HTML page the browser cannot use.
+  if (/\.[a-z0-9]+$/i.test(request.url.split('?')[0] ?? '')) return false;
+  return true;
+}
+
+/**
+ * Development: Vite in middleware mode inside this server (one origin, hot reload over the
+ * same port). Vite is a dev dependency, so it is loaded only here.
+ */
+async function registerViteDev(app: FastifyInstance) {
+  const { createServer } = await import('vite');
+  const vite = await createServer({
+    root: dashboardRoot,
+    configFile: join(dashboardRoot, 'vite.config.ts'),
+    appType: 'spa',
+    server: { middlewareMode: true, hmr: { server: app.server } },
+  });
+  app.addHook('onClose', async () => vite.close());
+  app.addHook('onRequest', (request, reply, done) => {
+    if (servicePaths.test(request.url)) return done();
+    // Vite's inline React-refresh preamble and its websocket need a looser policy than the
+    // built app; this header exists only in development.
+    reply.raw.setHeader('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:");
+    reply.hijack();
+    vite.middlewares(request.raw, reply.raw, () => {
+      reply.raw.statusCode = 404;
+      reply.raw.end();
+    });
+  });
+  return () => undefined;
+}
