@@ -86,7 +86,7 @@ export default function SecurityLogPage() {
           <Select
             label={t('securityLog.action')}
             placeholder={t('securityLog.anyAction')}
-            data={actionChoices.map((value) => ({ value, label: t(`securityLog.actions.${value.replace('.*', '')}` as never) as string }))}
+            data={actionChoices.map((value) => ({ value, label: t(`securityLog.actions.${value.replace('.*', '')}` as never) }))}
             value={filters.action || null}
             onChange={(action) => setFilters({ ...filters, action: action ?? '' })}
             clearable
