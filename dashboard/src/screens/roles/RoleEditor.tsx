@@ -37,10 +37,10 @@ export function RoleEditor() {
 
 function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog: Catalog; isOwner: boolean; grantable: Map<string, Scope> }) {
   const { t } = useTranslation();
-  const { membership } = useAccount();
+  const { membership, can } = useAccount();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const readOnly = role?.builtin ?? false;
+  const readOnly = (role?.builtin ?? false) || !can('roles.manage');
   const [name, setName] = useState(role?.name ?? '');
   const [description, setDescription] = useState(role?.description ?? '');
   const [grants, setGrants] = useState(() => new Map<string, Scope>((role?.permissions ?? []).map((grant) => [grant.permission, grant.scope])));
@@ -62,7 +62,7 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
 
   /** Why a cell cannot be changed, or null when the editor may grant it. */
   function lockReason(action: Action): string | null {
-    if (readOnly) return t('roles.builtinLocked');
+    if (readOnly) return t(role?.builtin ? 'roles.builtinLocked' : 'roles.notManager');
     if (action.ownerOnly) return t('roles.ownerOnly');
     if (!isOwner && !grantable.has(action.permission)) return t('roles.notYours');
     return null;
@@ -133,7 +133,7 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
             </Badge>
           ) : null}
         </Group>
-        <Text c="dimmed">{readOnly ? t('roles.builtinText') : t('roles.editorIntro')}</Text>
+        <Text c="dimmed">{role?.builtin ? t('roles.builtinText') : readOnly ? t('roles.notManager') : t('roles.editorIntro')}</Text>
       </div>
       {!readOnly ? (
         <Paper withBorder p="lg">

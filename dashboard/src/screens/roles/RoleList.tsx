@@ -13,8 +13,9 @@ import { type Role, rolesKey, useRoles } from './data';
 /** Built-in templates (read-only) and the account's custom roles, with how many members hold each. */
 export function RoleList() {
   const { t } = useTranslation();
-  const { membership } = useAccount();
+  const { membership, can } = useAccount();
   const accountId = membership.accountId;
+  const manage = can('roles.manage');
   const roles = useRoles(accountId);
   const [deleting, setDeleting] = useState<Role | null>(null);
 
@@ -31,9 +32,11 @@ export function RoleList() {
           <Title order={1}>{t('roles.title')}</Title>
           <Text c="dimmed">{t('roles.intro')}</Text>
         </div>
-        <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
-          {t('roles.create')}
-        </Button>
+        {manage ? (
+          <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
+            {t('roles.create')}
+          </Button>
+        ) : null}
       </Group>
 
       <section aria-labelledby="custom-roles">
@@ -46,9 +49,11 @@ export function RoleList() {
             title={t('roles.emptyTitle')}
             description={t('roles.emptyText')}
             action={
-              <Button component={Link} to={`${base}/new`}>
-                {t('roles.create')}
-              </Button>
+              manage ? (
+                <Button component={Link} to={`${base}/new`}>
+                  {t('roles.create')}
+                </Button>
+              ) : undefined
             }
           />
         ) : (
@@ -79,12 +84,14 @@ export function RoleList() {
                     <Table.Td>{t('roles.memberCount', { count: role.memberCount })}</Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="xs" variant="default" component={Link} to={`${base}/${role.id}`} aria-label={t('roles.editNamed', { name: role.name })}>
-                          {t('roles.edit')}
+                        <Button size="xs" variant="default" component={Link} to={`${base}/${role.id}`} aria-label={t(manage ? 'roles.editNamed' : 'roles.viewNamed', { name: role.name })}>
+                          {manage ? t('roles.edit') : t('roles.view')}
                         </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(role)} aria-label={t('roles.deleteNamed', { name: role.name })}>
-                          {t('roles.delete')}
-                        </Button>
+                        {manage ? (
+                          <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(role)} aria-label={t('roles.deleteNamed', { name: role.name })}>
+                            {t('roles.delete')}
+                          </Button>
+                        ) : null}
                       </Group>
                     </Table.Td>
                   </Table.Tr>

@@ -5,6 +5,6 @@ import type { ScreenDefinition } from '../../app/screens';
 export const screen: ScreenDefinition = {
   path: 'roles/*',
   nav: { label: 'nav.roles', icon: IconUsersGroup, order: 30 },
-  permission: 'roles.manage',
+  permission: 'roles.view',
   Component: lazy(() => import('./RolesPage')),
 };
