@@ -89,7 +89,7 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
       <Stack gap={4} align={labelled ? 'flex-start' : 'center'} key={action.permission} data-permission={action.permission}>
         <Group gap={6} wrap="nowrap">
           <Checkbox
-            aria-label={labelled ? undefined : label}
+            aria-label={label}
             label={labelled ? action.name : undefined}
             title={labelled ? undefined : action.name}
             checked={scope !== undefined}
