@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { buildDashboard } from './build-dashboard.mjs';
 import { join } from 'node:path';
+import process from 'node:process';
 
 function tsFiles(dir) {
   return readdirSync(dir).flatMap((name) => {

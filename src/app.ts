@@ -13,7 +13,7 @@ import { resolveSecretKey } from './config/secret-key.js';
 import { resolvePlatformToken } from './config/platform-token.js';
 import type { AppDeps } from './app-deps.js';
 import { AccessService } from './access/access-service.js';
-import { eventActor } from './access/guard.js';
+import { eventActor } from './audit/access-events.js';
 import { assertServicePermissions } from './access/permissions.js';
 import { actionOfRoute } from './audit/action-name.js';
 import { RefusalLog } from './audit/refusals.js';

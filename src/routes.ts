@@ -1,9 +1,9 @@
-import { registerAccountRoutes } from './accounts/routes.js';
+import { registerAccountRoutes, registerAccountScopedRoutes } from './accounts/routes.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { keySubject } from './api-keys/service.js';
-import { registerAuditRoutes } from './audit/routes.js';
+import { registerAuditRoutes, registerMySecurityEventRoutes } from './audit/routes.js';
 import { registerCatalogRoutes } from './catalog/routes.js';
-import { registerCheckRoutes } from './checks/routes.js';
+import { registerCheckRoutes, registerPermissionRoutes } from './checks/routes.js';
 import { registerContactRoutes } from './contacts/routes.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerAcceptRoutes } from './invitations/accept-routes.js';
@@ -17,26 +17,37 @@ import { registerRoleRoutes } from './roles/routes.js';
 import { revokeSessionsOfUser } from './sessions/service.js';
 import type { AppDeps } from './app-deps.js';
 import { registerAuthRoutes } from './auth/routes.js';
+import { registerAccountScope } from './http/account-scope.js';
 import type { TypedApp } from './http/typed-app.js';
 import { registerMeRoutes } from './me/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 
-/** Every route of the service, in one place; each domain registers its own. */
+/**
+ * Every route of the service, in one place; each domain registers its own. Everything under
+ * `/v1/accounts/:accountId` goes inside the account scope, which resolves the caller's
+ * access to that account once per request (http/account-scope.ts).
+ */
 export function registerRoutes(app: TypedApp, deps: AppDeps): void {
+  const checks = { ...deps, resolveApiKeySubject: (accountId: string, apiKeyId: string) => keySubject(deps, accountId, apiKeyId) };
+  registerAccountScope(app, deps, (scope) => {
+    registerAccountScopedRoutes(scope, deps);
+    registerProfileRoutes(scope, deps);
+    registerResourceRoutes(scope, deps);
+    registerRoleRoutes(scope, deps);
+    registerPermissionRoutes(scope, checks);
+    registerMemberRoutes(scope, { ...deps, endSessions: (trx, userId) => revokeSessionsOfUser(trx, userId) });
+    registerInvitationRoutes(scope, deps);
+    registerOwnershipRoutes(scope, deps);
+    registerContactRoutes(scope, deps);
+    registerApiKeyRoutes(scope, deps);
+    registerAuditRoutes(scope, deps);
+  });
   registerHealthRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerAccountRoutes(app, deps);
-  registerProfileRoutes(app, deps);
-  registerResourceRoutes(app, deps);
-  registerRoleRoutes(app, deps);
-  registerCheckRoutes(app, { ...deps, resolveApiKeySubject: (accountId, apiKeyId) => keySubject(deps, accountId, apiKeyId) });
-  registerMemberRoutes(app, { ...deps, endSessions: (trx, userId) => revokeSessionsOfUser(trx, userId) });
-  registerInvitationRoutes(app, deps);
+  registerCheckRoutes(app, checks);
   registerAcceptRoutes(app, deps);
-  registerOwnershipRoutes(app, deps);
-  registerContactRoutes(app, deps);
-  registerApiKeyRoutes(app, deps);
-  registerAuditRoutes(app, deps);
+  registerMySecurityEventRoutes(app, deps);
   registerDevMailboxRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerMeRoutes(app, deps);

@@ -1,7 +1,5 @@
 import { can, type CompiledGrants, type Decision } from '../authz/engine.js';
 import type { Actor } from '../access/actor.js';
-import { recordEvent, type SecurityEventInput } from '../audit/record.js';
-import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { AccessService } from './access-service.js';
@@ -77,20 +75,4 @@ export function requirePermission(access: AccountAccess, permission: ServicePerm
     throw new AppError('authz.forbidden', `You need the ${permission} permission (${decision.reason})`);
   }
   return decision;
-}
-
-/** How the acting party appears in the security log. */
-export function eventActor(access: Pick<AccountAccess, 'actor' | 'member'>): SecurityEventInput['actor'] {
-  if (access.actor.type === 'platform') return { type: 'platform', id: null, name: 'Platform' };
-  const name = access.member ? access.member.row.user_name || access.member.row.user_email : null;
-  if (access.actor.type === 'api_key') return { type: 'api_key', id: access.actor.apiKeyId, name };
-  return { type: 'member', id: access.member?.snapshot.memberId ?? null, name };
-}
-
-/** What an event says beyond who acted, where and when (those come from the access). */
-export type AccessEvent = Omit<SecurityEventInput, 'accountId' | 'actor' | 'context' | 'at'>;
-
-/** Records what this access's actor did in its account, with the request's context. */
-export function recordAccessEvent(db: Db, access: AccountAccess, at: Date, event: AccessEvent): Promise<string> {
-  return recordEvent(db, { accountId: access.accountId, actor: eventActor(access), context: access.context, at, ...event });
 }

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { requirePlatform } from '../http/actor.js';
 import { AccountParams, errorResponses, SingleLineText, Timestamp } from '../http/schemas.js';
-import { requestContext, requireSensitive } from '../http/sensitive.js';
+import { bodyHas, requestContext, stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { invitationUrl } from '../invitations/issue.js';
 import * as accounts from './service.js';
@@ -60,11 +60,16 @@ export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.Ac
       });
     },
   );
+}
+
+/** The account itself, inside the account scope. */
+export function registerAccountScopedRoutes(app: TypedApp, deps: AppDeps & accounts.AccountsDeps): void {
+  const tags = ['accounts'];
 
   app.get(
     '/v1/accounts/:accountId',
     { schema: { tags, summary: 'The account and its settings', params: AccountParams, response: { 200: AccountSchema, ...errorResponses } } },
-    async (request) => accounts.getAccount(deps, await accountAccess(deps, request, request.params.accountId)),
+    async (request) => accounts.getAccount(deps, accessOf(request)),
   );
 
   app.patch(
@@ -80,11 +85,9 @@ export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.Ac
         ),
         response: { 200: AccountSchema, ...errorResponses },
       },
+      // Security settings (2FA requirement, session limits…) are sensitive; a rename is not.
+      preValidation: stepUpGate(deps.clock, { when: bodyHas('settings') }),
     },
-    async (request) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
-      if (request.body.settings) requireSensitive(request, deps.clock, request.body);
-      return accounts.updateAccount(deps, access, request.body);
-    },
+    async (request) => accounts.updateAccount(deps, accessOf(request), request.body),
   );
 }

@@ -1,5 +1,6 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import { type AccountAccess, requirePermission } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import { recordEvent } from '../audit/record.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { type IssuedInvitation, invitationMail, issueInvitation } from '../invitations/issue.js';

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
-import { sensitiveAction } from '../http/sensitive.js';
+import { stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as keys from './service.js';
 
@@ -40,10 +40,10 @@ export function registerApiKeyRoutes(app: TypedApp, deps: AppDeps): void {
         ),
         response: { 201: Type.Object({ ...KeySchema.properties, key: Type.String({ description: 'The secret, shown this once' }) }), ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       return reply.code(201).send(await keys.createKey(deps, access, request.body));
     },
   );
@@ -59,14 +59,14 @@ export function registerApiKeyRoutes(app: TypedApp, deps: AppDeps): void {
         response: { 200: ListOf(KeySchema), ...errorResponses },
       },
     },
-    async (request) => ({ items: await keys.listKeys(deps, await accountAccess(deps, request, request.params.accountId), request.query.memberId), nextCursor: null }),
+    async (request) => ({ items: await keys.listKeys(deps, accessOf(request), request.query.memberId), nextCursor: null }),
   );
 
   app.delete(
     '/v1/accounts/:accountId/api-keys/:keyId',
     { schema: { tags, summary: 'Revoke a key at once (its member, users.edit, or the platform)', params: Type.Object({ accountId: Id, keyId: Id }), response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      await keys.revokeKey(deps, await accountAccess(deps, request, request.params.accountId), request.params.keyId);
+      await keys.revokeKey(deps, accessOf(request), request.params.keyId);
       return reply.code(204).send(null);
     },
   );

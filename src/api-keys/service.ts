@@ -1,6 +1,7 @@
 import type { AccessService } from '../access/access-service.js';
 import type { MemberEntry } from '../access/access-cache.js';
-import { type AccountAccess, decide, recordAccessEvent, requirePermission } from '../access/guard.js';
+import { type AccountAccess, decide, requirePermission } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import { compileGrants, type CompiledGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Actor } from '../access/actor.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EventRecord } from './event-record.js';
 
 /**
  * A deterministic JSON encoding: object keys sorted at every depth, no whitespace. The hash
@@ -17,36 +18,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/**
- * The fields that the chain protects, in the shape both writer and verifier hash. The
- * position (seq) is not among them: the link to the previous hash already fixes the order.
- */
-export interface ChainedFields {
-  chain: string;
-  id: string;
-  accountId: string | null;
-  at: Date;
-  actorType: string;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  outcome: string;
-  errorCode: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  targetName: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  count: number;
-}
-
 export const genesisHash = Buffer.alloc(32);
 
 /** SHA-256 of the event's canonical encoding, computed by the writer. */
-export function contentDigest(event: ChainedFields): Buffer {
+export function contentDigest(event: EventRecord): Buffer {
   return createHash('sha256').update(canonicalJson(event)).digest();
 }
 
@@ -55,6 +30,6 @@ export function contentDigest(event: ChainedFields): Buffer {
  * PostgreSQL compute the outer step (`sha256(prev || digest)`) in the appending statement,
  * so that an append is a single round trip; the verifier recomputes both here.
  */
-export function chainHash(previous: Buffer, event: ChainedFields): Buffer {
+export function chainHash(previous: Buffer, event: EventRecord): Buffer {
   return createHash('sha256').update(previous).update(contentDigest(event)).digest();
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { csvRow } from '../shared/csv.js';
 import { escapeControlCharacters, exportText } from '../shared/text.js';
+import { eventColumns } from './event-record.js';
 import { cursorOf, type EventCursor, type EventFilter, type EventView, eventView, queryAccountEvents } from './query.js';
 
 const pageSize = 1000;
@@ -44,7 +45,8 @@ function exportedEvent(event: EventView): EventView {
   };
 }
 
-export const csvHeader = ['id', 'at', 'actor_type', 'actor_id', 'actor_name', 'action', 'outcome', 'error_code', 'target_type', 'target_id', 'target_name', 'before', 'after', 'ip', 'user_agent', 'request_id', 'count'];
+/** The record's columns, less the chain and the account (one account's export). */
+export const csvHeader: string[] = Object.values(eventColumns).filter((column) => column !== 'chain' && column !== 'account_id');
 
 /** The CSV export; its first chunk is the header with the first page (see sendExport). */
 export async function* eventsCsv(db: Db, accountId: string, filter: EventFilter): AsyncGenerator<string> {

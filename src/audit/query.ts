@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
-import type { EventRow } from './verify.js';
+import type { EventRow } from './event-record.js';
 
 export interface EventFilter {
   actor?: string;

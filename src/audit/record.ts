@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { RequestContext } from '../shared/context.js';
 import { newId } from '../shared/ids.js';
-import { type ChainedFields, chainHash, contentDigest, genesisHash } from './canonical.js';
+import { chainHash, contentDigest, genesisHash } from './canonical.js';
+import type { EventRecord } from './event-record.js';
 import { maskSecrets } from './mask.js';
 
 export type EventActorType = 'member' | 'user' | 'api_key' | 'platform' | 'system' | 'anonymous';
@@ -37,7 +38,7 @@ export async function recordEvent(db: Db, input: SecurityEventInput): Promise<st
   return fields.id;
 }
 
-function chainedFieldsOf(input: SecurityEventInput): ChainedFields {
+function chainedFieldsOf(input: SecurityEventInput): EventRecord {
   const chain = chainOf(input);
   return {
     chain,
@@ -62,7 +63,7 @@ function chainedFieldsOf(input: SecurityEventInput): ChainedFields {
   };
 }
 
-async function appendOne(db: Db, fields: ChainedFields): Promise<void> {
+async function appendOne(db: Db, fields: EventRecord): Promise<void> {
   const chain = fields.chain;
   const digest = contentDigest(fields);
   // security_append_event (migration 0005) moves the chain's head and inserts the event in
@@ -87,7 +88,7 @@ async function ensureHead(db: Db, chain: string): Promise<void> {
 }
 
 interface Waiting {
-  fields: ChainedFields;
+  fields: EventRecord;
   done: (error?: Error) => void;
 }
 
@@ -99,7 +100,7 @@ const queues = new WeakMap<Db, Map<string, Waiting[]>>();
  * queue up and then go in together, as one transaction that locks the head once and inserts
  * them all in order. A burst on one account costs a few writes instead of one per event.
  */
-function appendStandalone(db: Db, fields: ChainedFields): Promise<string> {
+function appendStandalone(db: Db, fields: EventRecord): Promise<string> {
   let byChain = queues.get(db);
   if (!byChain) queues.set(db, (byChain = new Map<string, Waiting[]>()));
   const queued = byChain.get(fields.chain);
@@ -136,7 +137,7 @@ async function drain(db: Db, byChain: Map<string, Waiting[]>, chain: string, bat
 }
 
 /** Appends events to one chain in order, in the caller's transaction. */
-async function appendBatch(trx: Db, chain: string, events: ChainedFields[]): Promise<void> {
+async function appendBatch(trx: Db, chain: string, events: EventRecord[]): Promise<void> {
   await ensureHead(trx, chain);
   const head = (await sql<{ seq: number; hash: Buffer }>`select seq, hash from security_chain_heads where chain = ${chain} for update`.execute(trx)).rows[0];
   let seq = Number(head.seq);

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import { requirePermission } from '../access/guard.js';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { exportDescription, sendExport } from '../http/export-stream.js';
 import { requireUser } from '../http/actor.js';
-import { AccountParams, errorResponses, ListOf, Timestamp } from '../http/schemas.js';
+import { AccountParams, Cursor, errorResponses, ListOf, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { eventsCsv, eventsNdjson } from './export.js';
 import { type EventFilter, eventsPage, queryAccountEvents, queryUserEvents } from './query.js';
@@ -32,12 +32,13 @@ const Filters = {
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
 };
-const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) };
+const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Cursor) };
 
 function filterOf(query: { actor?: string; action?: string; target?: string; from?: string; to?: string }): EventFilter {
   return { actor: query.actor, action: query.action, target: query.target, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
 }
 
+/** An account's security log and its export, inside the account scope. */
 export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
   const tags = ['security log'];
 
@@ -53,7 +54,7 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       requirePermission(access, 'security_log.view');
       const filter = filterOf(request.query);
       return eventsPage(request.query, (limit, after) => queryAccountEvents(deps.database.db, access.accountId, filter, limit, after));
@@ -74,7 +75,7 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       requirePermission(access, 'security_log.view');
       const format = request.query.format ?? 'csv';
       const filter = filterOf(request.query);
@@ -86,6 +87,11 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
       });
     },
   );
+}
+
+/** A person's own security events, across their accounts. */
+export function registerMySecurityEventRoutes(app: TypedApp, deps: AppDeps): void {
+  const tags = ['security log'];
 
   app.get(
     '/v1/me/security-events',

@@ -1,55 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { type ChainedFields, chainHash, genesisHash } from './canonical.js';
-
-export interface EventRow {
-  chain: string;
-  seq: number;
-  id: string;
-  account_id: string | null;
-  at: Date;
-  actor_type: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  action: string;
-  outcome: string;
-  error_code: string | null;
-  target_type: string | null;
-  target_id: string | null;
-  target_name: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  count: number;
-  prev_hash: Buffer;
-  hash: Buffer;
-}
-
-export function chainedFields(row: EventRow): ChainedFields {
-  return {
-    chain: row.chain,
-    id: row.id,
-    accountId: row.account_id,
-    at: row.at,
-    actorType: row.actor_type,
-    actorId: row.actor_id,
-    actorName: row.actor_name,
-    action: row.action,
-    outcome: row.outcome,
-    errorCode: row.error_code,
-    targetType: row.target_type,
-    targetId: row.target_id,
-    targetName: row.target_name,
-    before: row.before,
-    after: row.after,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    requestId: row.request_id,
-    count: Number(row.count),
-  };
-}
+import { chainHash, genesisHash } from './canonical.js';
+import { type EventRow, recordOfRow } from './event-record.js';
 
 export interface ChainReport {
   chain: string;
@@ -76,7 +28,7 @@ export async function verifyChain(db: Db, chain: string): Promise<ChainReport> {
       const seq = Number(row.seq);
       if (seq !== expectedSeq) return { chain, events, ok: false, broken: { seq: expectedSeq, id: null, reason: `event ${expectedSeq} is missing (next present is ${seq})` } };
       if (!Buffer.from(row.prev_hash).equals(previous)) return { chain, events, ok: false, broken: { seq, id: row.id, reason: 'prev_hash does not match the previous event (deleted or reordered)' } };
-      const hash = chainHash(previous, chainedFields(row));
+      const hash = chainHash(previous, recordOfRow(row));
       if (!hash.equals(Buffer.from(row.hash))) return { chain, events, ok: false, broken: { seq, id: row.id, reason: 'content does not match its hash (edited)' } };
       previous = hash;
       expectedSeq++;

@@ -1,7 +1,7 @@
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { IdentityDeps } from './deps.js';
-import { type IdentityAction, recordSecurityEvent, securityEventEntries } from './events.js';
+import { type IdentityAction, recordSecurityEvent, securityEventEntries } from '../audit/identity-events.js';
 import { mailSignInLocked } from './notify.js';
 import { issuePasswordResetToken } from './password-reset.js';
 import * as store from './store.js';

@@ -6,7 +6,7 @@ import type { RequestContext } from '../shared/context.js';
 import { normaliseEmail } from '../shared/email.js';
 import { hashToken, newSecretToken } from '../shared/tokens.js';
 import type { IdentityDeps } from './deps.js';
-import { recordSecurityEvent } from './events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import { mailEmailChangeVerification, notifyEmailChanged } from './notify.js';
 import * as store from './store.js';
 

@@ -4,7 +4,7 @@ import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import { normaliseEmail } from '../shared/email.js';
 import type { IdentityDeps } from './deps.js';
-import { recordSecurityEvent } from './events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import { notifyNewSignIn } from './notify.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { pruneTokens } from './password-reset.js';

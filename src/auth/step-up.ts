@@ -1,47 +1,13 @@
-import type { Actor, UserActor } from '../access/actor.js';
-import { requireConfirmation, requireFreshSecondFactor, stepUpWindowMs } from '../access/step-up.js';
+import { stepUpWindowMs } from '../access/step-up.js';
 import { csrfTokenFor, rotateSessionToken } from '../sessions/service.js';
 import { AppError } from '../shared/app-error.js';
-import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/context.js';
 import type { IdentityDeps } from './deps.js';
-import { recordSecurityEvent } from './events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import type { IssuedSession } from './sign-in.js';
 import { assertOneFactor, type SecondFactorInput, verifyCountedSecondFactor } from './second-factor.js';
 import * as store from './store.js';
 import { forgiveFailures } from './throttle.js';
-
-export { requireConfirmation, stepUpWindowMs };
-
-/**
- * The guard of sensitive person-only routes (ASVS 5.0 V7.5.1, V7.5.3): the caller must be a
- * signed-in person whose session verified a second factor (sign-in or POST /v1/me/step-up)
- * within the last five minutes, judged by the injected clock. Otherwise 401
- * `auth.step_up_required`; API keys get 403 `authz.key_not_allowed`. Pair it with
- * {@link requireConfirmation} for the `"confirm": true` the API demands.
- *
- * @example
- * const actor = requireStepUp(request, deps);
- * requireConfirmation(request.body);
- */
-export function requireStepUp(request: { actor: Actor | null }, deps: { clock: Clock }): UserActor {
-  return requireFreshSecondFactor(request.actor, deps.clock);
-}
-
-/**
- * A `preValidation` hook for sensitive person-only routes: the step-up check (401) and then
- * the confirmation (400) run before the body is validated, so a request without
- * `"confirm": true`, or without any body (a bare DELETE), gets the answer the API promises.
- *
- * @example
- * app.delete('/v1/me/totp', { preValidation: stepUpAndConfirmation(deps), schema }, handler);
- */
-export function stepUpAndConfirmation(deps: { clock: Clock }) {
-  return async (request: { actor: Actor | null; body: unknown }): Promise<void> => {
-    requireStepUp(request, deps);
-    requireConfirmation(request.body);
-  };
-}
 
 /**
  * Step-up: a TOTP or recovery code proves the person is still there. The session records the

@@ -1,9 +1,9 @@
-import { activateAcceptedMemberships } from '../invitations/activation.js';
+import { activateAcceptedMemberships } from '../members/store.js';
 import { csrfTokenFor, revokeSessionsOfUser, rotateSessionToken } from '../sessions/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { IdentityDeps } from './deps.js';
-import { recordSecurityEvent } from './events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import { notifyTwoFactorChanged } from './notify.js';
 import { deleteRecoveryCodes, newRecoveryCodes, storeRecoveryCodes } from './recovery-codes.js';
 import { finishSignIn, type IssuedSession } from './sign-in.js';

@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import { effectivePermissions } from '../authz/engine.js';
 import { decide, keyBlocked } from '../access/guard.js';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { requireActor } from '../http/actor.js';
 import { errorResponses, GrantSchema, Id } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
@@ -125,6 +125,11 @@ export function registerCheckRoutes(app: TypedApp, deps: AppDeps & ChecksDeps): 
       return { results: await checkMany(deps, caller, batchChecks(request.body)) };
     },
   );
+}
+
+/** A member's effective permissions, inside the account scope. */
+export function registerPermissionRoutes(app: TypedApp, deps: AppDeps & ChecksDeps): void {
+  const tags = ['authorization'];
 
   app.get(
     '/v1/accounts/:accountId/members/:memberId/permissions',
@@ -147,7 +152,7 @@ export function registerCheckRoutes(app: TypedApp, deps: AppDeps & ChecksDeps): 
       },
     },
     async (request) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       const self = access.member?.snapshot.memberId === request.params.memberId;
       if (!self && !decide(access, 'users.view').allowed) throw new AppError('authz.forbidden', 'You need the users.view permission');
       const member = await deps.access.member(request.params.memberId);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import { type AccountAccess, requirePermission } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { type LoggerOptions, pino } from 'pino';
 import type { Config } from '../config/config.js';
-import { escapeControlCharacters } from '../shared/text.js';
 import { isSecretField } from '../shared/secret-fields.js';
+import { escapeControlCharacters } from '../shared/text.js';
 
 const censor = '[redacted]';
 /** Deep enough for any shape we log; below this, values are written as they are. */

@@ -17,6 +17,12 @@ export const ProblemSchema = Type.Object(
 );
 
 /** The error answers every authenticated route can give, for the OpenAPI document. */
+/** A keyset pagination cursor: opaque, only ever one this API returned as `nextCursor`. */
+export const Cursor = Type.String({
+  maxLength: 1000,
+  description: 'The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`.',
+});
+
 export const errorResponses = {
   400: ProblemSchema,
   401: ProblemSchema,

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/context.js';
+import { setStatus as setMemberStatus } from '../members/store.js';
 import { hashToken } from '../shared/tokens.js';
 import * as store from './store.js';
 import { invitationStatus, invitationView } from './view.js';
@@ -76,8 +77,7 @@ async function consume(deps: AcceptDeps, trx: Db, token: string, context: Reques
   const account = (await findAccount(trx, invitation.account_id))!;
   const twoFactorReady = user.totp_enabled_at !== null || !account.require_two_factor;
   if (twoFactorReady) {
-    await sql`update members set status = 'active', activated_at = ${now}, updated_at = ${now}
-               where account_id = ${invitation.account_id} and id = ${invitation.member_id} and status = 'invited'`.execute(trx);
+    await setMemberStatus(trx, invitation.account_id, invitation.member_id, 'active', now, ['invited']);
   }
   await recordEvent(trx, {
     accountId: invitation.account_id,

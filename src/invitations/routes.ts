@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText, Timestamp } from '../http/schemas.js';
+import { accessOf } from '../http/account-scope.js';
+import { AccountParams, Cursor, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { Flags, Identity, ProfileIds, ResourcesScope } from '../members/schemas.js';
 import { parseBulkCsv } from './bulk.js';
@@ -55,7 +55,7 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
         response: { 201: InvitationSchema, ...errorResponses },
       },
     },
-    async (request, reply) => reply.code(201).send(await invitations.invite(deps, await accountAccess(deps, request, request.params.accountId), request.body)),
+    async (request, reply) => reply.code(201).send(await invitations.invite(deps, accessOf(request), request.body)),
   );
 
   app.register(async (scope) => {
@@ -73,9 +73,8 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
         },
       },
       async (request, reply) => {
-        const { accountId } = request.params as { accountId: string };
-        const access = await accountAccess(deps, request, accountId);
-        const rows = await parseBulkCsv(deps.catalog, deps.database.db, accountId, typeof request.body === 'string' ? request.body : '');
+        const access = accessOf(request);
+        const rows = await parseBulkCsv(deps.catalog, deps.database.db, access.accountId, typeof request.body === 'string' ? request.body : '');
         return reply.code(201).send({ items: await invitations.inviteMany(deps, access, rows), nextCursor: null });
       },
     );
@@ -92,27 +91,27 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
           {
             status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')])),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-            cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+            cursor: Type.Optional(Cursor),
           },
           { additionalProperties: false },
         ),
         response: { 200: ListOf(InvitationSchema), ...errorResponses },
       },
     },
-    async (request) => invitations.listInvitations(deps, await accountAccess(deps, request, request.params.accountId), request.query),
+    async (request) => invitations.listInvitations(deps, accessOf(request), request.query),
   );
 
   app.post(
     '/v1/accounts/:accountId/invitations/:invitationId/resend',
     { schema: { tags, summary: 'Send a new link; the old one stops working (users.invite)', params: InvitationParams, response: { 200: InvitationSchema, ...errorResponses } } },
-    async (request) => invitations.resendInvitation(deps, await accountAccess(deps, request, request.params.accountId), request.params.invitationId),
+    async (request) => invitations.resendInvitation(deps, accessOf(request), request.params.invitationId),
   );
 
   app.delete(
     '/v1/accounts/:accountId/invitations/:invitationId',
     { schema: { tags, summary: 'Revoke a pending invitation (users.invite)', params: InvitationParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      await invitations.revokeInvitation(deps, await accountAccess(deps, request, request.params.accountId), request.params.invitationId);
+      await invitations.revokeInvitation(deps, accessOf(request), request.params.invitationId);
       return reply.code(204).send(null);
     },
   );

@@ -1,13 +1,14 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import { type AccountAccess, requirePermission } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import { findAccount } from '../accounts/store.js';
 import { findOrCreateUser, insertMember } from '../accounts/store.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';
 import type { Db } from '../db/database.js';
-import { assertCanGrantScope } from '../access/no-escalation.js';
 import { assertKnownFlags, assertProfilesExist, assertResourcesExist } from '../members/validate.js';
 import { assertScopeChangeAllowed, newMemberScope } from '../members/resource-rules.js';
-import { assertCanGrant, assertValidGrants } from '../access/no-escalation.js';
+import { setStatus as setMemberStatus } from '../members/store.js';
+import { assertCanGrant, assertCanGrantScope, assertValidGrants } from '../access/no-escalation.js';
 import { createRole, resolveAssignableRole, type RoleRef, roleColumns } from '../roles/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
@@ -218,7 +219,7 @@ export async function revokeInvitation(deps: InvitationsDeps, access: AccountAcc
     if (!invitation) throw new AppError('invitation.not_found');
     if (invitation.is_owner) throw new AppError('member.owner_protected', 'The owner’s invitation can only be resent');
     if (!(await store.revokeInvitation(trx, access.accountId, invitationId, now))) throw new AppError('invitation.not_pending');
-    await trx.updateTable('members').set({ status: 'removed', removed_at: now, updated_at: now }).where('account_id', '=', access.accountId).where('id', '=', invitation.member_id).where('status', '=', 'invited').execute();
+    await setMemberStatus(trx, access.accountId, invitation.member_id, 'removed', now, ['invited']);
     changed({ kind: 'member', id: invitation.member_id });
     await recordAccessEvent(trx, access, now, { action: 'invitation.revoked', target: { type: 'member', id: invitation.member_id, name: invitation.email } });
   });

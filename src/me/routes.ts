@@ -10,12 +10,12 @@ import {
   StepUpResponse,
   TotpCode,
 } from '../auth/schemas.js';
-import { stepUp, stepUpAndConfirmation } from '../auth/step-up.js';
+import { stepUp } from '../auth/step-up.js';
 import { confirmEnrolment, type EnrollingSession, regenerateRecoveryCodes, resetTwoFactor, startEnrolment } from '../auth/two-factor.js';
 import { requireUser } from '../http/actor.js';
 import type { AppDeps } from '../app-deps.js';
 import { errorResponses, SingleLineText } from '../http/schemas.js';
-import { requestContext } from '../http/sensitive.js';
+import { requestContext, stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { requestSession, setSessionCookie } from '../sessions/http.js';
 import { csrfTokenFor } from '../sessions/service.js';
@@ -59,7 +59,7 @@ function enrollingSession(request: FastifyRequest): EnrollingSession {
 /** The signed-in person's own identity: profile, password, 2FA, step-up, email. */
 export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
   const tags = ['me'];
-  const sensitive = stepUpAndConfirmation(deps);
+  const sensitive = stepUpGate(deps.clock, { personOnly: true });
 
   app.get(
     '/v1/me',

@@ -1,4 +1,4 @@
-import { recordSecurityEvent } from '../auth/events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import type { IdentityDeps } from '../auth/deps.js';
 import { notifyPasswordChanged } from '../auth/notify.js';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '../auth/password.js';

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { exportDescription, sendExport } from '../http/export-stream.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, SingleLineText } from '../http/schemas.js';
-import { sensitiveAction } from '../http/sensitive.js';
+import { AccountParams, Cursor, errorResponses, GrantSchema, Id, ListOf, SingleLineText } from '../http/schemas.js';
+import { stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { viewSerializer } from '../http/view-serializer.js';
 import { EmailInput } from '../auth/schemas.js';
@@ -27,12 +27,12 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         tags,
         summary: 'The users list: search, filter, sort, paginate (users.view)',
         params: AccountParams,
-        querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
         response: { 200: ListOf(MemberSummarySchema), ...errorResponses },
       },
       serializerCompiler: viewSerializer,
     },
-    async (request) => listMembers(deps, await accountAccess(deps, request, request.params.accountId), request.query),
+    async (request) => listMembers(deps, accessOf(request), request.query),
   );
 
   app.get(
@@ -49,7 +49,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       },
     },
     async (request, reply) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       return sendExport(request, reply, { filename: 'members.csv', contentType: 'text/csv; charset=utf-8', chunks: exportMembersCsv(deps, access, request.query) });
     },
   );
@@ -57,7 +57,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
   app.get(
     '/v1/accounts/:accountId/members/:memberId',
     { schema: { tags, summary: 'One member (users.view, or yourself)', params: MemberParams, response: { 200: MemberSchema, ...errorResponses } } },
-    async (request) => members.getMember(deps, await accountAccess(deps, request, request.params.accountId), request.params.memberId),
+    async (request) => members.getMember(deps, accessOf(request), request.params.memberId),
   );
 
   app.patch(
@@ -82,10 +82,10 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         ),
         response: { 200: MemberSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       return members.updateMember(deps, access, request.params.memberId, request.body);
     },
   );
@@ -95,10 +95,10 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       `/v1/accounts/:accountId/members/:memberId/${action}`,
       {
         schema: { tags, summary: `${action[0].toUpperCase()}${action.slice(1)} a member (step-up + confirm)`, params: MemberParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
-        preValidation: sensitiveAction(deps.clock),
+        preValidation: stepUpGate(deps.clock),
       },
       async (request) => {
-        const access = await accountAccess(deps, request, request.params.accountId);
+        const access = accessOf(request);
         return members.changeStatus(deps, access, request.params.memberId, action);
       },
     );
@@ -115,7 +115,7 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         response: { 200: Type.Object({ gained: Type.Array(GrantSchema), lost: Type.Array(GrantSchema) }), ...errorResponses },
       },
     },
-    async (request) => members.previewRoleChange(deps, await accountAccess(deps, request, request.params.accountId), request.params.memberId, request.query.roleId),
+    async (request) => members.previewRoleChange(deps, accessOf(request), request.params.memberId, request.query.roleId),
   );
 
   app.post(
@@ -132,9 +132,9 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         body: Type.Object({ confirm: ConfirmTrue }, { additionalProperties: false }),
         response: { 200: MemberSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
-    async (request) => resetMemberTwoFactor(deps, await accountAccess(deps, request, request.params.accountId), request.params.memberId),
+    async (request) => resetMemberTwoFactor(deps, accessOf(request), request.params.memberId),
   );
 
   app.post(
@@ -158,10 +158,10 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
           ...errorResponses,
         },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       const started = await requestMemberEmailChange(deps, access, request.params.memberId, request.body.newEmail);
       return reply.code(202).send({ newEmail: started.newEmail, expiresAt: started.expiresAt.toISOString() });
     },
@@ -173,10 +173,10 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
       method,
       url: '/v1/accounts/:accountId/members/:memberId/resources/:type/:externalId',
       schema: { tags, summary: assigned ? 'Assign a resource to an active member (step-up + confirm)' : 'Unassign a resource (step-up + confirm)', params: ResourceParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
       handler: async (request) => {
-        const { accountId, memberId, type, externalId } = request.params;
-        const access = await accountAccess(deps, request, accountId);
+        const { memberId, type, externalId } = request.params;
+        const access = accessOf(request);
         return members.setResourceAssignment(deps, access, memberId, type, externalId, assigned);
       },
     });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import { type AccountAccess, requirePermission } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import type { IdentityDeps } from '../auth/deps.js';
 import { issueEmailChange } from '../auth/email-change.js';
 import { notifyTwoFactorChanged } from '../auth/notify.js';

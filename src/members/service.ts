@@ -1,5 +1,6 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import { type AccountAccess, requirePermission } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import type { ServicePermission } from '../access/permissions.js';
 import { compileGrants, diffGrants } from '../authz/engine.js';
 import type { Catalog, Grant } from '../catalog/catalog.js';

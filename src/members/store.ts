@@ -64,9 +64,30 @@ export async function lockMembers(db: Db, accountId: string, memberIds: string[]
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-export async function setStatus(db: Db, accountId: string, memberId: string, status: MemberStatus, now: Date): Promise<void> {
+/**
+ * The one writer of a member's status (with the stamp of the new one). With `from`, only a
+ * member in one of those statuses changes: the answer says whether this call changed it.
+ */
+export async function setStatus(db: Db, accountId: string, memberId: string, status: MemberStatus, now: Date, from?: readonly MemberStatus[]): Promise<boolean> {
   const stamp = status === 'active' ? sql`activated_at = ${now},` : status === 'inactive' ? sql`deactivated_at = ${now},` : status === 'removed' ? sql`removed_at = ${now},` : sql``;
-  await sql`update members set status = ${status}, ${stamp} updated_at = ${now} where account_id = ${accountId} and id = ${memberId}`.execute(db);
+  const guard = from ? sql` and status = any(${[...from]})` : sql``;
+  const result = await sql`update members set status = ${status}, ${stamp} updated_at = ${now} where account_id = ${accountId} and id = ${memberId}${guard}`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/**
+ * Activates the memberships a user has accepted but that waited for their 2FA enrolment
+ * (PRODUCT rule 3: a membership becomes active only once TOTP is set up). Called in the
+ * same transaction that confirms enrolment; returns what changed for invalidation.
+ */
+export async function activateAcceptedMemberships(trx: Db, userId: string, now: Date): Promise<{ memberId: string; accountId: string }[]> {
+  const { rows } = await sql<{ id: string; account_id: string }>`
+    update members m set status = 'active', activated_at = ${now}, updated_at = ${now}
+      from invitations i
+     where i.account_id = m.account_id and i.member_id = m.id and i.status = 'accepted'
+       and m.user_id = ${userId} and m.status = 'invited'
+    returning m.id, m.account_id`.execute(trx);
+  return rows.map((row) => ({ memberId: row.id, accountId: row.account_id }));
 }
 
 export interface MemberChange {

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { AccountParams, errorResponses, Id, Timestamp } from '../http/schemas.js';
-import { sensitiveAction } from '../http/sensitive.js';
+import { stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as ownership from './service.js';
 
@@ -30,10 +30,10 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
         body: Type.Object({ memberId: Id, confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 201: TransferSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       return reply.code(201).send(await ownership.offerOwnership(deps, access, request.body.memberId));
     },
   );
@@ -41,14 +41,14 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
   app.get(
     url,
     { schema: { tags, summary: 'The pending offer, to the owner and the offered member', params: AccountParams, response: { 200: Type.Object({ transfer: Type.Union([TransferSchema, Type.Null()]) }), ...errorResponses } } },
-    async (request) => ({ transfer: await ownership.pendingTransfer(deps, await accountAccess(deps, request, request.params.accountId)) }),
+    async (request) => ({ transfer: await ownership.pendingTransfer(deps, accessOf(request)) }),
   );
 
   app.delete(
     url,
     { schema: { tags, summary: 'The owner withdraws the offer', params: AccountParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
-      await ownership.cancelOwnershipOffer(deps, await accountAccess(deps, request, request.params.accountId));
+      await ownership.cancelOwnershipOffer(deps, accessOf(request));
       return reply.code(204).send(null);
     },
   );
@@ -63,10 +63,10 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
         body: Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 200: TransferSchema, ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request) => {
-      const access = await accountAccess(deps, request, request.params.accountId);
+      const access = accessOf(request);
       return ownership.acceptOwnership(deps, access);
     },
   );

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, recordAccessEvent } from '../access/guard.js';
+import { type AccountAccess } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import { lockMembers } from '../members/store.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';

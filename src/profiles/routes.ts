@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { AccountParams, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as profiles from './service.js';
@@ -23,7 +23,7 @@ export function registerProfileRoutes(app: TypedApp, deps: AppDeps): void {
         response: { 200: ListOf(ProfileSchema), ...errorResponses },
       },
     },
-    async (request) => ({ items: await profiles.listProfiles(deps, await accountAccess(deps, request, request.params.accountId), request.query.includeArchived === true), nextCursor: null }),
+    async (request) => ({ items: await profiles.listProfiles(deps, accessOf(request), request.query.includeArchived === true), nextCursor: null }),
   );
 
   app.post(
@@ -31,7 +31,7 @@ export function registerProfileRoutes(app: TypedApp, deps: AppDeps): void {
     {
       schema: { tags, summary: 'Create a profile (platform or profiles.manage)', params: AccountParams, body: Type.Object({ name: Name }, { additionalProperties: false }), response: { 201: ProfileSchema, ...errorResponses } },
     },
-    async (request, reply) => reply.code(201).send(await profiles.createProfile(deps, await accountAccess(deps, request, request.params.accountId), request.body.name)),
+    async (request, reply) => reply.code(201).send(await profiles.createProfile(deps, accessOf(request), request.body.name)),
   );
 
   app.patch(
@@ -45,6 +45,6 @@ export function registerProfileRoutes(app: TypedApp, deps: AppDeps): void {
         response: { 200: ProfileSchema, ...errorResponses },
       },
     },
-    async (request) => profiles.updateProfile(deps, await accountAccess(deps, request, request.params.accountId), request.params.profileId, request.body),
+    async (request) => profiles.updateProfile(deps, accessOf(request), request.params.profileId, request.body),
   );
 }

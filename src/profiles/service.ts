@@ -1,5 +1,6 @@
 import type { AccessService } from '../access/access-service.js';
-import { type AccountAccess, recordAccessEvent, requirePermission } from '../access/guard.js';
+import { type AccountAccess, requirePermission } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';

@@ -1,8 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { requirePlatform } from '../http/actor.js';
-import { AccountParams, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
+import { AccountParams, Cursor, errorResponses, Id, ListOf, SingleLineText, Timestamp } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import * as resources from './service.js';
 
@@ -23,6 +24,8 @@ const ResourceParams = Type.Object({
 
 export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
   const tags = ['resources'];
+  // Before the account scope's access check, so that only the platform learns whether an account exists.
+  const platformOnly = async (request: FastifyRequest) => requirePlatform(request);
 
   app.put(
     '/v1/accounts/:accountId/resources/:type/:externalId',
@@ -41,11 +44,11 @@ export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
         ),
         response: { 200: ResourceSchema, 201: ResourceSchema, ...errorResponses },
       },
+      preValidation: platformOnly,
     },
     async (request, reply) => {
-      requirePlatform(request);
-      const { accountId, type, externalId } = request.params;
-      const access = await accountAccess(deps, request, accountId);
+      const { type, externalId } = request.params;
+      const access = accessOf(request);
       const { resource, created } = await resources.putResource(deps, access, type, externalId, request.body);
       return reply.code(created ? 201 : 200).send(resource);
     },
@@ -53,11 +56,10 @@ export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
 
   app.delete(
     '/v1/accounts/:accountId/resources/:type/:externalId',
-    { schema: { tags, summary: 'Forget a resource (platform token)', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } } },
+    { schema: { tags, summary: 'Forget a resource (platform token)', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } }, preValidation: platformOnly },
     async (request, reply) => {
-      requirePlatform(request);
-      const { accountId, type, externalId } = request.params;
-      await resources.deleteResource(deps, await accountAccess(deps, request, accountId), type, externalId);
+      const { type, externalId } = request.params;
+      await resources.deleteResource(deps, accessOf(request), type, externalId);
       return reply.code(204).send(null);
     },
   );
@@ -74,13 +76,13 @@ export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
             type: Type.Optional(Type.String({ maxLength: 64 })),
             profileId: Type.Optional(Id),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-            cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+            cursor: Type.Optional(Cursor),
           },
           { additionalProperties: false },
         ),
         response: { 200: ListOf(ResourceSchema), ...errorResponses },
       },
     },
-    async (request) => resources.listResources(deps, await accountAccess(deps, request, request.params.accountId), request.query),
+    async (request) => resources.listResources(deps, accessOf(request), request.query),
   );
 }

@@ -1,6 +1,7 @@
 import type { AccessService } from '../access/access-service.js';
 import { resourceChange } from '../access/changes.js';
-import { type AccountAccess, recordAccessEvent } from '../access/guard.js';
+import { type AccountAccess } from '../access/guard.js';
+import { recordAccessEvent } from '../audit/access-events.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';

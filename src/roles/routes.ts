@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import type { TypedApp } from '../http/typed-app.js';
-import { accountAccess } from '../http/account-access.js';
+import { accessOf } from '../http/account-scope.js';
 import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText } from '../http/schemas.js';
-import { requireSensitive, sensitiveAction } from '../http/sensitive.js';
+import { bodyHas, stepUpGate } from '../http/sensitive.js';
 import * as roles from './service.js';
 
 const RoleSchema = Type.Object({
@@ -27,8 +27,7 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
     '/v1/accounts/:accountId/roles',
     { schema: { tags, summary: 'Built-in and custom roles with member counts', params: AccountParams, response: { 200: ListOf(RoleSchema), ...errorResponses } } },
     async (request) => {
-      const { accountId } = request.params;
-      const access = await accountAccess(deps, request, accountId);
+      const access = accessOf(request);
       return { items: await roles.listRoles(deps, access), nextCursor: null };
     },
   );
@@ -46,8 +45,7 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { accountId } = request.params;
-      const access = await accountAccess(deps, request, accountId);
+      const access = accessOf(request);
       const role = await roles.createRole(deps, access, request.body);
       return reply.code(201).send(role);
     },
@@ -57,8 +55,8 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
     '/v1/accounts/:accountId/roles/:roleId',
     { schema: { tags, summary: 'One role', params: RoleParams, response: { 200: RoleSchema, ...errorResponses } } },
     async (request) => {
-      const { accountId, roleId } = request.params;
-      return roles.getRole(deps, await accountAccess(deps, request, accountId), roleId);
+      const { roleId } = request.params;
+      return roles.getRole(deps, accessOf(request), roleId);
     },
   );
 
@@ -76,14 +74,12 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
         ),
         response: { 200: RoleSchema, ...errorResponses },
       },
+      // Changing what a role grants changes every holder's access at once: sensitive.
+      preValidation: stepUpGate(deps.clock, { when: bodyHas('permissions') }),
     },
     async (request) => {
-      const { accountId, roleId } = request.params;
-      const body = request.body;
-      const access = await accountAccess(deps, request, accountId);
-      // Changing what a role grants changes every holder's access at once: sensitive.
-      if (body.permissions) requireSensitive(request, deps.clock, body);
-      return roles.updateRole(deps, access, roleId, body);
+      const { roleId } = request.params;
+      return roles.updateRole(deps, accessOf(request), roleId, request.body);
     },
   );
 
@@ -98,11 +94,11 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
         body: Type.Optional(Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
         response: { 204: Type.Null(), ...errorResponses },
       },
-      preValidation: sensitiveAction(deps.clock),
+      preValidation: stepUpGate(deps.clock),
     },
     async (request, reply) => {
-      const { accountId, roleId } = request.params;
-      const access = await accountAccess(deps, request, accountId);
+      const { roleId } = request.params;
+      const access = accessOf(request);
       await roles.deleteRole(deps, access, roleId, request.query.reassignTo);
       return reply.code(204).send(null);
     },

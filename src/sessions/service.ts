@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { recordSecurityEvent } from '../auth/events.js';
+import { recordSecurityEvent } from '../audit/identity-events.js';
 import type { Db } from '../db/database.js';
 import type { RequestContext } from '../shared/context.js';
 import { newId } from '../shared/ids.js';

@@ -8,7 +8,6 @@ import type { TestDatabase } from './database.js';
  */
 export class FailingQueries implements KyselyPlugin {
   private armed: { pattern: RegExp; countdown: number } | undefined;
-  private readonly doomed = new WeakSet<object>();
 
   private outage: RegExp | undefined;
 
@@ -25,22 +24,23 @@ export class FailingQueries implements KyselyPlugin {
     this.outage = undefined;
   }
 
-  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
-    if (this.outage?.test(sqlText(node))) this.doomed.add(queryId);
-    if (this.armed && this.armed.pattern.test(sqlText(node))) {
-      if (--this.armed.countdown === 0) {
-        this.armed = undefined;
-        this.doomed.add(queryId);
-      }
+  /** Fails a doomed query before it reaches the database: nothing of it happens, as when the connection is gone. */
+  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+    const text = sqlText(node);
+    if (this.outage?.test(text)) throw injectedFailure();
+    if (this.armed?.pattern.test(text) && --this.armed.countdown === 0) {
+      this.armed = undefined;
+      throw injectedFailure();
     }
     return node;
   }
 
-  async transformResult({ queryId, result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    if (this.doomed.has(queryId)) throw new Error('Connection terminated unexpectedly (injected by the test)');
+  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     return result;
   }
 }
+
+const injectedFailure = () => new Error('Connection terminated unexpectedly (injected by the test)');
 
 /** The SQL text of a raw query, nested fragments included (`?` where a value goes). */
 function sqlText(node: OperationNode): string {

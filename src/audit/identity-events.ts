@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { recordEvent, type SecurityEventInput } from '../audit/record.js';
+import { recordEvent, type SecurityEventInput } from './record.js';
 import type { Db } from '../db/database.js';
 import type { RequestContext } from '../shared/context.js';
 
