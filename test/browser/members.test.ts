@@ -1,5 +1,5 @@
 import type { Browser, Cookie, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { TestUser } from '../support/users.js';
 import { expectAccessible, launchChromium, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
 import { codeFor, createPerson, expireStepUp, type Gatehouse, startGatehouse } from './support/gatehouse.js';
@@ -31,6 +31,10 @@ beforeAll(async () => {
 beforeEach(async () => {
   page = await openPage(browser, g);
   await page.context().addCookies(ownerCookies);
+});
+// A step-up renews the session cookie: the next test carries the renewed one. (Runs before support's afterEach closes the page.)
+afterEach(async () => {
+  if (!page.isClosed()) ownerCookies = await page.context().cookies();
 });
 afterAll(async () => {
   await browser?.close();
