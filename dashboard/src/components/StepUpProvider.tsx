@@ -56,7 +56,8 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <>
       {children}
-      <Modal opened={open} onClose={() => finish(false)} title={t('stepUp.title')} size="md">
+      {/* Above any confirmation dialog (Mantine's default is 200) whose request asked for the step-up. */}
+      <Modal opened={open} onClose={() => finish(false)} title={t('stepUp.title')} size="md" zIndex={300}>
         <form onSubmit={submit}>
           <Stack gap="md">
             <Text size="sm" c="dimmed">

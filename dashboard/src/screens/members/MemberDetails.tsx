@@ -112,7 +112,7 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
               {t(`members.status.${status}`)}
             </Badge>
             {member.isOwner ? (
-              <Badge variant="light" color="yellow" size="lg" leftSection={<IconCrown size={12} aria-hidden />}>
+              <Badge variant="filled" color="yellow" autoContrast size="lg" leftSection={<IconCrown size={12} aria-hidden />}>
                 {t('members.owner')}
               </Badge>
             ) : null}
@@ -517,7 +517,7 @@ function RoleChangeDialog({
       {preview.isSuccess && !preview.isFetching ? (
         <SimpleGrid cols={2} data-testid="role-preview">
           <div>
-            <Text fw={600} size="sm" c="green.8">
+            <Text fw={600} size="sm">
               {t('members.role.gained', { count: preview.data.gained.length })}
             </Text>
             <List size="sm" spacing={2}>
@@ -527,7 +527,7 @@ function RoleChangeDialog({
             </List>
           </div>
           <div>
-            <Text fw={600} size="sm" c="red.8">
+            <Text fw={600} size="sm">
               {t('members.role.lost', { count: preview.data.lost.length })}
             </Text>
             <List size="sm" spacing={2}>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconChevronDown, IconChevronUp, IconCrown, IconDownload, IconSearch, IconSelector, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -122,11 +122,9 @@ export function MembersList() {
                         {member.name || member.email}
                       </Anchor>
                       {member.isOwner ? (
-                        <Tooltip label={t('members.owner')}>
-                          <Badge size="xs" variant="light" color="yellow" leftSection={<IconCrown size={10} aria-hidden />}>
-                            {t('members.owner')}
-                          </Badge>
-                        </Tooltip>
+                        <Badge size="sm" variant="filled" color="yellow" autoContrast leftSection={<IconCrown size={12} aria-hidden />}>
+                          {t('members.owner')}
+                        </Badge>
                       ) : null}
                     </Group>
                   </Table.Td>
