@@ -40,7 +40,7 @@ it('the security log lists earlier changes newest first, filters by action and b
   await expect.poll(async () => (await table.locator('tbody tr td:nth-child(3)').allInnerTexts()).every((a) => a.startsWith('role.'))).toBe(true);
   expect(await table.getByText('invitation.created').count()).toBe(0);
   const exportHref = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
-  expect(exportHref).toContain('action=role.*'.replace('*', '%2A').replace('.', '.'));
+  expect(new URL(exportHref!, g.url).searchParams.get('action')).toBe('role.*');
   const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), exportHref);
   expect(csv).toContain('role.created');
   expect(csv).not.toContain('invitation.created');
