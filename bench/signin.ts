@@ -109,6 +109,16 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-signin-'));
 const emails = await seedUsers(dataDir, storedHash);
 const server = await startServer(dataDir);
 try {
+  // Baseline: the same probe against the idle server, in the same minute of the machine.
+  const idle: number[] = [];
+  for (const until = performance.now() + 3000; performance.now() < until; ) {
+    const began = performance.now();
+    if ((await request('GET', '/healthz')).status === 200) idle.push(performance.now() - began);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  idle.sort((a, b) => a - b);
+  console.log(`GET /healthz on the idle server: ${idle.length} probes, p50 ${percentile(idle, 50).toFixed(1)} ms, p99 ${percentile(idle, 99).toFixed(1)} ms`);
+
   let running = true;
   const latencies: number[] = [];
   const prober = (async () => {

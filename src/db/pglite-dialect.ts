@@ -64,7 +64,10 @@ class PGliteDriver implements Driver {
     } finally {
       clearTimeout(timer);
     }
-    this.connection.release = release;
+    // The next holder starts on a later turn of the event loop, not in the same chain of
+    // microtasks: PGlite runs queries on the main thread, and under 50 concurrent sign-ins
+    // the chain never ended, so /healthz and every other request waited for all of it.
+    this.connection.release = () => void setImmediate(release);
     return this.connection;
   }
 

@@ -81,6 +81,12 @@ it('changing your email asks for a fresh code once, keeps what you typed, and th
   await page.getByRole('button', { name: 'Send confirmation link' }).click();
   const prompt = page.getByRole('dialog', { name: 'Confirm it is you' });
   await prompt.waitFor();
+  // Cancelled: the refusal is shown with the form, by its code, and the address stays typed.
+  await prompt.getByRole('button', { name: 'Cancel' }).click();
+  await expect.poll(() => page.getByRole('alert').textContent()).toContain('auth.step_up_required');
+  expect(await page.getByLabel(/^New email address/).inputValue()).toBe('iris@billpro.example');
+  await page.getByRole('button', { name: 'Send confirmation link' }).click();
+  await prompt.waitFor();
   await expectAccessible(page, 'step-up prompt');
   await screenshot(page, 'step-up-prompt');
   await prompt.getByLabel('Authentication code').fill('000000');

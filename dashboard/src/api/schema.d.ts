@@ -1790,6 +1790,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`. */
                     cursor?: string;
                     limit?: number;
                     status?: "pending" | "accepted" | "revoked" | "expired";
@@ -2705,6 +2706,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`. */
                     cursor?: string;
                     limit?: number;
                     /** @description 1 to 100 of A-Z a-z 0-9 _ : . - */
@@ -6357,6 +6359,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`. */
                     cursor?: string;
                     limit?: number;
                     /** @description 1 to 100 of A-Z a-z 0-9 _ : . - */
@@ -7722,6 +7725,7 @@ export interface paths {
                     action?: string;
                     /** @description An actor id (member, API key or user) */
                     actor?: string;
+                    /** @description The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`. */
                     cursor?: string;
                     from?: string;
                     limit?: number;
@@ -10259,6 +10263,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`. */
                     cursor?: string;
                     limit?: number;
                 };

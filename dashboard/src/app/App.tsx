@@ -3,8 +3,9 @@ import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
-import { setSessionEndedHandler } from '../api/client';
-import { allows, defaultAccount, type Me, rememberAccount, usableMemberships, useMe, usePermissions } from '../api/session';
+import { useQueryClient } from '@tanstack/react-query';
+import { forgetSession, setSessionEndedHandler } from '../api/client';
+import { allows, defaultAccount, type Me, meQueryKey, rememberAccount, usableMemberships, useMe, usePermissions } from '../api/session';
 import { AuthLayout } from '../components/AuthLayout';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { AccountContext, useAccount } from './account-context';
@@ -50,13 +51,17 @@ function RequireSignedIn() {
   const me = useMe();
   const location = useLocation();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   useEffect(() => {
     setSessionEndedHandler(() => {
+      // Forget the signed-in person, or the sign-in page would send them straight back here.
+      forgetSession();
+      queryClient.clear();
       notifications.show({ color: 'orange', title: t('session.endedTitle'), message: t('session.endedMessage') });
       void navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, { replace: true });
     });
     return () => setSessionEndedHandler(undefined);
-  }, [navigate, t]);
+  }, [navigate, queryClient, t]);
   if (me.isPending) return <LoadingState />;
   if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
@@ -99,9 +104,14 @@ function AccountLayout() {
   const { accountId } = useParams();
   const membership = usableMemberships(me).find((candidate) => candidate.accountId === accountId);
   const permissions = usePermissions(membership);
+  const queryClient = useQueryClient();
   useEffect(() => {
     if (membership) rememberAccount(membership.accountId);
   }, [membership]);
+  useEffect(() => {
+    // Refused here: reload who you are, so the switcher and "/" stop offering this account.
+    if (permissions.isError) void queryClient.invalidateQueries({ queryKey: meQueryKey });
+  }, [permissions.isError, queryClient]);
 
   if (!membership || permissions.isError) {
     // Removed, deactivated, or a link to an account you never belonged to: say so plainly.

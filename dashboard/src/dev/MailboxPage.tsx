@@ -17,6 +17,7 @@ import { formatDateTime } from '../i18n/format';
 export default function MailboxPage() {
   const { t, i18n } = useTranslation();
   const [to, setTo] = useState('');
+  const [collapsed, setCollapsed] = useState<string[]>([]);
   const mails = useQuery({
     queryKey: ['dev-mailbox', to],
     queryFn: () => data(api.GET('/v1/dev/mailbox', { params: { query: { limit: 100, ...(to.trim() ? { to: to.trim() } : {}) } } })),
@@ -54,7 +55,14 @@ export default function MailboxPage() {
           ) : mails.data.items.length === 0 ? (
             <EmptyState title={t('mailbox.emptyTitle')} description={t('mailbox.emptyText')} icon={<IconMail size={24} />} />
           ) : (
-            <Accordion variant="separated" radius="md" multiple defaultValue={mails.data.items.slice(0, 1).map((mail) => mail.id)}>
+            <Accordion
+              variant="separated"
+              radius="md"
+              multiple
+              // Every mail open, new ones too, unless the reader closed it.
+              value={mails.data.items.filter((mail) => !collapsed.includes(mail.id)).map((mail) => mail.id)}
+              onChange={(open) => setCollapsed(mails.data.items.map((mail) => mail.id).filter((id) => !open.includes(id)))}
+            >
               {mails.data.items.map((mail) => (
                 <Accordion.Item key={mail.id} value={mail.id} bg="white" data-testid="mailbox-mail">
                   <Accordion.Control>

@@ -1,0 +1,10 @@
+import { IconAddressBook } from '@tabler/icons-react';
+import { lazy } from 'react';
+import type { ScreenDefinition } from '../../app/screens';
+
+export const screen: ScreenDefinition = {
+  path: 'contacts',
+  nav: { label: 'nav.contacts', icon: IconAddressBook, order: 60 },
+  permission: 'contacts.view',
+  Component: lazy(() => import('./ContactsPage')),
+};

@@ -1,0 +1,584 @@
+import { Anchor, Badge, Button, Card, Group, List, MultiSelect, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconCrown, IconX } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api, data } from '../../api/client';
+import { useAccount } from '../../app/account-context';
+import { fieldError } from '../../components/ProblemAlert';
+import { ErrorState, LoadingState } from '../../components/States';
+import { formatDateTime } from '../../i18n/format';
+import { ConfirmDialog } from './ConfirmDialog';
+import { PermissionPicker } from './PermissionPicker';
+import { type Catalog, type Grant, type Member, permissionLabel, statusColor, useCatalog, useProfiles, useResources, useRoles } from './queries';
+
+type Dialog =
+  | { kind: 'role' }
+  | { kind: 'permissions' }
+  | { kind: 'deactivate' | 'reactivate' | 'remove' | 'resetTwoFactor' }
+  | { kind: 'email' }
+  | { kind: 'identity'; identity: Record<string, string> }
+  | { kind: 'profiles'; profileIds: string[] | null }
+  | { kind: 'flag'; key: string; name: string; value: boolean }
+  | { kind: 'assign' | 'unassign'; type: string; externalId: string; label: string };
+
+/** One member: who they are, what they may do and where, and every action on them behind a confirmation. */
+export function MemberDetails() {
+  const { t, i18n } = useTranslation();
+  const { membership } = useAccount();
+  const accountId = membership.accountId;
+  const { memberId = '' } = useParams();
+  const path = { accountId, memberId };
+  const member = useQuery({ queryKey: ['accounts', accountId, 'members', 'one', memberId], queryFn: () => data(api.GET('/v1/accounts/{accountId}/members/{memberId}', { params: { path } })) });
+  const catalog = useCatalog();
+
+  const back = (
+    <Anchor component={Link} to={`/accounts/${accountId}/members`} size="sm">
+      <Group gap={4}>
+        <IconArrowLeft size={14} aria-hidden />
+        {t('members.backToList')}
+      </Group>
+    </Anchor>
+  );
+  if (member.isPending || catalog.isPending)
+    return (
+      <Stack>
+        {back}
+        <LoadingState />
+      </Stack>
+    );
+  if (member.isError || catalog.isError)
+    return (
+      <Stack>
+        {back}
+        <ErrorState error={member.error ?? catalog.error} onRetry={() => void Promise.all([member.refetch(), catalog.refetch()])} />
+      </Stack>
+    );
+  return <MemberView member={member.data} catalog={catalog.data} back={back} language={i18n.language} />;
+}
+
+function MemberView({ member, catalog, back, language }: { member: Member; catalog: Catalog; back: ReactNode; language: string }) {
+  const { t } = useTranslation();
+  const { membership, can } = useAccount();
+  const accountId = membership.accountId;
+  const path = { accountId, memberId: member.id };
+  const queryClient = useQueryClient();
+  const roles = useRoles(accountId);
+  const profiles = useProfiles(accountId);
+  const resources = useResources(accountId);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+
+  const action = useMutation({
+    mutationFn: (run: () => Promise<unknown>) => run(),
+    onSuccess: async (_result, _run) => {
+      notifications.show({ color: 'green', message: t('members.saved') });
+      setDialog(null);
+      await queryClient.invalidateQueries({ queryKey: ['accounts', accountId, 'members'] });
+    },
+  });
+  const open = (next: Dialog) => {
+    action.reset();
+    setDialog(next);
+  };
+  const close = () => setDialog(null);
+
+  const self = member.id === membership.memberId;
+  const manageable = !member.isOwner && !self && member.status !== 'removed';
+  const canEdit = manageable && can('users.edit');
+  const editable = canEdit && member.status !== 'removed';
+  const status = member.status;
+
+  const grants: Grant[] = member.permissions ?? roles.data?.items.find((role) => role.id === member.role?.id)?.permissions ?? [];
+  const profileName = (id: string) => profiles.data?.items.find((profile) => profile.id === id)?.name ?? id;
+  const resourceName = (type: string, id: string) => resources.data?.items.find((resource) => resource.type === type && resource.id === id)?.name ?? id;
+
+  const patch = (body: Record<string, unknown>) => () =>
+    data(api.PATCH('/v1/accounts/{accountId}/members/{memberId}', { params: { path }, body: { ...body, confirm: true } }));
+  const post = (which: 'deactivate' | 'reactivate' | 'remove') => () => {
+    const url = `/v1/accounts/{accountId}/members/{memberId}/${which}` as const;
+    return data(api.POST(url, { params: { path }, body: { confirm: true } }));
+  };
+
+  return (
+    <Stack gap="lg">
+      {back}
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Group gap="sm">
+            <Title order={1}>{member.name || member.email}</Title>
+            <Badge variant="light" color={statusColor[status]} size="lg" data-testid="member-status">
+              {t(`members.status.${status}`)}
+            </Badge>
+            {member.isOwner ? (
+              <Badge variant="light" color="yellow" size="lg" leftSection={<IconCrown size={12} aria-hidden />}>
+                {t('members.owner')}
+              </Badge>
+            ) : null}
+          </Group>
+          <Text c="dimmed">{member.email}</Text>
+          <Text size="sm" c="dimmed">
+            {member.lastSignInAt ? t('members.lastSignInAt', { when: formatDateTime(member.lastSignInAt, language) }) : t('members.neverSignedIn')}
+            {' · '}
+            {member.twoFactorEnabled ? t('members.twoFactorOn') : t('members.twoFactorOff')}
+          </Text>
+        </div>
+        <Group gap="xs" data-testid="member-actions">
+          {editable && status !== 'inactive' ? (
+            <>
+              <Button variant="default" onClick={() => open({ kind: 'role' })}>
+                {t('members.actions.changeRole')}
+              </Button>
+              <Button variant="default" onClick={() => open({ kind: 'permissions' })}>
+                {t('members.actions.editPermissions')}
+              </Button>
+              <Button variant="default" onClick={() => open({ kind: 'email' })}>
+                {t('members.actions.changeEmail')}
+              </Button>
+              {member.twoFactorEnabled ? (
+                <Button variant="default" onClick={() => open({ kind: 'resetTwoFactor' })}>
+                  {t('members.actions.resetTwoFactor')}
+                </Button>
+              ) : null}
+            </>
+          ) : null}
+          {manageable && can('users.deactivate') && status === 'active' ? (
+            <Button variant="light" color="orange" onClick={() => open({ kind: 'deactivate' })}>
+              {t('members.actions.deactivate')}
+            </Button>
+          ) : null}
+          {manageable && can('users.deactivate') && status === 'inactive' ? (
+            <Button variant="light" onClick={() => open({ kind: 'reactivate' })}>
+              {t('members.actions.reactivate')}
+            </Button>
+          ) : null}
+          {manageable && can('users.delete') ? (
+            <Button variant="light" color="red" onClick={() => open({ kind: 'remove' })}>
+              {t('members.actions.remove')}
+            </Button>
+          ) : null}
+        </Group>
+      </Group>
+
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <IdentityCard member={member} editable={editable} onSave={(identity) => open({ kind: 'identity', identity })} />
+
+        <Card withBorder padding="lg">
+          <Title order={2} size="h4" mb="xs">
+            {t('members.access.title')}
+          </Title>
+          <Text size="sm" mb="xs">
+            {member.isOwner ? t('members.access.owner') : member.role ? t('members.access.role', { role: member.role.name }) : t('members.access.individual')}
+          </Text>
+          {!member.isOwner ? (
+            <List size="sm" spacing={2} data-testid="member-permissions">
+              {grants.map((grant) => (
+                <List.Item key={grant.permission}>
+                  {permissionLabel(catalog, grant.permission)}
+                  {grant.scope === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}
+                </List.Item>
+              ))}
+            </List>
+          ) : null}
+        </Card>
+
+        <ProfilesCard
+          current={member.profileIds}
+          options={(profiles.data?.items ?? []).filter((profile) => !profile.archived).map((profile) => ({ value: profile.id, label: profile.name }))}
+          editable={editable}
+          profileName={profileName}
+          onSave={(profileIds) => open({ kind: 'profiles', profileIds })}
+        />
+
+        <Card withBorder padding="lg">
+          <Title order={2} size="h4" mb="xs">
+            {t('members.flags.title')}
+          </Title>
+          <Stack gap="xs">
+            {catalog.flags.map((flag) => (
+              <Switch
+                key={flag.key}
+                label={flag.name}
+                checked={member.flags[flag.key] ?? flag.default}
+                disabled={!editable}
+                onChange={(event) => open({ kind: 'flag', key: flag.key, name: flag.name, value: event.currentTarget.checked })}
+              />
+            ))}
+          </Stack>
+        </Card>
+      </SimpleGrid>
+
+      <Card withBorder padding="lg">
+        <Title order={2} size="h4" mb={4}>
+          {t('members.resources.title')}
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {status === 'active' ? t('members.resources.hint') : t('members.resources.activeOnly')}
+        </Text>
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+          {catalog.resourceTypes.map((type) => {
+            const assigned = member.resourceScope[type.key];
+            const choices = (resources.data?.items ?? []).filter((resource) => resource.type === type.key && !(assigned ?? []).includes(resource.id));
+            return (
+              <ResourceTypeScope
+                key={type.key}
+                typeName={type.name}
+                assigned={assigned?.map((id) => ({ id, label: resourceName(type.key, id) }))}
+                choices={choices.map((resource) => ({ value: resource.id, label: resource.name }))}
+                canChange={canEdit && status === 'active'}
+                onAssign={(externalId) => open({ kind: 'assign', type: type.key, externalId, label: resourceName(type.key, externalId) })}
+                onUnassign={(externalId) => open({ kind: 'unassign', type: type.key, externalId, label: resourceName(type.key, externalId) })}
+              />
+            );
+          })}
+        </SimpleGrid>
+      </Card>
+
+      {dialog?.kind === 'role' ? (
+        <RoleChangeDialog
+          member={member}
+          catalog={catalog}
+          roles={(roles.data?.items ?? []).filter((role) => role.assignable && role.id !== member.role?.id).map((role) => ({ value: role.id, label: role.name }))}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={(roleId) => action.mutate(patch({ roleId }))}
+          onClose={close}
+        />
+      ) : null}
+      {dialog?.kind === 'permissions' ? (
+        <PermissionsDialog catalog={catalog} initial={grants} pending={action.isPending} error={action.error} onConfirm={(permissions) => action.mutate(patch({ permissions }))} onClose={close} />
+      ) : null}
+      {dialog?.kind === 'email' ? (
+        <EmailDialog
+          current={member.email}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={(newEmail) =>
+            action.mutate(() => data(api.POST('/v1/accounts/{accountId}/members/{memberId}/email-change', { params: { path }, body: { newEmail, confirm: true } })))
+          }
+          onClose={close}
+        />
+      ) : null}
+      {dialog && ['deactivate', 'reactivate', 'remove', 'resetTwoFactor'].includes(dialog.kind) ? (
+        <ConfirmDialog
+          opened
+          title={t(`members.confirm.${dialog.kind as 'deactivate'}.title`, { name: member.name || member.email })}
+          message={t(`members.confirm.${dialog.kind as 'deactivate'}.message`, { name: member.name || member.email })}
+          confirmLabel={t(`members.confirm.${dialog.kind as 'deactivate'}.confirm`)}
+          danger={dialog.kind !== 'reactivate'}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={() =>
+            action.mutate(
+              dialog.kind === 'resetTwoFactor'
+                ? () => data(api.POST('/v1/accounts/{accountId}/members/{memberId}/reset-two-factor', { params: { path }, body: { confirm: true } }))
+                : post(dialog.kind as 'deactivate'),
+            )
+          }
+          onClose={close}
+        />
+      ) : null}
+      {dialog?.kind === 'identity' ? (
+        <ConfirmDialog
+          opened
+          title={t('members.identity.confirmTitle')}
+          message={t('members.identity.confirmMessage')}
+          confirmLabel={t('actions.save')}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={() => action.mutate(patch({ identity: dialog.identity }))}
+          onClose={close}
+        />
+      ) : null}
+      {dialog?.kind === 'profiles' ? (
+        <ConfirmDialog
+          opened
+          title={t('members.profiles.confirmTitle')}
+          message={dialog.profileIds ? t('members.profiles.confirmSome', { profiles: dialog.profileIds.map(profileName).join(', ') }) : t('members.profiles.confirmAll')}
+          confirmLabel={t('actions.save')}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={() => action.mutate(patch({ profileIds: dialog.profileIds }))}
+          onClose={close}
+        />
+      ) : null}
+      {dialog?.kind === 'flag' ? (
+        <ConfirmDialog
+          opened
+          title={t(dialog.value ? 'members.flags.onTitle' : 'members.flags.offTitle', { flag: dialog.name })}
+          message={t(dialog.value ? 'members.flags.onMessage' : 'members.flags.offMessage', { flag: dialog.name, name: member.name || member.email })}
+          confirmLabel={t('actions.save')}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={() => action.mutate(patch({ flags: { [dialog.key]: dialog.value } }))}
+          onClose={close}
+        />
+      ) : null}
+      {dialog?.kind === 'assign' || dialog?.kind === 'unassign' ? (
+        <ConfirmDialog
+          opened
+          title={t(`members.resources.${dialog.kind}Title`)}
+          message={t(`members.resources.${dialog.kind}Message`, { resource: dialog.label, name: member.name || member.email })}
+          confirmLabel={t(`members.resources.${dialog.kind}`)}
+          danger={dialog.kind === 'unassign'}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={() => {
+            const params = { path: { ...path, type: dialog.type, externalId: dialog.externalId } };
+            action.mutate(() =>
+              dialog.kind === 'assign'
+                ? data(api.PUT('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', { params, body: { confirm: true } }))
+                : data(api.DELETE('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', { params, body: { confirm: true } })),
+            );
+          }}
+          onClose={close}
+        />
+      ) : null}
+    </Stack>
+  );
+}
+
+const identityFields = ['idType', 'idNumber', 'phone'] as const;
+
+/** Identity fields are set once: a set one is shown read-only, an unset one can be filled in. */
+function IdentityCard({ member, editable, onSave }: { member: Member; editable: boolean; onSave: (identity: Record<string, string>) => void }) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const unset = identityFields.filter((field) => !member.identity[field]);
+  const filled = Object.fromEntries(Object.entries(draft).filter(([, value]) => value.trim() !== ''));
+  return (
+    <Card withBorder padding="lg">
+      <Title order={2} size="h4" mb="xs">
+        {t('members.identity.title')}
+      </Title>
+      <Stack gap="xs">
+        <TextInput label={t('fields.name')} value={member.name} readOnly variant="filled" />
+        <TextInput label={t('fields.email')} value={member.email} readOnly variant="filled" />
+        {identityFields.map((field) =>
+          member.identity[field] || !editable ? (
+            <TextInput key={field} label={t(`members.identity.${field}`)} value={member.identity[field] ?? t('members.identity.notSet')} readOnly variant="filled" description={member.identity[field] ? t('members.identity.fixed') : undefined} />
+          ) : (
+            <TextInput key={field} label={t(`members.identity.${field}`)} value={draft[field] ?? ''} onChange={(event) => setDraft({ ...draft, [field]: event.currentTarget.value })} />
+          ),
+        )}
+        {editable && unset.length > 0 ? (
+          <Group justify="flex-end">
+            <Button variant="default" disabled={Object.keys(filled).length === 0} onClick={() => onSave(filled)}>
+              {t('members.identity.save')}
+            </Button>
+          </Group>
+        ) : null}
+      </Stack>
+    </Card>
+  );
+}
+
+function ProfilesCard({
+  current,
+  options,
+  editable,
+  profileName,
+  onSave,
+}: {
+  current: string[] | null;
+  options: { value: string; label: string }[];
+  editable: boolean;
+  profileName: (id: string) => string;
+  onSave: (profileIds: string[] | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<string[]>(current ?? []);
+  const changed = JSON.stringify([...draft].sort()) !== JSON.stringify([...(current ?? [])].sort());
+  return (
+    <Card withBorder padding="lg">
+      <Title order={2} size="h4" mb="xs">
+        {t('members.profiles.title')}
+      </Title>
+      {editable ? (
+        <Stack gap="xs">
+          <MultiSelect label={t('members.profiles.label')} description={t('members.profiles.hint')} placeholder={draft.length ? undefined : t('members.allProfiles')} data={options} value={draft} onChange={setDraft} clearable />
+          <Group justify="flex-end">
+            <Button variant="default" disabled={!changed} onClick={() => onSave(draft.length ? draft : null)}>
+              {t('members.profiles.save')}
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <Text size="sm">{current ? current.map(profileName).join(', ') : t('members.allProfiles')}</Text>
+      )}
+    </Card>
+  );
+}
+
+function ResourceTypeScope({
+  typeName,
+  assigned,
+  choices,
+  canChange,
+  onAssign,
+  onUnassign,
+}: {
+  typeName: string;
+  assigned: { id: string; label: string }[] | undefined;
+  choices: { value: string; label: string }[];
+  canChange: boolean;
+  onAssign: (externalId: string) => void;
+  onUnassign: (externalId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [choice, setChoice] = useState<string | null>(null);
+  return (
+    <Stack gap={6} data-testid="resource-scope">
+      <Text fw={600} size="sm">
+        {typeName}
+      </Text>
+      {assigned === undefined ? (
+        <Text size="sm" c="dimmed">
+          {t('members.resources.all')}
+        </Text>
+      ) : assigned.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('members.resources.none')}
+        </Text>
+      ) : (
+        <Group gap={6}>
+          {assigned.map((resource) => (
+            <Badge
+              key={resource.id}
+              variant="light"
+              rightSection={
+                canChange ? (
+                  <button type="button" aria-label={t('members.resources.unassignNamed', { resource: resource.label })} onClick={() => onUnassign(resource.id)} style={{ border: 0, background: 'none', padding: 0, cursor: 'pointer', display: 'flex', color: 'inherit' }}>
+                    <IconX size={12} aria-hidden />
+                  </button>
+                ) : undefined
+              }
+            >
+              {resource.label}
+            </Badge>
+          ))}
+        </Group>
+      )}
+      {canChange && assigned !== undefined && choices.length > 0 ? (
+        <Group gap="xs" align="flex-end">
+          <Select size="xs" label={t('members.resources.chooseLabel', { type: typeName })} data={choices} value={choice} onChange={setChoice} searchable w={220} />
+          <Button size="xs" variant="default" disabled={!choice} onClick={() => choice && onAssign(choice)}>
+            {t('members.resources.assign')}
+          </Button>
+        </Group>
+      ) : null}
+    </Stack>
+  );
+}
+
+function RoleChangeDialog({
+  member,
+  catalog,
+  roles,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+}: {
+  member: Member;
+  catalog: Catalog;
+  roles: { value: string; label: string }[];
+  pending: boolean;
+  error: unknown;
+  onConfirm: (roleId: string) => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const { membership } = useAccount();
+  const [roleId, setRoleId] = useState<string | null>(null);
+  const preview = useQuery({
+    queryKey: ['accounts', membership.accountId, 'members', 'preview', member.id, roleId],
+    enabled: Boolean(roleId),
+    queryFn: () =>
+      data(api.GET('/v1/accounts/{accountId}/members/{memberId}/role-change-preview', { params: { path: { accountId: membership.accountId, memberId: member.id }, query: { roleId: roleId! } } })),
+  });
+  const describe = (grant: Grant) => `${permissionLabel(catalog, grant.permission)}${grant.scope === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}`;
+  return (
+    <ConfirmDialog
+      opened
+      title={t('members.role.title', { name: member.name || member.email })}
+      confirmLabel={t('members.role.confirm')}
+      confirmDisabled={!roleId || !preview.isSuccess}
+      pending={pending}
+      error={error ?? preview.error}
+      shownFields={['roleId']}
+      onConfirm={() => roleId && onConfirm(roleId)}
+      onClose={onClose}
+    >
+      <Text size="sm">{member.role ? t('members.role.current', { role: member.role.name }) : t('members.role.currentIndividual')}</Text>
+      <Select label={t('members.role.newRole')} data={roles} value={roleId} onChange={setRoleId} error={fieldError(error, 'roleId')} data-autofocus />
+      {preview.isFetching ? <LoadingState label={t('members.role.previewLoading')} /> : null}
+      {preview.isSuccess && !preview.isFetching ? (
+        <SimpleGrid cols={2} data-testid="role-preview">
+          <div>
+            <Text fw={600} size="sm" c="green.8">
+              {t('members.role.gained', { count: preview.data.gained.length })}
+            </Text>
+            <List size="sm" spacing={2}>
+              {preview.data.gained.map((grant) => (
+                <List.Item key={grant.permission}>{describe(grant)}</List.Item>
+              ))}
+            </List>
+          </div>
+          <div>
+            <Text fw={600} size="sm" c="red.8">
+              {t('members.role.lost', { count: preview.data.lost.length })}
+            </Text>
+            <List size="sm" spacing={2}>
+              {preview.data.lost.map((grant) => (
+                <List.Item key={grant.permission}>{describe(grant)}</List.Item>
+              ))}
+            </List>
+          </div>
+        </SimpleGrid>
+      ) : null}
+    </ConfirmDialog>
+  );
+}
+
+function PermissionsDialog({ catalog, initial, pending, error, onConfirm, onClose }: { catalog: Catalog; initial: Grant[]; pending: boolean; error: unknown; onConfirm: (grants: Grant[]) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [grants, setGrants] = useState<Grant[]>(initial);
+  return (
+    <ConfirmDialog
+      opened
+      title={t('members.permissions.title')}
+      message={t('members.permissions.explanation')}
+      confirmLabel={t('members.permissions.confirm')}
+      confirmDisabled={grants.length === 0}
+      pending={pending}
+      error={error}
+      onConfirm={() => onConfirm(grants)}
+      onClose={onClose}
+    >
+      <PermissionPicker catalog={catalog} value={grants} onChange={setGrants} />
+    </ConfirmDialog>
+  );
+}
+
+function EmailDialog({ current, pending, error, onConfirm, onClose }: { current: string; pending: boolean; error: unknown; onConfirm: (email: string) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState('');
+  return (
+    <ConfirmDialog
+      opened
+      title={t('members.email.title')}
+      message={t('members.email.explanation', { current })}
+      confirmLabel={t('members.email.confirm')}
+      confirmDisabled={email.trim() === ''}
+      pending={pending}
+      error={error}
+      shownFields={['newEmail']}
+      onConfirm={() => onConfirm(email.trim())}
+      onClose={onClose}
+    >
+      <TextInput type="email" label={t('members.email.newEmail')} value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={fieldError(error, 'newEmail')} data-autofocus />
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,251 @@
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { IconChevronDown, IconChevronUp, IconCrown, IconDownload, IconSearch, IconSelector, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api, data } from '../../api/client';
+import { useAccount } from '../../app/account-context';
+import { EmptyState, ErrorState, LoadingState } from '../../components/States';
+import { formatDateTime } from '../../i18n/format';
+import { type MemberStatus, statusColor, useProfiles, useRoles } from './queries';
+
+const PAGE_SIZE = 50;
+const statuses: MemberStatus[] = ['active', 'invited', 'inactive', 'removed'];
+type SortKey = 'name' | 'email' | 'createdAt';
+
+/**
+ * The team: search, filters and sort live in the URL (so a filtered list can be bookmarked and
+ * the CSV export gets the same query); paging follows the API's keyset cursor.
+ */
+export function MembersList() {
+  const { t, i18n } = useTranslation();
+  const { membership, can } = useAccount();
+  const accountId = membership.accountId;
+  const [params, setParams] = useSearchParams();
+  const [search, setSearch] = useState(params.get('q') ?? '');
+  // The cursors of the pages before this one, so "Previous" needs no backwards cursor from the API.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+
+  const filters = {
+    q: params.get('q') || undefined,
+    status: (params.get('status') || undefined) as MemberStatus | undefined,
+    roleId: params.get('roleId') || undefined,
+    profileId: params.get('profileId') || undefined,
+    sort: params.get('sort') || 'name',
+  };
+  const setFilter = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+    setCursors([undefined]);
+  };
+
+  const roles = useRoles(accountId);
+  const profiles = useProfiles(accountId);
+  const list = useQuery({
+    queryKey: ['accounts', accountId, 'members', filters, cursor],
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}/members', { params: { path: { accountId }, query: { ...filters, cursor, limit: PAGE_SIZE } } })),
+    placeholderData: keepPreviousData,
+  });
+
+  const exportQuery = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const exportHref = `/v1/accounts/${accountId}/members/export?${exportQuery.toString()}`;
+  const filtered = Boolean(filters.q || filters.status || filters.roleId || filters.profileId);
+  const profileName = (id: string) => profiles.data?.items.find((profile) => profile.id === id)?.name ?? id;
+
+  const sortHeader = (key: SortKey, label: string) => {
+    const active = filters.sort.replace(/^-/, '') === key;
+    const descending = filters.sort.startsWith('-');
+    const Icon = !active ? IconSelector : descending ? IconChevronDown : IconChevronUp;
+    return (
+      <Table.Th aria-sort={active ? (descending ? 'descending' : 'ascending') : 'none'}>
+        <UnstyledButton onClick={() => setFilter('sort', active && !descending ? `-${key}` : key)}>
+          <Group gap={4} wrap="nowrap">
+            <Text fw={600} size="sm">
+              {label}
+            </Text>
+            <Icon size={14} aria-hidden />
+          </Group>
+        </UnstyledButton>
+      </Table.Th>
+    );
+  };
+
+  const inviteButton = can('users.invite') ? (
+    <Button component={Link} to={`/accounts/${accountId}/invite`} leftSection={<IconUserPlus size={16} />}>
+      {t('members.invite')}
+    </Button>
+  ) : null;
+
+  let body;
+  if (list.isPending) body = <LoadingState />;
+  else if (list.isError) body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
+  else if (list.data.items.length === 0 && !filtered && cursors.length === 1)
+    body = <EmptyState icon={<IconUsers size={24} />} title={t('members.empty.title')} description={t('members.empty.description')} action={inviteButton} />;
+  else if (list.data.items.length === 0)
+    body = (
+      <EmptyState
+        title={t('members.empty.noMatch')}
+        description={t('members.empty.noMatchHint')}
+        action={
+          <Button variant="default" onClick={() => { setSearch(''); setParams(new URLSearchParams(), { replace: true }); setCursors([undefined]); }}>
+            {t('members.filters.clear')}
+          </Button>
+        }
+      />
+    );
+  else
+    body = (
+      <Stack gap="sm">
+        <Table.ScrollContainer minWidth={1000}>
+          <Table highlightOnHover verticalSpacing="sm" data-testid="members-table">
+            <Table.Thead>
+              <Table.Tr>
+                {sortHeader('name', t('members.columns.name'))}
+                {sortHeader('email', t('members.columns.email'))}
+                <Table.Th>{t('members.columns.role')}</Table.Th>
+                <Table.Th>{t('members.columns.status')}</Table.Th>
+                <Table.Th>{t('members.columns.profiles')}</Table.Th>
+                <Table.Th>{t('members.columns.twoFactor')}</Table.Th>
+                <Table.Th>{t('members.columns.lastSignIn')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data.items.map((member) => (
+                <Table.Tr key={member.id} data-testid="member-row">
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <Anchor component={Link} to={member.id} fw={600} size="sm">
+                        {member.name || member.email}
+                      </Anchor>
+                      {member.isOwner ? (
+                        <Tooltip label={t('members.owner')}>
+                          <Badge size="xs" variant="light" color="yellow" leftSection={<IconCrown size={10} aria-hidden />}>
+                            {t('members.owner')}
+                          </Badge>
+                        </Tooltip>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{member.email}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{member.isOwner ? t('members.owner') : (member.role?.name ?? t('members.individual'))}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={statusColor[member.status]}>
+                      {t(`members.status.${member.status}`)}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c={member.profileIds ? undefined : 'dimmed'}>
+                      {member.profileIds ? member.profileIds.map(profileName).join(', ') : t('members.allProfiles')}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="dot" color={member.twoFactorEnabled ? 'green' : 'gray'}>
+                      {member.twoFactorEnabled ? t('members.twoFactorOn') : t('members.twoFactorOff')}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c={member.lastSignInAt ? undefined : 'dimmed'}>
+                      {member.lastSignInAt ? formatDateTime(member.lastSignInAt, i18n.language) : t('members.never')}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {t('members.page', { page: cursors.length })}
+          </Text>
+          <Group gap="xs">
+            <Button variant="default" size="xs" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+              {t('members.previous')}
+            </Button>
+            <Button variant="default" size="xs" disabled={!list.data.nextCursor} onClick={() => setCursors([...cursors, list.data.nextCursor ?? undefined])}>
+              {t('members.next')}
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+    );
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1}>{t('members.title')}</Title>
+          <Text c="dimmed" size="sm">
+            {t('members.subtitle')}
+          </Text>
+        </div>
+        <Group gap="sm">
+          <Button component="a" href={exportHref} download variant="default" leftSection={<IconDownload size={16} />}>
+            {t('members.export')}
+          </Button>
+          {inviteButton}
+        </Group>
+      </Group>
+      <form
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilter('q', search.trim() || null);
+        }}
+      >
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <TextInput
+            label={t('members.filters.search')}
+            placeholder={t('members.filters.searchPlaceholder')}
+            leftSection={<IconSearch size={16} aria-hidden />}
+            value={search}
+            onChange={(event) => setSearch(event.currentTarget.value)}
+            onBlur={() => setFilter('q', search.trim() || null)}
+            w={280}
+          />
+          <Select
+            label={t('members.filters.status')}
+            placeholder={t('members.filters.any')}
+            clearable
+            w={170}
+            data={statuses.map((status) => ({ value: status, label: t(`members.status.${status}`) }))}
+            value={filters.status ?? null}
+            onChange={(value) => setFilter('status', value)}
+          />
+          <Select
+            label={t('members.filters.role')}
+            placeholder={t('members.filters.any')}
+            clearable
+            w={200}
+            data={[
+              ...(roles.data?.items ?? []).map((role) => ({ value: role.id, label: role.name })),
+              { value: 'individual', label: t('members.individual') },
+            ]}
+            value={filters.roleId ?? null}
+            onChange={(value) => setFilter('roleId', value)}
+          />
+          <Select
+            label={t('members.filters.profile')}
+            placeholder={t('members.filters.any')}
+            clearable
+            w={200}
+            data={(profiles.data?.items ?? []).map((profile) => ({ value: profile.id, label: profile.name }))}
+            value={filters.profileId ?? null}
+            onChange={(value) => setFilter('profileId', value)}
+          />
+          <VisuallyHidden>
+            <button type="submit">{t('members.filters.apply')}</button>
+          </VisuallyHidden>
+        </Group>
+      </form>
+      {body}
+    </Stack>
+  );
+}
