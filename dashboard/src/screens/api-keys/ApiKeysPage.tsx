@@ -113,7 +113,7 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
   });
   const created = create.data;
   return (
-    <Modal opened onClose={onClose} title={created ? t('apiKeys.createdTitle') : t('apiKeys.createTitle')} closeOnClickOutside={!created} size="lg">
+    <Modal opened onClose={onClose} zIndex={stackedBelowStepUp} title={created ? t('apiKeys.createdTitle') : t('apiKeys.createTitle')} closeOnClickOutside={!created} size="lg">
       {created ? (
         <Stack>
           <Alert color="yellow" variant="light" title={t('apiKeys.onceTitle')}>
@@ -189,3 +189,6 @@ function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey; onClose: () => v
     </Modal>
   );
 }
+
+/** The shared step-up prompt (a Mantine Modal, z-index 200) must open above a dialog whose action asks for it. */
+const stackedBelowStepUp = 190;

@@ -108,6 +108,7 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
           <Switch
             size="xs"
             label={t('roles.ownOnly')}
+            styles={{ label: { whiteSpace: 'nowrap', fontSize: 'var(--mantine-font-size-xs)', paddingInlineStart: 6 } }}
             aria-label={t('roles.ownLabel', { module: moduleName, action: action.name })}
             checked={scope === 'own'}
             disabled={reason !== null || ownForced}

@@ -171,7 +171,7 @@ function DeleteRoleDialog({ role, roles, onClose }: { role: Role; roles: Role[];
     },
   });
   return (
-    <Modal opened onClose={onClose} title={t('roles.deleteTitle', { name: role.name })}>
+    <Modal opened onClose={onClose} zIndex={stackedBelowStepUp} title={t('roles.deleteTitle', { name: role.name })}>
       <Stack>
         <Text size="sm">{needsMove ? t('roles.deleteMoveText', { count: role.memberCount }) : t('roles.deleteText')}</Text>
         {needsMove ? <Select label={t('roles.moveTo')} data={choices} value={moveTo} onChange={setMoveTo} required comboboxProps={{ withinPortal: false }} /> : null}
@@ -188,3 +188,6 @@ function DeleteRoleDialog({ role, roles, onClose }: { role: Role; roles: Role[];
     </Modal>
   );
 }
+
+/** The shared step-up prompt (a Mantine Modal, z-index 200) must open above a dialog whose action asks for it. */
+const stackedBelowStepUp = 190;

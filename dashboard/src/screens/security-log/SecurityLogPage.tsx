@@ -71,7 +71,7 @@ export default function SecurityLogPage() {
         </Button>
       </Group>
       <Paper withBorder p="md">
-        <Group align="flex-end" gap="md">
+        <Group align="flex-end" gap="sm" wrap="nowrap">
           <Select
             label={t('securityLog.actor')}
             placeholder={t('securityLog.anyone')}
@@ -81,7 +81,7 @@ export default function SecurityLogPage() {
             searchable
             clearable
             nothingFoundMessage={t('securityLog.noPerson')}
-            w={220}
+            w={200}
           />
           <Select
             label={t('securityLog.action')}
@@ -90,10 +90,10 @@ export default function SecurityLogPage() {
             value={filters.action || null}
             onChange={(action) => setFilters({ ...filters, action: action ?? '' })}
             clearable
-            w={220}
+            w={200}
           />
-          <TextInput type="datetime-local" label={t('securityLog.from')} value={filters.from} onChange={(event) => setFilters({ ...filters, from: event.currentTarget.value })} />
-          <TextInput type="datetime-local" label={t('securityLog.to')} value={filters.to} onChange={(event) => setFilters({ ...filters, to: event.currentTarget.value })} />
+          <TextInput type="datetime-local" w={210} label={t('securityLog.from')} value={filters.from} onChange={(event) => setFilters({ ...filters, from: event.currentTarget.value })} />
+          <TextInput type="datetime-local" w={210} label={t('securityLog.to')} value={filters.to} onChange={(event) => setFilters({ ...filters, to: event.currentTarget.value })} />
           {filtered ? (
             <Button variant="subtle" onClick={() => setFilters({ actor: null, action: '', from: '', to: '' })}>
               {t('securityLog.clear')}
