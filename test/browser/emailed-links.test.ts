@@ -96,7 +96,8 @@ it('changing your email asks for a fresh code once, keeps what you typed, and th
   await prompt.getByRole('button', { name: 'Confirm' }).click();
   // The original request went again by itself: nothing retyped.
   await page.getByText('A confirmation link is on its way to iris@billpro.example').waitFor();
-  expect(await prompt.isVisible()).toBe(false);
+  // The prompt closes with a transition: wait for it to be gone rather than sample it.
+  await prompt.waitFor({ state: 'hidden' });
 
   const mail = await g.smtp.waitForMail('iris@billpro.example', /Confirm your new email address/);
   await page.goto(mail.links.find((candidate) => candidate.includes('/email-change#token='))!);
