@@ -21,9 +21,28 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, isolate: false } },
       // Each process test starts the built CLI (dist/, see built-setup.ts) several times, beside
       // the rest of the suite on two cores: generous limits, so only a real hang fails.
-      { test: { name: 'process', include: ['test/process/**/*.test.ts'], globalSetup: ['test/support/built-setup.ts'], testTimeout: 180_000 } },
+      {
+        test: {
+          name: 'process',
+          include: ['test/process/**/*.test.ts'],
+          globalSetup: ['test/support/built-setup.ts'],
+          testTimeout: 180_000,
+        },
+      },
       // Once, not per engine: they bring their own PostgreSQL and restart it under the service.
-      ...(faults ? [{ test: { name: 'faults', include: ['test/faults/**/*.test.ts'], globalSetup: ['test/support/built-setup.ts'], testTimeout: 120_000, hookTimeout: 120_000 } }] : []),
+      ...(faults
+        ? [
+            {
+              test: {
+                name: 'faults',
+                include: ['test/faults/**/*.test.ts'],
+                globalSetup: ['test/support/built-setup.ts'],
+                testTimeout: 120_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
+        : []),
       // The dashboard in Debian's Chromium against a real Gatehouse on PGlite (test/browser/README in
       // the main README). One file at a time: each runs a browser beside the server on two cores.
       {

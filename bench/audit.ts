@@ -27,7 +27,11 @@ const event = (accountId: string, i: number) => ({
   at: new Date(),
 });
 
-async function throughput(writers: number, accounts: number, write: (accountId: string, i: number) => Promise<unknown>): Promise<number> {
+async function throughput(
+  writers: number,
+  accounts: number,
+  write: (accountId: string, i: number) => Promise<unknown>,
+): Promise<number> {
   let count = 0;
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
@@ -55,13 +59,19 @@ async function main() {
       const e = event(accountId, i);
       await sql`insert into plain_events (chain, seq, id, account_id, at, actor_type, actor_id, actor_name, action, outcome, target_type, target_id, target_name, before, after, ip, user_agent, request_id, prev_hash, hash)
         values (${accountId}, nextval('plain_seq'), ${'evt_' + Math.random()}, ${accountId}, ${e.at}, 'member', ${e.actor.id}, ${e.actor.name}, ${e.action}, 'success', 'member', ${e.target.id}, ${e.target.name},
-                ${JSON.stringify(e.before)}::jsonb, ${JSON.stringify(e.after)}::jsonb, ${e.context.ip}, ${e.context.userAgent}, ${e.context.requestId}, ${Buffer.alloc(32)}, ${Buffer.alloc(32)})`.execute(db);
+                ${JSON.stringify(e.before)}::jsonb, ${JSON.stringify(e.after)}::jsonb, ${e.context.ip}, ${e.context.userAgent}, ${e.context.requestId}, ${Buffer.alloc(32)}, ${Buffer.alloc(32)})`.execute(
+        db,
+      );
     };
     const chained = (accountId: string, i: number) => recordEvent(db, event(accountId, i));
 
     console.log(`appends per second (${seconds} s each, interleaved twice)`);
     console.log(`${'writers'.padEnd(30)}${'chained'.padStart(10)}${'plain'.padStart(10)}   ratio`);
-    for (const [writers, accounts, label] of [[1, 1, '1 writer, 1 account'], [16, 1, '16 writers, 1 account'], [16, 100, '16 writers, 100 accounts']] as const) {
+    for (const [writers, accounts, label] of [
+      [1, 1, '1 writer, 1 account'],
+      [16, 1, '16 writers, 1 account'],
+      [16, 100, '16 writers, 100 accounts'],
+    ] as const) {
       let c = 0;
       let p = 0;
       for (let round = 0; round < 2; round++) {
@@ -80,7 +90,16 @@ async function main() {
         from generate_series(1, 1000000) g`.execute(db);
     await sql`insert into accounts (id, name) values ('acc_big', 'Big')`.execute(db);
     await sql`analyze`.execute(db);
-    const app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PLATFORM_TOKEN: token, DATABASE_URL: target.url, SECRET_KEY: Buffer.alloc(32, 1).toString('base64') }), { database });
+    const app = await buildApp(
+      loadConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PLATFORM_TOKEN: token,
+        DATABASE_URL: target.url,
+        SECRET_KEY: Buffer.alloc(32, 1).toString('base64'),
+      }),
+      { database },
+    );
     const queries: [string, string][] = [
       ['newest first', ''],
       ['actor=mem_42', 'actor=mem_42'],
@@ -105,7 +124,12 @@ async function main() {
     const owner = await signUpAndSignIn(app, { account: { name: 'Bench' } });
     await sql`update members set flags = '{"apiAccess": true}'::jsonb where id = ${owner.memberId}`.execute(db);
     app.deps.access.cache.invalidate([{ kind: 'member', id: owner.memberId! }]);
-    const created = await app.inject({ method: 'POST', url: `/v1/accounts/${owner.accountId}/api-keys`, headers: owner.headers, payload: { name: 'bench', confirm: true } });
+    const created = await app.inject({
+      method: 'POST',
+      url: `/v1/accounts/${owner.accountId}/api-keys`,
+      headers: owner.headers,
+      payload: { name: 'bench', confirm: true },
+    });
     if (created.statusCode !== 201) throw new Error(`key creation failed: ${created.body}`);
     const key = created.json<{ key: string }>().key;
     const get = (headers: Record<string, string>) => async () => {
@@ -121,9 +145,13 @@ async function main() {
     keyTimes.sort((a, b) => a - b);
     cookieTimes.sort((a, b) => a - b);
     console.log(`\nGET /v1/accounts/{id}, 1,000 each, interleaved     p50      p95  ms`);
-    console.log(`${'with a session cookie'.padEnd(44)}${fmt(percentile(cookieTimes, 50))} ${fmt(percentile(cookieTimes, 95))}`);
+    console.log(
+      `${'with a session cookie'.padEnd(44)}${fmt(percentile(cookieTimes, 50))} ${fmt(percentile(cookieTimes, 95))}`,
+    );
     console.log(`${'with an API key'.padEnd(44)}${fmt(percentile(keyTimes, 50))} ${fmt(percentile(keyTimes, 95))}`);
-    console.log(`an API key costs ${(percentile(keyTimes, 50) / percentile(cookieTimes, 50)).toFixed(2)}x a cookie at p50 (both: one indexed lookup by token hash per request)`);
+    console.log(
+      `an API key costs ${(percentile(keyTimes, 50) / percentile(cookieTimes, 50)).toFixed(2)}x a cookie at p50 (both: one indexed lookup by token hash per request)`,
+    );
     await app.close();
   } finally {
     await database.close();

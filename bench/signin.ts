@@ -63,7 +63,9 @@ async function seedUsers(dataDir: string, storedHash: string): Promise<string[]>
       const id = newId('usr');
       const email = `bench${i}@merchant.example`;
       await sql`insert into users (id, email, name, password_hash, totp_secret_encrypted, totp_enabled_at)
-                values (${id}, ${email}, ${`Bench ${i}`}, ${storedHash}, ${sealTotpSecret(secretKey, id, newTotpSecret())}, now())`.execute(database.db);
+                values (${id}, ${email}, ${`Bench ${i}`}, ${storedHash}, ${sealTotpSecret(secretKey, id, newTotpSecret())}, now())`.execute(
+        database.db,
+      );
       emails.push(email);
     }
     return emails;
@@ -72,14 +74,32 @@ async function seedUsers(dataDir: string, storedHash: string): Promise<string[]>
   }
 }
 
-function request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function request(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        agent,
+        headers: {
+          ...headers,
+          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -88,7 +108,19 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 1 });
 
 async function startServer(dataDir: string) {
   const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: 'https://iam.example.com', SECRET_KEY: secretKey.toString('base64'), PLATFORM_TOKEN: 'bench-platform-token-0123456789abcdef0123456789', TRUST_PROXY: 'true' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: 'https://iam.example.com',
+      SECRET_KEY: secretKey.toString('base64'),
+      PLATFORM_TOKEN: 'bench-platform-token-0123456789abcdef0123456789',
+      TRUST_PROXY: 'true',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -103,7 +135,9 @@ async function startServer(dataDir: string) {
 console.log(describeMachine());
 const storedHash = await hash(normalisePassword(password), passwordHashOptions);
 const ceiling = await argon2Ceiling(storedHash);
-console.log(`argon2id ceiling (m=${passwordHashOptions.memoryCost} KiB, t=${passwordHashOptions.timeCost}, p=${passwordHashOptions.parallelism}; ${poolSize} pool threads): ${ceiling.toFixed(1)} verifications/s`);
+console.log(
+  `argon2id ceiling (m=${passwordHashOptions.memoryCost} KiB, t=${passwordHashOptions.timeCost}, p=${passwordHashOptions.parallelism}; ${poolSize} pool threads): ${ceiling.toFixed(1)} verifications/s`,
+);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-signin-'));
 const emails = await seedUsers(dataDir, storedHash);
@@ -111,13 +145,15 @@ const server = await startServer(dataDir);
 try {
   // Baseline: the same probe against the idle server, in the same minute of the machine.
   const idle: number[] = [];
-  for (const until = performance.now() + 3000; performance.now() < until; ) {
+  for (const until = performance.now() + 3000; performance.now() < until;) {
     const began = performance.now();
     if ((await request('GET', '/healthz')).status === 200) idle.push(performance.now() - began);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   idle.sort((a, b) => a - b);
-  console.log(`GET /healthz on the idle server: ${idle.length} probes, p50 ${percentile(idle, 50).toFixed(1)} ms, p99 ${percentile(idle, 99).toFixed(1)} ms`);
+  console.log(
+    `GET /healthz on the idle server: ${idle.length} probes, p50 ${percentile(idle, 50).toFixed(1)} ms, p99 ${percentile(idle, 99).toFixed(1)} ms`,
+  );
 
   let running = true;
   const latencies: number[] = [];
@@ -140,7 +176,11 @@ try {
       while (performance.now() < until) {
         const res = await request('POST', '/v1/session', body, headers);
         if (res.status === 200 && res.text.includes('"second_factor"')) signedIn++;
-        else failures.set(`${res.status} ${res.text.slice(0, 120)}`, (failures.get(`${res.status} ${res.text.slice(0, 120)}`) ?? 0) + 1);
+        else
+          failures.set(
+            `${res.status} ${res.text.slice(0, 120)}`,
+            (failures.get(`${res.status} ${res.text.slice(0, 120)}`) ?? 0) + 1,
+          );
       }
     }),
   );
@@ -150,9 +190,13 @@ try {
   const rate = signedIn / elapsed;
   latencies.sort((a, b) => a - b);
   const ratio = rate / ceiling;
-  console.log(`POST /v1/session, ${clients} clients for ${elapsed.toFixed(1)} s: ${signedIn} password steps, ${rate.toFixed(1)}/s = ${(ratio * 100).toFixed(0)}% of the ceiling (target ≥ 80%)`);
+  console.log(
+    `POST /v1/session, ${clients} clients for ${elapsed.toFixed(1)} s: ${signedIn} password steps, ${rate.toFixed(1)}/s = ${(ratio * 100).toFixed(0)}% of the ceiling (target ≥ 80%)`,
+  );
   for (const [what, count] of failures) console.log(`  not signed in: ${count} × ${what}`);
-  console.log(`GET /healthz meanwhile: ${latencies.length} probes, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (target p99 < 50 ms)`);
+  console.log(
+    `GET /healthz meanwhile: ${latencies.length} probes, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (target p99 < 50 ms)`,
+  );
   process.exitCode = ratio >= 0.8 && percentile(latencies, 99) < 50 && failures.size === 0 ? 0 : 1;
 } finally {
   agent.destroy();

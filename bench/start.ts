@@ -31,7 +31,14 @@ const rebuildingStart = ['sh', '-c', 'node scripts/build.mjs --force && exec nod
 async function startToHealthy(dataDir: string, [command, ...args]: string[]): Promise<number> {
   const began = performance.now();
   const child = spawn(command, args, {
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: '' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      DATABASE_URL: '',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true, // its own process group: npm's child (node) is stopped with it
   });
@@ -67,6 +74,10 @@ for (let run = 0; run < runs; run++) {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log(`run ${run + 1}: fresh ${seconds(fresh.at(-1)!)}, existing ${seconds(existing.at(-1)!)}, existing with a rebuild ${seconds(rebuilding.at(-1)!)} (load ${loadavg()[0].toFixed(1)})`);
+  console.log(
+    `run ${run + 1}: fresh ${seconds(fresh.at(-1)!)}, existing ${seconds(existing.at(-1)!)}, existing with a rebuild ${seconds(rebuilding.at(-1)!)} (load ${loadavg()[0].toFixed(1)})`,
+  );
 }
-console.log(`npm start → /healthz 200, median of ${runs}: existing data directory ${seconds(median(existing))} (target ≤ 3 s; ${seconds(median(rebuilding))} when it rebuilt dist/ every time), fresh ${seconds(median(fresh))}`);
+console.log(
+  `npm start → /healthz 200, median of ${runs}: existing data directory ${seconds(median(existing))} (target ≤ 3 s; ${seconds(median(rebuilding))} when it rebuilt dist/ every time), fresh ${seconds(median(fresh))}`,
+);

@@ -42,7 +42,12 @@ export async function timeRuns(run: () => Promise<unknown>, count: number, warmu
  * so that whatever else the machine does in the meantime falls on both alike; milliseconds,
  * sorted.
  */
-export async function timeAlternately(a: () => Promise<unknown>, b: () => Promise<unknown>, count: number, warmup = 10): Promise<[number[], number[]]> {
+export async function timeAlternately(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  count: number,
+  warmup = 10,
+): Promise<[number[], number[]]> {
   for (let i = 0; i < warmup; i++) {
     await a();
     await b();

@@ -20,7 +20,11 @@ function files(dir) {
 /** The digest of everything the built dashboard depends on (shared error codes included). */
 function sourceDigest() {
   const hash = createHash('sha256');
-  const inputs = [...files(join(root, 'dashboard')).sort(), join(root, 'src/shared/errors.ts'), join(root, 'package-lock.json')];
+  const inputs = [
+    ...files(join(root, 'dashboard')).sort(),
+    join(root, 'src/shared/errors.ts'),
+    join(root, 'package-lock.json'),
+  ];
   for (const path of inputs) hash.update(path.slice(root.length)).update('\0').update(readFileSync(path));
   return hash.digest('hex');
 }

@@ -88,7 +88,10 @@ async function call(instance: Instance, method: string, path: string, body?: unk
   try {
     const res = await fetch(instance.url + path, {
       method,
-      headers: { authorization: `Bearer ${platformToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${platformToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
@@ -121,7 +124,10 @@ function count(instance: Instance, answer: Answer, what: string): Answer {
   tally.requests++;
   tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
   if (answer.status === 0 || (answer.status >= 500 && answer.status !== 503)) {
-    if (tally.serverErrors.length < 20) tally.serverErrors.push(`${instance.name} ${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+    if (tally.serverErrors.length < 20)
+      tally.serverErrors.push(
+        `${instance.name} ${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`,
+      );
   }
   if (answer.status >= 200 && answer.status < 300) tally.lastSuccess.set(instance.name, Date.now());
   return answer;
@@ -157,7 +163,14 @@ async function main() {
     const roleWriter = async (n: number) => {
       for (let i = 0; i < maxRequestsPerClient && running(); i++) {
         const target = pick(n + i);
-        const answer = count(target, await call(target, 'POST', `${base}/roles`, { name: `chaos role ${n}-${++sequence}`, permissions: [{ permission: 'payments.view', scope: 'all' }] }), 'create role');
+        const answer = count(
+          target,
+          await call(target, 'POST', `${base}/roles`, {
+            name: `chaos role ${n}-${++sequence}`,
+            permissions: [{ permission: 'payments.view', scope: 'all' }],
+          }),
+          'create role',
+        );
         if (answer.status === 201) tally.acknowledgedRoles.add(answer.body.id as string);
         else await backOff(answer);
       }
@@ -165,13 +178,25 @@ async function main() {
     const inviter = async (n: number) => {
       for (let i = 0; i < maxRequestsPerClient && running(); i++) {
         const target = pick(n + i);
-        const answer = count(target, await call(target, 'POST', `${base}/invitations`, { email: `invitee-${n}-${++sequence}@chaos.invalid`, roleId: 'builtin:view_only' }), 'invite');
+        const answer = count(
+          target,
+          await call(target, 'POST', `${base}/invitations`, {
+            email: `invitee-${n}-${++sequence}@chaos.invalid`,
+            roleId: 'builtin:view_only',
+          }),
+          'invite',
+        );
         if (answer.status === 201) tally.acknowledgedInvitations.add(answer.body.id as string);
         else await backOff(answer);
       }
     };
     const reader = async (n: number) => {
-      const paths = [`${base}/members?limit=50`, `${base}/roles`, `${base}/security-events?limit=50`, `${base}/invitations`];
+      const paths = [
+        `${base}/members?limit=50`,
+        `${base}/roles`,
+        `${base}/security-events?limit=50`,
+        `${base}/invitations`,
+      ];
       for (let i = 0; i < maxRequestsPerClient && running(); i++) {
         const target = pick(n + i);
         const path = paths[i % paths.length];
@@ -196,15 +221,35 @@ async function main() {
           continue;
         }
         const started = Date.now();
-        const write = count(writer, await call(writer, 'POST', `${base}/members/${memberId}/${active ? 'deactivate' : 'reactivate'}`, { confirm: true }), 'toggle member');
-        if (write.status === 200) (restartsDone === 0 ? tally.toggleMsBefore : restartsDone === restarts.length ? tally.toggleMsAfter : []).push(Date.now() - started);
+        const write = count(
+          writer,
+          await call(writer, 'POST', `${base}/members/${memberId}/${active ? 'deactivate' : 'reactivate'}`, {
+            confirm: true,
+          }),
+          'toggle member',
+        );
+        if (write.status === 200)
+          (restartsDone === 0
+            ? tally.toggleMsBefore
+            : restartsDone === restarts.length
+              ? tally.toggleMsAfter
+              : []
+          ).push(Date.now() - started);
         if (write.status !== 200) {
           active = undefined;
           await backOff(write);
           continue;
         }
         active = !active;
-        const decision = count(reader, await call(reader, 'POST', '/v1/authz/check', { accountId, subject: { memberId }, permission: 'payments.view' }), 'check');
+        const decision = count(
+          reader,
+          await call(reader, 'POST', '/v1/authz/check', {
+            accountId,
+            subject: { memberId },
+            permission: 'payments.view',
+          }),
+          'check',
+        );
         if (decision.status !== 200) {
           await backOff(decision);
           continue;
@@ -213,7 +258,9 @@ async function main() {
         if (restartsDone > 0) tally.decisionsAfterFirstRestart++;
         if (decision.body.allowed !== active) {
           if (restartsDone > 0) tally.staleAfterFirstRestart++;
-          tally.stale.push(`${new Date().toISOString()} ${writer.name}→${reader.name} ${memberId} acknowledged ${active ? 'active' : 'inactive'}, decided ${JSON.stringify(decision.body)}`);
+          tally.stale.push(
+            `${new Date().toISOString()} ${writer.name}→${reader.name} ${memberId} acknowledged ${active ? 'active' : 'inactive'}, decided ${JSON.stringify(decision.body)}`,
+          );
         }
       }
     };
@@ -241,12 +288,21 @@ async function main() {
       let readyMs = NaN;
       let writesMs = NaN;
       while (running() && (Number.isNaN(readyMs) || Number.isNaN(writesMs))) {
-        if (Number.isNaN(readyMs) && (await Promise.all(instances.map((instance) => call(instance, 'GET', '/readyz')))).every((r) => r.status === 200)) readyMs = Date.now() - upAt;
-        if (Number.isNaN(writesMs) && instances.every((instance) => (tally.lastSuccess.get(instance.name) ?? 0) > upAt)) writesMs = Date.now() - upAt;
+        if (
+          Number.isNaN(readyMs) &&
+          (await Promise.all(instances.map((instance) => call(instance, 'GET', '/readyz')))).every(
+            (r) => r.status === 200,
+          )
+        )
+          readyMs = Date.now() - upAt;
+        if (Number.isNaN(writesMs) && instances.every((instance) => (tally.lastSuccess.get(instance.name) ?? 0) > upAt))
+          writesMs = Date.now() - upAt;
         await sleep(20);
       }
       recoveries.push({ mode, downMs, stopMs, readyMs, writesMs });
-      console.log(`chaos: restart ${recoveries.length} (${mode}, down ${seconds(downMs)}): ready again after ${seconds(readyMs)}, serving both after ${seconds(writesMs)}`);
+      console.log(
+        `chaos: restart ${recoveries.length} (${mode}, down ${seconds(downMs)}): ready again after ${seconds(readyMs)}, serving both after ${seconds(writesMs)}`,
+      );
       await sleep(loadBetweenMs);
     }
     stopping = true;
@@ -256,43 +312,91 @@ async function main() {
     const check = new pg.Client({ connectionString: databaseUrl });
     await check.connect();
     const present = async (table: string, ids: Set<string>) =>
-      (await check.query<{ n: number }>(`select count(*)::int as n from ${table} where id = any($1)`, [[...ids]])).rows[0].n;
+      (await check.query<{ n: number }>(`select count(*)::int as n from ${table} where id = any($1)`, [[...ids]]))
+        .rows[0].n;
     const rolesFound = await present('roles', tally.acknowledgedRoles);
     const invitationsFound = await present('invitations', tally.acknowledgedInvitations);
     await check.end();
     const lost = tally.acknowledgedRoles.size - rolesFound + (tally.acknowledgedInvitations.size - invitationsFound);
     const crashed = instances.filter((instance) => instance.exited !== undefined);
-    const auditVerify = spawnSync(process.execPath, ['dist/cli.js', 'audit', 'verify'], { env: { ...process.env, NODE_ENV: 'production', PUBLIC_URL: 'https://gatehouse.chaos.invalid', DATABASE_URL: databaseUrl, PLATFORM_TOKEN: platformToken, SECRET_KEY: secretKey, LOG_LEVEL: 'warn', DATA_DIR: join(work, 'cli') }, encoding: 'utf8', timeout: 60_000 });
+    const auditVerify = spawnSync(process.execPath, ['dist/cli.js', 'audit', 'verify'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://gatehouse.chaos.invalid',
+        DATABASE_URL: databaseUrl,
+        PLATFORM_TOKEN: platformToken,
+        SECRET_KEY: secretKey,
+        LOG_LEVEL: 'warn',
+        DATA_DIR: join(work, 'cli'),
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
-    const statuses = [...tally.byStatus].sort(([x], [y]) => x - y).map(([status, n]) => `${status === 0 ? 'no answer' : status}: ${n}`).join(', ');
-    const unexpected = [...tally.byStatus].filter(([status]) => status === 0 || (status >= 500 && status !== 503)).reduce((sum, [, n]) => sum + n, 0);
+    const statuses = [...tally.byStatus]
+      .sort(([x], [y]) => x - y)
+      .map(([status, n]) => `${status === 0 ? 'no answer' : status}: ${n}`)
+      .join(', ');
+    const unexpected = [...tally.byStatus]
+      .filter(([status]) => status === 0 || (status >= 500 && status !== 503))
+      .reduce((sum, [, n]) => sum + n, 0);
     console.log('\nchaos: results');
     console.log(`  machine                      ${machine}`);
-    console.log(`  clients                      ${clientsCount} (6 create roles, 4 invite, 4 read lists and the log, 6 toggle a member on one instance and check on the other)`);
+    console.log(
+      `  clients                      ${clientsCount} (6 create roles, 4 invite, 4 read lists and the log, 6 toggle a member on one instance and check on the other)`,
+    );
     console.log(`  requests                     ${tally.requests} (${statuses})`);
-    console.log(`  acknowledged writes          ${tally.acknowledgedRoles.size} roles, ${tally.acknowledgedInvitations.size} invitations, plus the member toggles`);
+    console.log(
+      `  acknowledged writes          ${tally.acknowledgedRoles.size} roles, ${tally.acknowledgedInvitations.size} invitations, plus the member toggles`,
+    );
     console.log(`  lost acknowledged writes     ${lost}`);
     console.log(`  crashed processes            ${crashed.length}`);
-    console.log(`  decisions checked            ${tally.decisions} (${tally.decisionsAfterFirstRestart} after the first restart)`);
-    console.log(`  stale decisions              ${tally.stale.length} (${tally.staleAfterFirstRestart} after a restart)`);
+    console.log(
+      `  decisions checked            ${tally.decisions} (${tally.decisionsAfterFirstRestart} after the first restart)`,
+    );
+    console.log(
+      `  stale decisions              ${tally.stale.length} (${tally.staleAfterFirstRestart} after a restart)`,
+    );
     console.log(`  500s and dropped connections ${unexpected}`);
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
-    console.log(`  member toggle (write) p50    ${median(tally.toggleMsBefore)} ms before the first restart, ${median(tally.toggleMsAfter)} ms after the last (${tally.toggleMsAfter.length} writes)`);
+    console.log(
+      `  member toggle (write) p50    ${median(tally.toggleMsBefore)} ms before the first restart, ${median(tally.toggleMsAfter)} ms after the last (${tally.toggleMsAfter.length} writes)`,
+    );
     for (const [index, r] of recoveries.entries()) {
-      console.log(`  restart ${index + 1} (${r.mode.padEnd(9)})    down ${seconds(r.downMs)} (stop took ${seconds(r.stopMs)}); both ready ${seconds(r.readyMs)} and both serving ${seconds(r.writesMs)} after PostgreSQL was back`);
+      console.log(
+        `  restart ${index + 1} (${r.mode.padEnd(9)})    down ${seconds(r.downMs)} (stop took ${seconds(r.stopMs)}); both ready ${seconds(r.readyMs)} and both serving ${seconds(r.writesMs)} after PostgreSQL was back`,
+      );
     }
-    console.log(`  audit verify                 ${auditVerify.status === 0 ? 'ok' : `FAILED (${auditVerify.status}): ${auditVerify.stdout}${auditVerify.stderr}`}`);
+    console.log(
+      `  audit verify                 ${auditVerify.status === 0 ? 'ok' : `FAILED (${auditVerify.status}): ${auditVerify.stdout}${auditVerify.stderr}`}`,
+    );
     for (const line of [...tally.stale.slice(0, 10), ...tally.serverErrors]) console.log(`  ! ${line}`);
-    for (const instance of crashed) console.log(`  ! ${instance.name} exited ${JSON.stringify(instance.exited)}:\n${instance.output.slice(-3000)}`);
-    const failed = lost > 0 || crashed.length > 0 || tally.stale.length > 0 || unexpected > 0 || auditVerify.status !== 0 || recoveries.length < restarts.length || recoveries.some((r) => Number.isNaN(r.writesMs));
+    for (const instance of crashed)
+      console.log(`  ! ${instance.name} exited ${JSON.stringify(instance.exited)}:\n${instance.output.slice(-3000)}`);
+    const failed =
+      lost > 0 ||
+      crashed.length > 0 ||
+      tally.stale.length > 0 ||
+      unexpected > 0 ||
+      auditVerify.status !== 0 ||
+      recoveries.length < restarts.length ||
+      recoveries.some((r) => Number.isNaN(r.writesMs));
     process.exitCode = failed ? 1 : 0;
   } finally {
     stopping = true;
     for (const instance of instances) if (!instance.exited) instance.process.kill('SIGTERM');
-    await Promise.all(instances.filter((instance) => !instance.exited).map((instance) => new Promise((resolve) => {
-      instance.process.once('exit', resolve);
-      setTimeout(resolve, 15_000).unref();
-    })));
+    await Promise.all(
+      instances
+        .filter((instance) => !instance.exited)
+        .map(
+          (instance) =>
+            new Promise((resolve) => {
+              instance.process.once('exit', resolve);
+              setTimeout(resolve, 15_000).unref();
+            }),
+        ),
+    );
     await cluster?.drop();
     rmSync(work, { recursive: true, force: true });
   }
@@ -316,8 +420,15 @@ async function addProbeMembers(databaseUrl: string, accountId: string, n: number
     for (let i = 0; i < n; i++) {
       const userId = `usr_chaos${i}${randomBytes(4).toString('hex')}`;
       const memberId = `mem_chaos${i}${randomBytes(4).toString('hex')}`;
-      await client.query(`insert into users (id, email, name, totp_enabled_at) values ($1, $2, $3, now())`, [userId, `probe-${i}@chaos.invalid`, `Probe ${i}`]);
-      await client.query(`insert into members (account_id, id, user_id, status, builtin_role, activated_at) values ($1, $2, $3, 'active', 'view_only', now())`, [accountId, memberId, userId]);
+      await client.query(`insert into users (id, email, name, totp_enabled_at) values ($1, $2, $3, now())`, [
+        userId,
+        `probe-${i}@chaos.invalid`,
+        `Probe ${i}`,
+      ]);
+      await client.query(
+        `insert into members (account_id, id, user_id, status, builtin_role, activated_at) values ($1, $2, $3, 'active', 'view_only', now())`,
+        [accountId, memberId, userId],
+      );
       ids.push(memberId);
     }
   } finally {

@@ -34,5 +34,7 @@ export async function serviceOpenApiDocument(): Promise<Record<string, unknown>>
 /** The TypeScript types openapi-fetch uses, generated from that document. */
 export async function renderApiTypes(): Promise<string> {
   const ast = await openapiTS((await serviceOpenApiDocument()) as never, { alphabetize: true });
-  return '// Generated from the service\'s OpenAPI document by `npm run dashboard:api`. Do not edit.\n\n' + astToString(ast);
+  return (
+    "// Generated from the service's OpenAPI document by `npm run dashboard:api`. Do not edit.\n\n" + astToString(ast)
+  );
 }

@@ -21,7 +21,12 @@ import { MailWorker, smtpTransport } from './mail/worker.js';
 import { enqueueMail, type SendMail } from './mail/outbox.js';
 import { requestContext } from './http/sensitive.js';
 import { loadCatalog } from './catalog/catalog.js';
-import { apiKeyAuthenticator, installAuthentication, platformTokenAuthenticator, refuseCredentialsInUrl } from './http/authenticate.js';
+import {
+  apiKeyAuthenticator,
+  installAuthentication,
+  platformTokenAuthenticator,
+  refuseCredentialsInUrl,
+} from './http/authenticate.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerRoutes } from './routes.js';
 import { sessionAuthenticator, sessionCookieName } from './sessions/http.js';
@@ -61,7 +66,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   const catalog = loadCatalog(config.catalogPath);
   assertServicePermissions(catalog);
   const ownsDatabase = options.database === undefined;
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, lock: options.databaseLock }));
+  const database =
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      lock: options.databaseLock,
+    }));
   try {
     if (options.migrate !== false) await migrateToLatest(database.db);
   } catch (error) {
@@ -69,15 +81,34 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     throw error;
   }
   // The change feed logs through the app's logger, which exists a few lines below.
-  const access = new AccessService(database, catalog, { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) }, { resourceBudget: config.authzResourceBudget });
+  const access = new AccessService(
+    database,
+    catalog,
+    { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) },
+    { resourceBudget: config.authzResourceBudget },
+  );
   await access.start();
   const clock = options.clock ?? systemClock;
   const secretKey = resolveSecretKey(config);
   // The worker logs through the app's logger, which exists a few lines below.
-  const mailLog = { info: (o: object, m: string) => app.log.info(o, m), warn: (o: object, m: string) => app.log.warn(o, m), error: (o: object, m: string) => app.log.error(o, m) };
-  const mail = new MailWorker({ database, clock, secretKey, from: config.mailFrom, logger: mailLog as never, transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : undefined });
-  const sendMail: SendMail = async (trx, message) => void (await enqueueMail(trx, message, { config, secretKey, clock }));
-  const refusals = new RefusalLog(database, clock, 60_000, (error) => app.log.error({ err: error }, 'could not log a refusal'));
+  const mailLog = {
+    info: (o: object, m: string) => app.log.info(o, m),
+    warn: (o: object, m: string) => app.log.warn(o, m),
+    error: (o: object, m: string) => app.log.error(o, m),
+  };
+  const mail = new MailWorker({
+    database,
+    clock,
+    secretKey,
+    from: config.mailFrom,
+    logger: mailLog as never,
+    transport: config.smtpUrl ? smtpTransport(config.smtpUrl) : undefined,
+  });
+  const sendMail: SendMail = async (trx, message) =>
+    void (await enqueueMail(trx, message, { config, secretKey, clock }));
+  const refusals = new RefusalLog(database, clock, 60_000, (error) =>
+    app.log.error({ err: error }, 'could not log a refusal'),
+  );
   const deps: AppDeps = { config, database, clock, secretKey, catalog, access, mail, sendMail, refusals };
 
   const platformToken = resolvePlatformToken(config);
@@ -134,9 +165,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   refuseCredentialsInUrl(app);
   // Cookies are parsed in an onRequest hook that must run before the authenticators'.
   await app.register(cookie);
-  installAuthentication(app, { header: [apiKeyAuthenticator(deps), platformTokenAuthenticator(platformToken.token)], cookie: [sessionAuthenticator(deps)] });
+  installAuthentication(app, {
+    header: [apiKeyAuthenticator(deps), platformTokenAuthenticator(platformToken.token)],
+    cookie: [sessionAuthenticator(deps)],
+  });
   if (platformToken.generated) {
-    app.log.warn(`Generated a platform token for development: ${platformToken.token}\n  It is shown this once and kept in ${platformToken.path}; set PLATFORM_TOKEN to use your own.`);
+    app.log.warn(
+      `Generated a platform token for development: ${platformToken.token}\n  It is shown this once and kept in ${platformToken.path}; set PLATFORM_TOKEN to use your own.`,
+    );
   } else if (platformToken.path) {
     app.log.info(`The development platform token is kept in ${platformToken.path}`);
   }
@@ -151,12 +187,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       info: {
         title: 'Gatehouse API',
         version: '1.0.0',
-        description: 'Team and access management for merchant dashboards. Errors are RFC 9457 problem+json with a stable `code`.',
+        description:
+          'Team and access management for merchant dashboards. Errors are RFC 9457 problem+json with a stable `code`.',
       },
       servers: [{ url: config.publicUrl }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: sessionCookieName(config), description: 'Plus the x-csrf-token header on state-changing requests' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: sessionCookieName(config),
+            description: 'Plus the x-csrf-token header on state-changing requests',
+          },
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key or the platform token' },
         },
       },
@@ -188,7 +230,14 @@ export type App = Awaited<ReturnType<typeof buildApp>>;
 /** The most specific record a route names (`/members/:memberId/...` → that member). */
 function targetOfRequest(params: unknown): { type: string; id: string } | null {
   const p = (params ?? {}) as Record<string, string | undefined>;
-  for (const [key, type] of [['memberId', 'member'], ['roleId', 'role'], ['invitationId', 'invitation'], ['keyId', 'api_key'], ['contactId', 'contact'], ['profileId', 'profile']] as const) {
+  for (const [key, type] of [
+    ['memberId', 'member'],
+    ['roleId', 'role'],
+    ['invitationId', 'invitation'],
+    ['keyId', 'api_key'],
+    ['contactId', 'contact'],
+    ['profileId', 'profile'],
+  ] as const) {
     if (p[key]) return { type, id: p[key] };
   }
   return null;

@@ -9,12 +9,21 @@ import { createAccountFromCli } from './accounts/cli.js';
 import { applyRetention, verifyChains } from './audit/verify.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { type MailboxEntry, readMailbox } from './mail/mailbox.js';
-import { callServer, CliRefusal, openOrFindServer, owningServer, problemText, refuseBesideServer } from './runtime/beside-server.js';
+import {
+  callServer,
+  CliRefusal,
+  openOrFindServer,
+  owningServer,
+  problemText,
+  refuseBesideServer,
+} from './runtime/beside-server.js';
 import { readServerRecord } from './runtime/server-record.js';
 
 const program = new Command()
   .name('gatehouse')
-  .description('Team and access management for merchant dashboards.\nConfiguration comes from environment variables (see README).')
+  .description(
+    'Team and access management for merchant dashboards.\nConfiguration comes from environment variables (see README).',
+  )
   .showHelpAfterError();
 
 program
@@ -24,7 +33,12 @@ program
     const config = loadConfig();
     try {
       // A CLI command holding the directory for a moment is waited for; another server is not.
-      await startServer(config, { databaseLock: { waitMs: 30_000, stopWaiting: (owner) => owner?.command === 'serve' || owningServer(config.dataDir, owner) !== null } });
+      await startServer(config, {
+        databaseLock: {
+          waitMs: 30_000,
+          stopWaiting: (owner) => owner?.command === 'serve' || owningServer(config.dataDir, owner) !== null,
+        },
+      });
     } catch (error) {
       if (!(error instanceof DataDirInUseError)) throw error;
       const server = owningServer(config.dataDir, error.owner);
@@ -61,10 +75,19 @@ program
     let created: { accountId: string; email: string; url: string; expiresAt: string };
     if (opened.server) {
       // The running server owns the data: it creates the account, and builds the link from its PUBLIC_URL.
-      const answer = await callServer(config, opened.server, 'POST', '/v1/accounts', { name: options.name, ownerEmail: options.ownerEmail, ...(options.ownerName === undefined ? {} : { ownerName: options.ownerName }) });
+      const answer = await callServer(config, opened.server, 'POST', '/v1/accounts', {
+        name: options.name,
+        ownerEmail: options.ownerEmail,
+        ...(options.ownerName === undefined ? {} : { ownerName: options.ownerName }),
+      });
       if (answer.status !== 201) throw new CliRefusal(`The server refused: ${problemText(answer.body)}`, 1);
       const body = answer.body as { account: { id: string }; invitation: { url: string; expiresAt: string } };
-      created = { accountId: body.account.id, email: options.ownerEmail.trim().toLowerCase(), url: body.invitation.url, expiresAt: body.invitation.expiresAt };
+      created = {
+        accountId: body.account.id,
+        email: options.ownerEmail.trim().toLowerCase(),
+        url: body.invitation.url,
+        expiresAt: body.invitation.expiresAt,
+      };
     } else {
       const { database } = opened;
       try {
@@ -82,7 +105,9 @@ program
 
 program
   .command('mail')
-  .description('read the local dev mailbox (mail queued while SMTP_URL is not set), or with --failed the mail SMTP delivery gave up on')
+  .description(
+    'read the local dev mailbox (mail queued while SMTP_URL is not set), or with --failed the mail SMTP delivery gave up on',
+  )
   .option('--to <email>', 'only mail to this address')
   .option('--failed', 'only mail given up after retrying for 3 days, with the last error')
   .option('--limit <n>', 'how many to list', '20')
@@ -92,18 +117,38 @@ program
     const limit = Math.min(Number(options.limit) || 20, 100);
     const opened = await openOrFindServer(config);
     const status = options.failed ? ('failed' as const) : undefined;
-    let entries: Pick<MailboxEntry, 'id' | 'to' | 'subject' | 'status' | 'createdAt' | 'text' | 'attempts' | 'lastError'>[];
+    let entries: Pick<
+      MailboxEntry,
+      'id' | 'to' | 'subject' | 'status' | 'createdAt' | 'text' | 'attempts' | 'lastError'
+    >[];
     if (opened.server) {
-      const query = new URLSearchParams({ limit: String(options.show ? 100 : limit), ...(options.to ? { to: options.to } : {}), ...(status ? { status } : {}) });
+      const query = new URLSearchParams({
+        limit: String(options.show ? 100 : limit),
+        ...(options.to ? { to: options.to } : {}),
+        ...(status ? { status } : {}),
+      });
       const answer = await callServer(config, opened.server, 'GET', `/v1/dev/mailbox?${query.toString()}`);
-      if (answer.status === 404) throw refuseBesideServer(config, opened.server, 'mail', ' (it serves the dev mailbox only when NODE_ENV=development)');
+      if (answer.status === 404)
+        throw refuseBesideServer(
+          config,
+          opened.server,
+          'mail',
+          ' (it serves the dev mailbox only when NODE_ENV=development)',
+        );
       if (answer.status !== 200) throw new CliRefusal(`The server refused: ${problemText(answer.body)}`, 1);
       const items = (answer.body as { items: (Omit<MailboxEntry, 'createdAt'> & { createdAt: string })[] }).items;
-      entries = items.filter((item) => !options.show || item.id === options.show).map((item) => ({ ...item, createdAt: new Date(item.createdAt) }));
+      entries = items
+        .filter((item) => !options.show || item.id === options.show)
+        .map((item) => ({ ...item, createdAt: new Date(item.createdAt) }));
     } else {
       const { database } = opened;
       try {
-        entries = await readMailbox(database.db, resolveSecretKey(config), { to: options.to, id: options.show, status, limit });
+        entries = await readMailbox(database.db, resolveSecretKey(config), {
+          to: options.to,
+          id: options.show,
+          status,
+          limit,
+        });
       } finally {
         await database.close();
       }
@@ -111,13 +156,18 @@ program
     if (options.show) {
       const entry = entries[0];
       if (!entry) throw new Error(`No mail ${options.show}`);
-      console.log(`To: ${entry.to}\nSubject: ${entry.subject}\nDate: ${entry.createdAt.toISOString()}\n\n${entry.text ?? '(body erased after SMTP delivery)'}`);
+      console.log(
+        `To: ${entry.to}\nSubject: ${entry.subject}\nDate: ${entry.createdAt.toISOString()}\n\n${entry.text ?? '(body erased after SMTP delivery)'}`,
+      );
       return;
     }
     if (entries.length === 0) console.log(status ? 'No mail was given up' : 'The mailbox is empty');
     for (const entry of entries) {
-      console.log(`${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status.padEnd(9)}  ${entry.to}  ${entry.subject}`);
-      if (entry.status === 'failed') console.log(`    given up after ${entry.attempts} attempts: ${entry.lastError ?? 'unknown error'}`);
+      console.log(
+        `${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status.padEnd(9)}  ${entry.to}  ${entry.subject}`,
+      );
+      if (entry.status === 'failed')
+        console.log(`    given up after ${entry.attempts} attempts: ${entry.lastError ?? 'unknown error'}`);
     }
   });
 
@@ -137,7 +187,9 @@ audit
         if (report.ok) console.log(`ok      ${name}: ${report.events} events`);
         else {
           broken++;
-          console.log(`BROKEN  ${name}: at event ${report.broken!.seq}${report.broken!.id ? ` (${report.broken!.id})` : ''}: ${report.broken!.reason}`);
+          console.log(
+            `BROKEN  ${name}: at event ${report.broken!.seq}${report.broken!.id ? ` (${report.broken!.id})` : ''}: ${report.broken!.reason}`,
+          );
         }
       }
       if (reports.length === 0) console.log('No security events yet');

@@ -28,7 +28,10 @@ import { registerSessionRoutes } from './sessions/routes.js';
  * access to that account once per request (http/account-scope.ts).
  */
 export function registerRoutes(app: TypedApp, deps: AppDeps): void {
-  const checks = { ...deps, resolveApiKeySubject: (accountId: string, apiKeyId: string) => keySubject(deps, accountId, apiKeyId) };
+  const checks = {
+    ...deps,
+    resolveApiKeySubject: (accountId: string, apiKeyId: string) => keySubject(deps, accountId, apiKeyId),
+  };
   registerAccountScope(app, deps, (scope) => {
     registerAccountScopedRoutes(scope, deps);
     registerProfileRoutes(scope, deps);

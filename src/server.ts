@@ -27,7 +27,12 @@ export async function startServer(config: Config, options: BuildOptions = {}): P
   if (app.deps.database.kind === 'pglite' && options.database === undefined) {
     // This process owns the data directory (see data-dir-lock.ts): CLI commands run beside
     // it find it here and do their work through it.
-    writeServerRecord(config.dataDir, { pid: process.pid, url: loopbackUrl(app.server.address() as AddressInfo), publicUrl: config.publicUrl, startedAt: new Date().toISOString() });
+    writeServerRecord(config.dataDir, {
+      pid: process.pid,
+      url: loopbackUrl(app.server.address() as AddressInfo),
+      publicUrl: config.publicUrl,
+      startedAt: new Date().toISOString(),
+    });
   }
 
   let stopping: Promise<void> | undefined;

@@ -55,7 +55,9 @@ export function bitset(policy: BenchPolicy): Decide {
   const { catalog } = policy;
   const words = Math.ceil(catalog.permissions.length / 32);
   const bitOf = new Map(catalog.permissions.map((permission, bit) => [permission, bit]));
-  const bankScoped = catalog.permissions.map((permission) => catalog.resourceTypesOf(permission).includes('bank_account'));
+  const bankScoped = catalog.permissions.map((permission) =>
+    catalog.resourceTypesOf(permission).includes('bank_account'),
+  );
   const members = new Map<string, BitMember>();
   for (const member of policy.members) {
     const all = new Uint32Array(words);
@@ -64,7 +66,14 @@ export function bitset(policy: BenchPolicy): Decide {
       const bit = bitOf.get(grant.permission)!;
       (grant.scope === 'all' ? all : own)[bit >>> 5] |= 1 << (bit & 31);
     }
-    members.set(member.id, { id: member.id, active: member.active, all, own, profiles: member.profileIds && new Set(member.profileIds), bankAccounts: member.bankAccounts && new Set(member.bankAccounts) });
+    members.set(member.id, {
+      id: member.id,
+      active: member.active,
+      all,
+      own,
+      profiles: member.profileIds && new Set(member.profileIds),
+      bankAccounts: member.bankAccounts && new Set(member.bankAccounts),
+    });
   }
   const resources = registry(policy.resources);
   return (q) => {
@@ -87,7 +96,13 @@ export function bitset(policy: BenchPolicy): Decide {
       }
       if (!all && (known ? known.ownerMemberId : (resource.ownerMemberId ?? null)) !== member.id) return false;
     }
-    if (member.bankAccounts !== null && resource.type === 'bank_account' && bankScoped[bit] && !member.bankAccounts.has(resource.id)) return false;
+    if (
+      member.bankAccounts !== null &&
+      resource.type === 'bank_account' &&
+      bankScoped[bit] &&
+      !member.bankAccounts.has(resource.id)
+    )
+      return false;
     return true;
   };
 }
@@ -95,7 +110,10 @@ export function bitset(policy: BenchPolicy): Decide {
 function resolved(registered: Map<string, Map<string, BenchResource>>, q: CheckInput) {
   const resource = q.resource!;
   const known = registered.get(resource.type)?.get(resource.id);
-  return { profile: (known ? known.profileId : resource.profileId) ?? null, owner: known ? known.ownerMemberId : (resource.ownerMemberId ?? null) };
+  return {
+    profile: (known ? known.profileId : resource.profileId) ?? null,
+    owner: known ? known.ownerMemberId : (resource.ownerMemberId ?? null),
+  };
 }
 
 /**
@@ -115,8 +133,14 @@ export function casl(policy: BenchPolicy): Decide {
             base.resourceProfileId = { $in: [...member.profileIds, null] };
           }
           if (grant.scope === 'own') base.ownerMemberId = member.id;
-          const scopedByBank = member.bankAccounts && catalog.resourceTypesOf(grant.permission).includes('bank_account');
-          const variants = scopedByBank ? [{ ...base, resourceType: { $ne: 'bank_account' } }, { ...base, resourceId: { $in: member.bankAccounts } }] : [base];
+          const scopedByBank =
+            member.bankAccounts && catalog.resourceTypesOf(grant.permission).includes('bank_account');
+          const variants = scopedByBank
+            ? [
+                { ...base, resourceType: { $ne: 'bank_account' } },
+                { ...base, resourceId: { $in: member.bankAccounts } },
+              ]
+            : [base];
           return variants.map((conditions) => ({ action: grant.permission, subject: 'Check', conditions }));
         })
       : [];
@@ -125,9 +149,16 @@ export function casl(policy: BenchPolicy): Decide {
   const registered = registry(policy.resources);
   return (q) => {
     const { profile, owner } = resolved(registered, q);
-    return abilities
-      .get((q.subject as { memberId: string }).memberId)!
-      .can(q.permission, subject('Check', { profileId: q.profileId ?? null, resourceProfileId: profile, resourceType: q.resource!.type, resourceId: q.resource!.id, ownerMemberId: owner }));
+    return abilities.get((q.subject as { memberId: string }).memberId)!.can(
+      q.permission,
+      subject('Check', {
+        profileId: q.profileId ?? null,
+        resourceProfileId: profile,
+        resourceType: q.resource!.type,
+        resourceId: q.resource!.id,
+        ownerMemberId: owner,
+      }),
+    );
   };
 }
 
@@ -154,18 +185,36 @@ export async function casbin(policy: BenchPolicy, catalog: Catalog): Promise<Dec
   const byId = new Map(policy.members.map((member) => [member.id, member]));
   await enforcer.addFunction('profileOk', (sub: string, profile: string, rprofile: string) => {
     const profiles = byId.get(sub)?.profileIds;
-    return !profiles || ((profile === '' || profiles.includes(profile)) && (rprofile === '' || profiles.includes(rprofile)));
+    return (
+      !profiles || ((profile === '' || profiles.includes(profile)) && (rprofile === '' || profiles.includes(rprofile)))
+    );
   });
   await enforcer.addFunction('resourceOk', (sub: string, perm: string, rtype: string, rid: string) => {
     const limited = byId.get(sub)?.bankAccounts;
-    return !limited || rtype !== 'bank_account' || !catalog.resourceTypesOf(perm).includes('bank_account') || limited.includes(rid);
+    return (
+      !limited ||
+      rtype !== 'bank_account' ||
+      !catalog.resourceTypesOf(perm).includes('bank_account') ||
+      limited.includes(rid)
+    );
   });
-  await enforcer.addPolicies(policy.roles.flatMap((role) => role.grants.map((grant) => [role.id, grant.permission, grant.scope])));
+  await enforcer.addPolicies(
+    policy.roles.flatMap((role) => role.grants.map((grant) => [role.id, grant.permission, grant.scope])),
+  );
   const roleOf = new Map(policy.members.map((member) => [member.id, member.active ? member.role.id : '']));
   const registered = registry(policy.resources);
   return (q) => {
     const { profile, owner } = resolved(registered, q);
     const memberId = (q.subject as { memberId: string }).memberId;
-    return enforcer.enforceSync(memberId, roleOf.get(memberId)!, q.permission, q.profileId ?? '', profile ?? '', q.resource!.type, q.resource!.id, owner ?? '');
+    return enforcer.enforceSync(
+      memberId,
+      roleOf.get(memberId)!,
+      q.permission,
+      q.profileId ?? '',
+      profile ?? '',
+      q.resource!.type,
+      q.resource!.id,
+      owner ?? '',
+    );
   };
 }

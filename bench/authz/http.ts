@@ -18,7 +18,9 @@ export function pinServer(): boolean {
 
 /** Loads of any kind so far: a check that loaded anything did at least one of these. */
 export function loadCount(access: AccessService): number {
-  return access.memberAccountLoads + access.memberLoads + access.resources.accountLoads + access.resources.resourceReads;
+  return (
+    access.memberAccountLoads + access.memberLoads + access.resources.accountLoads + access.resources.resourceReads
+  );
 }
 
 interface LoadResult {
@@ -34,11 +36,27 @@ interface LoadResult {
  * a route with the same body schema that returns a constant, under autocannon (50 connections)
  * in another process on the other core; server CPU per request from process.cpuUsage().
  */
-export async function runHttpBench(url: string, dir: string, access: AccessService, queries: CheckInput[], seconds: number, pinned: boolean) {
+export async function runHttpBench(
+  url: string,
+  dir: string,
+  access: AccessService,
+  queries: CheckInput[],
+  seconds: number,
+  pinned: boolean,
+) {
   const bodiesFile = join(dir, 'bodies.json');
   writeFileSync(bodiesFile, JSON.stringify(queries.slice(0, 5000).map((query) => JSON.stringify(query))));
   const load = async (path: string): Promise<LoadResult> => {
-    const args = ['--import', 'tsx', 'bench/authz/load.ts', `${url}${path}`, bodiesFile, String(seconds), benchToken, '50'];
+    const args = [
+      '--import',
+      'tsx',
+      'bench/authz/load.ts',
+      `${url}${path}`,
+      bodiesFile,
+      String(seconds),
+      benchToken,
+      '50',
+    ];
     const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -46,7 +64,14 @@ export async function runHttpBench(url: string, dir: string, access: AccessServi
     const before = process.cpuUsage();
     await new Promise((resolve) => child.on('exit', resolve));
     const cpu = process.cpuUsage(before);
-    const out = JSON.parse(stdout) as { requests: number; total: number; p50: number; p99: number; non2xx: number; errors: number };
+    const out = JSON.parse(stdout) as {
+      requests: number;
+      total: number;
+      p50: number;
+      p99: number;
+      non2xx: number;
+      errors: number;
+    };
     if (out.non2xx || out.errors) throw new Error(`${path}: ${out.non2xx} non-2xx, ${out.errors} errors`);
     return { ...out, cpuMicrosPerRequest: (cpu.user + cpu.system) / out.total };
   };
@@ -58,5 +83,10 @@ export async function runHttpBench(url: string, dir: string, access: AccessServi
     check.push(await load('/v1/authz/check'));
   }
   const median = (list: LoadResult[]) => [...list].sort((a, b) => a.cpuMicrosPerRequest - b.cpuMicrosPerRequest)[1];
-  return { check: median(check), base: median(base), loads: loadCount(access) - loadsBefore, checks: check.reduce((sum, run) => sum + run.total, 0) };
+  return {
+    check: median(check),
+    base: median(base),
+    loads: loadCount(access) - loadsBefore,
+    checks: check.reduce((sum, run) => sum + run.total, 0),
+  };
 }

@@ -32,7 +32,12 @@ function measure(name: string, decide: Decide, queries: CheckInput[], rounds: nu
   }
   if (sink < 0) console.log(sink);
   perDecision.sort((a, b) => a - b);
-  return { name, decisionsPerSecond: count / (total / 1e9), p50Micros: percentile(perDecision, 50), p99Micros: percentile(perDecision, 99) };
+  return {
+    name,
+    decisionsPerSecond: count / (total / 1e9),
+    p50Micros: percentile(perDecision, 50),
+    p99Micros: percentile(perDecision, 99),
+  };
 }
 
 /**
@@ -59,7 +64,12 @@ export async function coldStart(deps: ChecksDeps, queries: CheckInput[], count =
 /** check() (warm) against the bit set, CASL and casbin on the same queries; all must agree first. */
 export async function runInProcessBench(policy: BenchPolicy, deps: ChecksDeps) {
   const counts = { loaded: 0 };
-  const engines = { check: gatehouse(deps, counts), bitset: bitset(policy), casl: casl(policy), casbin: await casbin(policy, policy.catalog) };
+  const engines = {
+    check: gatehouse(deps, counts),
+    bitset: bitset(policy),
+    casl: casl(policy),
+    casbin: await casbin(policy, policy.catalog),
+  };
   // Warm-up: every member and the account's resources loaded once, as a running service has them.
   for (const query of policy.queries) {
     const answer = check(deps, { type: 'platform' }, query);
@@ -72,9 +82,12 @@ export async function runInProcessBench(policy: BenchPolicy, deps: ChecksDeps) {
   sample.forEach((query, index) => {
     const g = engines.check(query);
     if (g) allowed++;
-    if (g === engines.bitset(query) && g === engines.casl(query) && (index >= 500 || g === engines.casbin(query))) agree++;
+    if (g === engines.bitset(query) && g === engines.casl(query) && (index >= 500 || g === engines.casbin(query)))
+      agree++;
   });
-  console.log(`agreement on ${sample.length} sampled checks: ${((agree / sample.length) * 100).toFixed(2)}% (${((allowed / sample.length) * 100).toFixed(0)}% allowed)`);
+  console.log(
+    `agreement on ${sample.length} sampled checks: ${((agree / sample.length) * 100).toFixed(2)}% (${((allowed / sample.length) * 100).toFixed(0)}% allowed)`,
+  );
   if (agree !== sample.length) throw new Error('the engines disagree: the comparison would be meaningless');
   counts.loaded = 0;
   // Interleaved, twice each; casbin gets fewer queries (it is slow). The best round counts.
@@ -87,6 +100,11 @@ export async function runInProcessBench(policy: BenchPolicy, deps: ChecksDeps) {
     runs.casl.push(measure('casl', engines.casl, policy.queries, 1));
     runs.casbin.push(measure('casbin', engines.casbin, policy.queries.slice(0, 300), 1));
   }
-  const results = Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, list.sort((a, b) => b.decisionsPerSecond - a.decisionsPerSecond)[0]]));
+  const results = Object.fromEntries(
+    Object.entries(runs).map(([name, list]) => [
+      name,
+      list.sort((a, b) => b.decisionsPerSecond - a.decisionsPerSecond)[0],
+    ]),
+  );
   return { results, loadedDuringMeasure: counts.loaded, measuredChecks: measured };
 }

@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const [url, bodiesFile, seconds, token, connections] = process.argv.slice(2) as [string, string, string, string, string];
+const [url, bodiesFile, seconds, token, connections] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8')) as string[];
 let next = 0;
 const result = await autocannon({
@@ -16,5 +22,12 @@ const result = await autocannon({
   requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
 });
 process.stdout.write(
-  JSON.stringify({ requests: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors }),
+  JSON.stringify({
+    requests: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  }),
 );

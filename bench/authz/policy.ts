@@ -25,13 +25,22 @@ export const accountId = 'acc_bench';
 
 /** The default catalog grown to 119 permissions with generated modules (own-capable ones among them). */
 export function writeBenchCatalog(dir: string): string {
-  const doc = JSON.parse(readFileSync(new URL('../../catalog/default.json', import.meta.url), 'utf8')) as { modules: { key: string; name: string; resourceTypes?: string[]; actions: { key: string; name: string; own?: boolean }[] }[] };
+  const doc = JSON.parse(readFileSync(new URL('../../catalog/default.json', import.meta.url), 'utf8')) as {
+    modules: {
+      key: string;
+      name: string;
+      resourceTypes?: string[];
+      actions: { key: string; name: string; own?: boolean }[];
+    }[];
+  };
   const next = random(7);
   let count = doc.modules.reduce((sum, module) => sum + module.actions.length, 0);
   const verbs = ['view', 'create', 'edit', 'export', 'approve', 'archive', 'assign'];
   for (let m = 0; count < permissionCount; m++) {
     const types = [['order'], ['customer'], ['product'], ['gateway', 'product'], []][m % 5];
-    const actions = verbs.slice(0, Math.min(verbs.length, permissionCount - count)).map((key) => ({ key, name: `${key} ${m}`, own: types.length > 0 && types[0] !== 'gateway' && next() < 0.8 }));
+    const actions = verbs
+      .slice(0, Math.min(verbs.length, permissionCount - count))
+      .map((key) => ({ key, name: `${key} ${m}`, own: types.length > 0 && types[0] !== 'gateway' && next() < 0.8 }));
     doc.modules.push({ key: `module_${m}`, name: `Module ${m}`, resourceTypes: types, actions });
     count += actions.length;
   }
@@ -97,7 +106,9 @@ export function buildPolicy(catalogPath: string, memberCount = 10_000, queryCoun
   });
   const members: BenchMember[] = Array.from({ length: memberCount }, (_, i) => {
     const limited = next() < 0.64;
-    const profileIds = limited ? [...new Set([pick(profiles), pick(profiles), pick(profiles)].slice(0, 1 + Math.floor(next() * 3)))] : null;
+    const profileIds = limited
+      ? [...new Set([pick(profiles), pick(profiles), pick(profiles)].slice(0, 1 + Math.floor(next() * 3)))]
+      : null;
     return {
       id: `mem_bench${i}`,
       userId: `usr_bench${i}`,
@@ -108,26 +119,52 @@ export function buildPolicy(catalogPath: string, memberCount = 10_000, queryCoun
     };
   });
   const resourceTypes = ['order', 'customer', 'product', 'gateway'];
-  const resources: BenchResource[] = bankAccounts.map((id) => ({ type: 'bank_account', id, profileId: pick(profiles), ownerMemberId: null }));
+  const resources: BenchResource[] = bankAccounts.map((id) => ({
+    type: 'bank_account',
+    id,
+    profileId: pick(profiles),
+    ownerMemberId: null,
+  }));
   for (let i = 0; i < 20_000; i++) {
     const type = resourceTypes[i % resourceTypes.length];
-    resources.push({ type, id: `${type}_${i}`, profileId: next() < 0.9 ? pick(profiles) : null, ownerMemberId: next() < 0.6 ? pick(members).id : null });
+    resources.push({
+      type,
+      id: `${type}_${i}`,
+      profileId: next() < 0.9 ? pick(profiles) : null,
+      ownerMemberId: next() < 0.6 ? pick(members).id : null,
+    });
   }
   let registered = 0;
   const queries: CheckInput[] = Array.from({ length: queryCount }, () => {
     const member = pick(members);
     const grants = member.role.grants;
     const permission = next() < 0.7 && grants.length > 0 ? pick(grants).permission : pick(grantable);
-    const input: CheckInput = { accountId, subject: { memberId: member.id }, permission, profileId: undefined, resource: undefined };
+    const input: CheckInput = {
+      accountId,
+      subject: { memberId: member.id },
+      permission,
+      profileId: undefined,
+      resource: undefined,
+    };
     if (next() < 0.4) input.profileId = pick(profiles);
     if (next() < 0.75) {
       const known = pick(resources);
       registered++;
       // The caller sometimes says what it believes; it may be out of date (the registered values win).
-      input.resource = { type: known.type, id: known.id, ownerMemberId: next() < 0.3 ? pick([member.id, known.ownerMemberId, pick(members).id]) : undefined, profileId: undefined };
+      input.resource = {
+        type: known.type,
+        id: known.id,
+        ownerMemberId: next() < 0.3 ? pick([member.id, known.ownerMemberId, pick(members).id]) : undefined,
+        profileId: undefined,
+      };
     } else {
       const type = pick(['order', 'customer', 'product']);
-      input.resource = { type, id: `${type}_new_${Math.floor(next() * 1e6)}`, ownerMemberId: next() < 0.5 ? pick([member.id, pick(members).id]) : undefined, profileId: next() < 0.5 ? pick(profiles) : undefined };
+      input.resource = {
+        type,
+        id: `${type}_new_${Math.floor(next() * 1e6)}`,
+        ownerMemberId: next() < 0.5 ? pick([member.id, pick(members).id]) : undefined,
+        profileId: next() < 0.5 ? pick(profiles) : undefined,
+      };
     }
     return input;
   });

@@ -44,11 +44,22 @@ try {
       drop = () => created.drop();
     } else database = await openDatabase({ pglitePath: join(dir, 'pgdata') });
     const app = await buildApp(
-      loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PLATFORM_TOKEN: benchToken, DATA_DIR: dir, GATEHOUSE_CATALOG: catalogPath, SECRET_KEY: Buffer.alloc(32, 3).toString('base64') }),
+      loadConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PLATFORM_TOKEN: benchToken,
+        DATA_DIR: dir,
+        GATEHOUSE_CATALOG: catalogPath,
+        SECRET_KEY: Buffer.alloc(32, 3).toString('base64'),
+      }),
       {
         database,
         configure(instance) {
-          instance.post('/bench/constant', { schema: { body: CheckBody, response: { 200: CheckResultSchema } } }, async () => ({ allowed: true, reason: 'granted', scope: 'all' }));
+          instance.post(
+            '/bench/constant',
+            { schema: { body: CheckBody, response: { 200: CheckResultSchema } } },
+            async () => ({ allowed: true, reason: 'granted', scope: 'all' }),
+          );
         },
       },
     );
@@ -70,25 +81,42 @@ try {
       const { results, loadedDuringMeasure, measuredChecks } = await runInProcessBench(policy, deps);
       console.log(`in process (best of 2 interleaved rounds; check() warm):`);
       for (const result of Object.values(results)) {
-        console.log(`  ${result.name.padEnd(8)}${(result.decisionsPerSecond / 1e6).toFixed(3).padStart(9)} M/s   ${(1e6 / result.decisionsPerSecond).toFixed(3).padStart(8)} µs/check   p50 ${result.p50Micros.toFixed(3)} µs   p99 ${result.p99Micros.toFixed(3)} µs`);
+        console.log(
+          `  ${result.name.padEnd(8)}${(result.decisionsPerSecond / 1e6).toFixed(3).padStart(9)} M/s   ${(1e6 / result.decisionsPerSecond).toFixed(3).padStart(8)} µs/check   p50 ${result.p50Micros.toFixed(3)} µs   p99 ${result.p99Micros.toFixed(3)} µs`,
+        );
       }
       const per = (name: string) => 1 / results[name].decisionsPerSecond;
       const p50 = (name: string) => results[name].p50Micros;
       // Means carry every preemption of a busy machine; p50s of 100-check batches mostly do not.
-      console.log(`  check() / bitset: ${(per('check') / per('bitset')).toFixed(2)}x the time (mean), ${(p50('check') / p50('bitset')).toFixed(2)}x (p50)  (target ≤ 2x)`);
-      console.log(`  CASL / check():   ${(per('casl') / per('check')).toFixed(1)}x the time (mean), ${(p50('casl') / p50('check')).toFixed(1)}x (p50)  (target ≥ 10x)`);
-      console.log(`  casbin / check(): ${(per('casbin') / per('check')).toFixed(0)}x the time (mean), ${(p50('casbin') / p50('check')).toFixed(0)}x (p50)`);
+      console.log(
+        `  check() / bitset: ${(per('check') / per('bitset')).toFixed(2)}x the time (mean), ${(p50('check') / p50('bitset')).toFixed(2)}x (p50)  (target ≤ 2x)`,
+      );
+      console.log(
+        `  CASL / check():   ${(per('casl') / per('check')).toFixed(1)}x the time (mean), ${(p50('casl') / p50('check')).toFixed(1)}x (p50)  (target ≥ 10x)`,
+      );
+      console.log(
+        `  casbin / check(): ${(per('casbin') / per('check')).toFixed(0)}x the time (mean), ${(p50('casbin') / p50('check')).toFixed(0)}x (p50)`,
+      );
       console.log(`  checks that loaded anything while measured: ${loadedDuringMeasure} of ${measuredChecks}`);
 
       await app.listen({ host: '127.0.0.1', port: Number(process.env.BENCH_PORT ?? 0) });
       const address = app.server.address();
       const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : String(address);
       const http = await runHttpBench(url, dir, app.deps.access, policy.queries, seconds, pinned);
-      console.log(`HTTP (server on core 0, autocannon on core 1${pinned ? '' : ' — taskset missing: NOT pinned'}), 50 connections, ${seconds} s per run, 3 interleaved rounds, median by CPU:`);
-      for (const [name, run] of [['POST /bench/constant (same schema)', http.base], ['POST /v1/authz/check', http.check]] as const) {
-        console.log(`  ${name.padEnd(36)}${run.requests.toFixed(0).padStart(7)} req/s   server CPU ${run.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs/request   p50 ${run.p50} ms   p99 ${run.p99} ms`);
+      console.log(
+        `HTTP (server on core 0, autocannon on core 1${pinned ? '' : ' — taskset missing: NOT pinned'}), 50 connections, ${seconds} s per run, 3 interleaved rounds, median by CPU:`,
+      );
+      for (const [name, run] of [
+        ['POST /bench/constant (same schema)', http.base],
+        ['POST /v1/authz/check', http.check],
+      ] as const) {
+        console.log(
+          `  ${name.padEnd(36)}${run.requests.toFixed(0).padStart(7)} req/s   server CPU ${run.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs/request   p50 ${run.p50} ms   p99 ${run.p99} ms`,
+        );
       }
-      console.log(`  check / constant, server CPU per request: ${(http.check.cpuMicrosPerRequest / http.base.cpuMicrosPerRequest).toFixed(2)}x  (target ≤ 1.1x); p99 target ≤ 5 ms`);
+      console.log(
+        `  check / constant, server CPU per request: ${(http.check.cpuMicrosPerRequest / http.base.cpuMicrosPerRequest).toFixed(2)}x  (target ≤ 1.1x); p99 target ≤ 5 ms`,
+      );
       console.log(`  loads during the HTTP runs: ${http.loads} over ${http.checks} checks`);
     } finally {
       await app.close();

@@ -7,11 +7,17 @@ export async function seedPolicy(db: Db, policy: BenchPolicy): Promise<void> {
   const rows = (list: unknown[]) => JSON.stringify(list);
   await db.transaction().execute(async (trx) => {
     await sql`insert into accounts (id, name, require_two_factor) values (${accountId}, 'Bench', true)`.execute(trx);
-    await sql`insert into profiles (account_id, id, name) select ${accountId}, x, x from jsonb_array_elements_text(${rows(policy.profiles)}::jsonb) as x`.execute(trx);
+    await sql`insert into profiles (account_id, id, name) select ${accountId}, x, x from jsonb_array_elements_text(${rows(policy.profiles)}::jsonb) as x`.execute(
+      trx,
+    );
     await sql`insert into roles (account_id, id, name, permissions)
-              select ${accountId}, x->>'id', x->>'id', x->'grants' from jsonb_array_elements(${rows(policy.roles)}::jsonb) as x`.execute(trx);
+              select ${accountId}, x->>'id', x->>'id', x->'grants' from jsonb_array_elements(${rows(policy.roles)}::jsonb) as x`.execute(
+      trx,
+    );
     await sql`insert into users (id, email, name, totp_enabled_at)
-              select x->>'userId', (x->>'id') || '@bench.example', x->>'id', now() from jsonb_array_elements(${rows(policy.members)}::jsonb) as x`.execute(trx);
+              select x->>'userId', (x->>'id') || '@bench.example', x->>'id', now() from jsonb_array_elements(${rows(policy.members)}::jsonb) as x`.execute(
+      trx,
+    );
     const members = policy.members.map((member) => ({
       id: member.id,
       userId: member.userId,

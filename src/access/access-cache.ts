@@ -15,7 +15,11 @@ export interface MemberEntry {
 const maxEntries = 200_000;
 
 /** Turns a stored membership into the engine's precompiled form. */
-export function compileMember(catalog: Catalog, row: MemberAccessRow, roleGrants?: Map<string, CompiledGrants>): MemberEntry {
+export function compileMember(
+  catalog: Catalog,
+  row: MemberAccessRow,
+  roleGrants?: Map<string, CompiledGrants>,
+): MemberEntry {
   const grants = row.is_owner ? fullGrants(catalog) : memberGrants(catalog, row, roleGrants);
   const snapshot: MemberSnapshot = {
     memberId: row.member_id,
@@ -37,8 +41,13 @@ export function compileMember(catalog: Catalog, row: MemberAccessRow, roleGrants
  * The member's compiled grants; members of one role share one compiled copy when `roleGrants`
  * is given (a whole account compiled at once: 10,000 members, a few dozen roles).
  */
-function memberGrants(catalog: Catalog, row: MemberAccessRow, roleGrants: Map<string, CompiledGrants> | undefined): CompiledGrants {
-  const list = row.member_permissions ?? row.role_permissions ?? catalog.builtinRole(row.builtin_role ?? '')?.grants ?? [];
+function memberGrants(
+  catalog: Catalog,
+  row: MemberAccessRow,
+  roleGrants: Map<string, CompiledGrants> | undefined,
+): CompiledGrants {
+  const list =
+    row.member_permissions ?? row.role_permissions ?? catalog.builtinRole(row.builtin_role ?? '')?.grants ?? [];
   if (row.member_permissions !== null || roleGrants === undefined) return compileGrants(catalog, list);
   const key = row.role_id ?? `builtin ${row.builtin_role}`;
   let grants = roleGrants.get(key);
@@ -90,7 +99,8 @@ export class AccessCache {
     index(this.byUser, entry.userId, id);
     index(this.byAccount, entry.snapshot.accountId, id);
     if (entry.roleId) index(this.byRole, entry.roleId, id);
-    if (entry.snapshot.status !== 'removed') this.putMembership(entry.snapshot.accountId, entry.userId, id, generationAtLoad);
+    if (entry.snapshot.status !== 'removed')
+      this.putMembership(entry.snapshot.accountId, entry.userId, id, generationAtLoad);
   }
 
   putMembership(accountId: string, userId: string, memberId: string | null, generationAtLoad: number): void {
@@ -114,12 +124,20 @@ export class AccessCache {
     let stored = false;
     if (start.epoch === this.epoch && !this.paused) {
       stored = true;
-      const since = this.changeLog.filter((entry) => entry.generation > start.generation).flatMap((entry) => entry.changes);
-      const named = (kind: AccessChange['kind'], id: string | null) => id !== null && since.some((change) => change.kind === kind && change.id === id);
+      const since = this.changeLog
+        .filter((entry) => entry.generation > start.generation)
+        .flatMap((entry) => entry.changes);
+      const named = (kind: AccessChange['kind'], id: string | null) =>
+        id !== null && since.some((change) => change.kind === kind && change.id === id);
       if (this.members.size + entries.length >= maxEntries) this.clear();
       const generation = this.generation;
       for (const entry of entries) {
-        const stale = since.length > 0 && (named('member', entry.snapshot.memberId) || named('user', entry.userId) || named('role', entry.roleId) || named('account', entry.snapshot.accountId));
+        const stale =
+          since.length > 0 &&
+          (named('member', entry.snapshot.memberId) ||
+            named('user', entry.userId) ||
+            named('role', entry.roleId) ||
+            named('account', entry.snapshot.accountId));
         if (!stale) this.put(entry, generation);
       }
     }

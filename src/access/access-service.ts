@@ -4,7 +4,15 @@ import type { CompiledGrants } from '../authz/engine.js';
 import type { Database, Db } from '../db/database.js';
 import { AccessCache, compileMember, type MemberEntry } from './access-cache.js';
 import { sql } from 'kysely';
-import { type AccessChange, accessChannel, ackChannel, decodeChanges, encodeChanges, notifyInTransaction, parseResourceChange } from './changes.js';
+import {
+  type AccessChange,
+  accessChannel,
+  ackChannel,
+  decodeChanges,
+  encodeChanges,
+  notifyInTransaction,
+  parseResourceChange,
+} from './changes.js';
 import { ResourceIndex } from './resource-index.js';
 import { loadAccountMembers, loadMemberAccess, loadMembershipOf } from './snapshot-store.js';
 
@@ -51,8 +59,16 @@ export class AccessService {
   }
 
   async start(): Promise<void> {
-    const unlistenAcks = await this.database.listen(ackChannel, (payload) => this.receiveAck(payload), this.feedEvents(ackChannel));
-    const unlistenChanges = await this.database.listen(accessChannel, (payload) => this.receive(payload), this.feedEvents(accessChannel));
+    const unlistenAcks = await this.database.listen(
+      ackChannel,
+      (payload) => this.receiveAck(payload),
+      this.feedEvents(ackChannel),
+    );
+    const unlistenChanges = await this.database.listen(
+      accessChannel,
+      (payload) => this.receive(payload),
+      this.feedEvents(accessChannel),
+    );
     this.unlisten = async () => {
       await unlistenChanges();
       await unlistenAcks();
@@ -83,7 +99,8 @@ export class AccessService {
         this.warmAccounts.clear();
         // No acknowledgement can arrive now: writes waiting for them answer at once.
         for (const waiter of this.ackWaiters.values()) waiter.resolve();
-        if (wasLive) this.log.warn({ err: error, channel }, 'change feed lost: deciding from fresh loads until it is back');
+        if (wasLive)
+          this.log.warn({ err: error, channel }, 'change feed lost: deciding from fresh loads until it is back');
       },
       up: () => {
         this.feedDown.delete(channel);
@@ -105,7 +122,9 @@ export class AccessService {
     else {
       // Tell the writer this instance has applied its change. Over the pool: the LISTEN
       // connection runs nothing but LISTEN, which is how instances are counted.
-      sql`select pg_notify(${ackChannel}, ${`${message.origin}|${message.sequence}|${this.origin}`})`.execute(this.database.db).catch(() => {});
+      sql`select pg_notify(${ackChannel}, ${`${message.origin}|${message.sequence}|${this.origin}`})`
+        .execute(this.database.db)
+        .catch(() => {});
     }
   }
 
@@ -139,7 +158,9 @@ export class AccessService {
     if (this.database.kind !== 'postgres') return 0;
     const { rows } = await sql<{ n: number }>`
       select count(*) as n from pg_stat_activity
-       where datname = current_database() and state = 'idle' and query = ${`LISTEN "${accessChannel}"`}`.execute(this.database.db);
+       where datname = current_database() and state = 'idle' and query = ${`LISTEN "${accessChannel}"`}`.execute(
+      this.database.db,
+    );
     return Math.max(0, Number(rows[0]?.n ?? 1) - 1);
   }
 
@@ -218,7 +239,9 @@ export class AccessService {
     if (memberId === null) return undefined;
     if (memberId !== undefined) return this.member(memberId);
     const generation = this.cache.generation;
-    const entry = await this.load(`u ${accountId} ${userId}`, () => loadMembershipOf(this.database.db, accountId, userId));
+    const entry = await this.load(`u ${accountId} ${userId}`, () =>
+      loadMembershipOf(this.database.db, accountId, userId),
+    );
     if (!entry) this.cache.putMembership(accountId, userId, null, generation);
     return entry;
   }

@@ -37,11 +37,18 @@ export async function accessAccount(
     return { accountId, actor, context, member: null, keyLimit: undefined };
   }
   if (actor.type === 'api_key' && actor.accountId !== accountId) throw new AppError('account.not_found');
-  const member = actor.type === 'api_key' ? await access.member(actor.memberId) : await access.membershipOf(accountId, actor.userId);
-  if (!member || member.snapshot.accountId !== accountId || member.snapshot.status === 'removed' || member.snapshot.status === 'invited') {
+  const member =
+    actor.type === 'api_key' ? await access.member(actor.memberId) : await access.membershipOf(accountId, actor.userId);
+  if (
+    !member ||
+    member.snapshot.accountId !== accountId ||
+    member.snapshot.status === 'removed' ||
+    member.snapshot.status === 'invited'
+  ) {
     throw new AppError('account.not_found');
   }
-  if (member.snapshot.status !== 'active') throw new AppError('authz.forbidden', 'Your membership in this account is not active');
+  if (member.snapshot.status !== 'active')
+    throw new AppError('authz.forbidden', 'Your membership in this account is not active');
   if (actor.type === 'api_key') {
     const blocked = keyBlocked(member);
     if (blocked) throw new AppError('authz.forbidden', `This API key cannot act: ${blocked.replace(/_/g, ' ')}`);
@@ -55,7 +62,8 @@ export async function accessAccount(
  */
 export function keyBlocked(entry: MemberEntry): 'member_not_active' | 'api_access_disabled' | null {
   if (entry.snapshot.status !== 'active' || !entry.snapshot.accountActive) return 'member_not_active';
-  if (!entry.snapshot.flags.apiAccess || !can(entry.snapshot, 'api.access' satisfies ServicePermission).allowed) return 'api_access_disabled';
+  if (!entry.snapshot.flags.apiAccess || !can(entry.snapshot, 'api.access' satisfies ServicePermission).allowed)
+    return 'api_access_disabled';
   return null;
 }
 
@@ -69,7 +77,11 @@ export function decide(access: AccountAccess, permission: ServicePermission, con
  * Throws 403 `authz.forbidden` naming the permission unless the actor holds it. Only the
  * permissions the service checks itself (see permissions.ts), so none can be misspelt.
  */
-export function requirePermission(access: AccountAccess, permission: ServicePermission, context?: CheckContext): Decision {
+export function requirePermission(
+  access: AccountAccess,
+  permission: ServicePermission,
+  context?: CheckContext,
+): Decision {
   const decision = decide(access, permission, context);
   if (!decision.allowed) {
     throw new AppError('authz.forbidden', `You need the ${permission} permission (${decision.reason})`);

@@ -25,7 +25,9 @@ export function assertValidGrants(catalog: Catalog, grants: Grant[], field = 'bo
 export function assertCanGrant(catalog: Catalog, access: AccountAccess, grants: Grant[]): void {
   if (!access.member) return;
   const candidate = compileGrants(catalog, grants);
-  const held = isSubsetOf(candidate, access.member.snapshot.grants) && (!access.keyLimit || isSubsetOf(candidate, access.keyLimit));
+  const held =
+    isSubsetOf(candidate, access.member.snapshot.grants) &&
+    (!access.keyLimit || isSubsetOf(candidate, access.keyLimit));
   if (!held) throw new AppError('authz.escalation', 'You can only grant permissions that you hold yourself');
 }
 
@@ -41,7 +43,10 @@ function profilesWithin(candidate: readonly string[] | null, holder: ReadonlySet
 }
 
 /** Is every resource limit of the holder also a limit of the candidate, with fewer or equal ids? */
-function resourcesWithin(candidate: Record<string, string[]>, holder: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+function resourcesWithin(
+  candidate: Record<string, string[]>,
+  holder: ReadonlyMap<string, ReadonlySet<string>>,
+): boolean {
   for (const [type, held] of holder) {
     const wanted = candidate[type];
     if (!wanted || !wanted.every((id) => held.has(id))) return false;
@@ -57,7 +62,11 @@ function actingSnapshot(access: AccountAccess): MemberSnapshot | null {
  * No escalation through scope or flags: profiles and resources given must lie within the
  * actor's own, and a flag can be switched on only by someone who has it on.
  */
-export function assertCanGrantScope(access: AccountAccess, scope: Partial<Scope>, flags?: Record<string, boolean>): void {
+export function assertCanGrantScope(
+  access: AccountAccess,
+  scope: Partial<Scope>,
+  flags?: Record<string, boolean>,
+): void {
   const actor = actingSnapshot(access);
   if (!actor) return;
   if (scope.profileIds !== undefined && !profilesWithin(scope.profileIds, actor.profileIds)) {
@@ -67,7 +76,8 @@ export function assertCanGrantScope(access: AccountAccess, scope: Partial<Scope>
     throw new AppError('authz.escalation', 'You can only give access to resources you can access yourself');
   }
   for (const [flag, on] of Object.entries(flags ?? {})) {
-    if (on && actor.flags[flag] !== true) throw new AppError('authz.escalation', `You cannot switch on ${flag}, which you do not have`);
+    if (on && actor.flags[flag] !== true)
+      throw new AppError('authz.escalation', `You cannot switch on ${flag}, which you do not have`);
   }
 }
 
@@ -76,8 +86,13 @@ export function assertCanGrantScope(access: AccountAccess, scope: Partial<Scope>
  * agent with users.edit cannot demote an administrator. The owner is never a target.
  */
 export function assertCanManage(access: AccountAccess, target: MemberSnapshot): void {
-  if (target.isOwner) throw new AppError('member.owner_protected', 'The owner cannot be changed, deactivated or removed; transfer ownership first');
-  if (access.member?.snapshot.memberId === target.memberId) throw new AppError('authz.self_change', 'You cannot change your own role, scope or status');
+  if (target.isOwner)
+    throw new AppError(
+      'member.owner_protected',
+      'The owner cannot be changed, deactivated or removed; transfer ownership first',
+    );
+  if (access.member?.snapshot.memberId === target.memberId)
+    throw new AppError('authz.self_change', 'You cannot change your own role, scope or status');
   const actor = actingSnapshot(access);
   if (!actor) return;
   const targetScope: Scope = {

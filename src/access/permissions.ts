@@ -27,6 +27,8 @@ export type ServicePermission = (typeof servicePermissions)[number];
 export function assertServicePermissions(catalog: Catalog): void {
   const missing = servicePermissions.filter((permission) => !catalog.has(permission));
   if (missing.length > 0) {
-    throw new CatalogError(`${catalog.source}: lacks ${missing.length === 1 ? 'the permission' : 'the permissions'} ${missing.join(', ')}, which Gatehouse checks in its own routes; add ${missing.length === 1 ? 'it' : 'them'} to the catalog's modules`);
+    throw new CatalogError(
+      `${catalog.source}: lacks ${missing.length === 1 ? 'the permission' : 'the permissions'} ${missing.join(', ')}, which Gatehouse checks in its own routes; add ${missing.length === 1 ? 'it' : 'them'} to the catalog's modules`,
+    );
   }
 }

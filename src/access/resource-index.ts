@@ -135,15 +135,27 @@ export class ResourceIndex {
     const load: AccountLoad = { promise: Promise.resolve(), changed: [] };
     load.promise = (async () => {
       try {
-        const { rows } = await sql<{ type: string; external_id: string; profile_id: string | null; owner_member_id: string | null }>`
-          select type, external_id, profile_id, owner_member_id from resources where account_id = ${accountId}`.execute(this.db);
+        const { rows } = await sql<{
+          type: string;
+          external_id: string;
+          profile_id: string | null;
+          owner_member_id: string | null;
+        }>`
+          select type, external_id, profile_id, owner_member_id from resources where account_id = ${accountId}`.execute(
+          this.db,
+        );
         this.accountLoads++;
         if (epoch !== this.epoch || this.paused) return;
         if (rows.length > this.budget) {
           this.oversized.add(accountId);
           return;
         }
-        const account: AccountResources = { byType: new Map(), unknown: new Map(), size: rows.length, lastUsed: ++this.clock };
+        const account: AccountResources = {
+          byType: new Map(),
+          unknown: new Map(),
+          size: rows.length,
+          lastUsed: ++this.clock,
+        };
         // Profiles and owners repeat across an account's resources: one copy of each id.
         const copies = new Map<string, string>();
         const shared = (id: string | null) => {
@@ -194,12 +206,20 @@ export class ResourceIndex {
     const before = this.accounts.get(accountId);
     const version = before?.unknown.get(key);
     const { rows } = await sql<{ profile_id: string | null; owner_member_id: string | null }>`
-      select profile_id, owner_member_id from resources where account_id = ${accountId} and type = ${type} and external_id = ${id}`.execute(this.db);
+      select profile_id, owner_member_id from resources where account_id = ${accountId} and type = ${type} and external_id = ${id}`.execute(
+      this.db,
+    );
     this.resourceReads++;
     const row = rows[0];
     const resource = row ? { profileId: row.profile_id, ownerMemberId: row.owner_member_id } : null;
     const account = this.accounts.get(accountId);
-    if (epoch === this.epoch && account !== undefined && account === before && version !== undefined && account.unknown.get(key) === version) {
+    if (
+      epoch === this.epoch &&
+      account !== undefined &&
+      account === before &&
+      version !== undefined &&
+      account.unknown.get(key) === version
+    ) {
       account.unknown.delete(key);
       if (resource) {
         let ids = account.byType.get(type);

@@ -40,7 +40,11 @@ export async function loadMemberAccess(db: Db, memberId: string): Promise<Member
 }
 
 /** The user's live (not removed) membership in the account, if any. */
-export async function loadMembershipOf(db: Db, accountId: string, userId: string): Promise<MemberAccessRow | undefined> {
+export async function loadMembershipOf(
+  db: Db,
+  accountId: string,
+  userId: string,
+): Promise<MemberAccessRow | undefined> {
   const { rows } = await sql<MemberAccessRow>`
     ${selectAccess} where m.account_id = ${accountId} and m.user_id = ${userId} and m.status <> 'removed'`.execute(db);
   return rows[0];
@@ -62,7 +66,10 @@ export async function loadAccountMembers(db: Db, accountId: string): Promise<Mem
       join accounts a on a.id = m.account_id
       join users u on u.id = m.user_id
      where m.account_id = ${accountId}`.execute(db);
-  const { rows: roles } = await sql<{ id: string; permissions: Grant[] }>`select id, permissions from roles where account_id = ${accountId}`.execute(db);
+  const { rows: roles } = await sql<{
+    id: string;
+    permissions: Grant[];
+  }>`select id, permissions from roles where account_id = ${accountId}`.execute(db);
   const byId = new Map(roles.map((role) => [role.id, role.permissions]));
   for (const row of rows) if (row.role_id !== null) row.role_permissions = byId.get(row.role_id) ?? null;
   return rows;

@@ -12,11 +12,15 @@ export const stepUpWindowMs = 5 * 60 * 1000;
  */
 export function requireFreshSecondFactor(actor: Actor | null, clock: Clock): UserActor {
   if (!actor) throw new AppError('auth.required');
-  if (actor.type === 'api_key') throw new AppError('authz.key_not_allowed', 'Sensitive actions need a person with a fresh second factor');
+  if (actor.type === 'api_key')
+    throw new AppError('authz.key_not_allowed', 'Sensitive actions need a person with a fresh second factor');
   if (actor.type !== 'user') throw new AppError('auth.required', 'Sign in as a person to do this');
   const verifiedAt = actor.secondFactorAt?.getTime();
   if (verifiedAt === undefined || clock.now().getTime() - verifiedAt > stepUpWindowMs) {
-    throw new AppError('auth.step_up_required', 'Verify a second factor again (POST /v1/me/step-up) within 5 minutes of this action');
+    throw new AppError(
+      'auth.step_up_required',
+      'Verify a second factor again (POST /v1/me/step-up) within 5 minutes of this action',
+    );
   }
   return actor;
 }

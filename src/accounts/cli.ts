@@ -20,7 +20,8 @@ export async function createAccountFromCli(
   assertServicePermissions(catalog);
   const access = new AccessService(database, catalog);
   const secretKey = resolveSecretKey(config);
-  const sendMail: SendMail = async (trx, message) => void (await enqueueMail(trx, message, { config, secretKey, clock: systemClock }));
+  const sendMail: SendMail = async (trx, message) =>
+    void (await enqueueMail(trx, message, { config, secretKey, clock: systemClock }));
   const created = await createAccount({ access, catalog, clock: systemClock, sendMail }, input, systemContext);
   return {
     accountId: created.account.id,

@@ -33,7 +33,11 @@ export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.Ac
         tags,
         summary: 'Create an account and invite its owner (platform token)',
         body: Type.Object(
-          { name: Name, ownerEmail: Type.String({ format: 'email', maxLength: 320 }), ownerName: Type.Optional(SingleLineText({ maxLength: 200 })) },
+          {
+            name: Name,
+            ownerEmail: Type.String({ format: 'email', maxLength: 320 }),
+            ownerName: Type.Optional(SingleLineText({ maxLength: 200 })),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -56,7 +60,11 @@ export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.Ac
       return reply.code(201).send({
         account: created.account,
         ownerMemberId: created.ownerMemberId,
-        invitation: { id: created.invitation.id, expiresAt: created.invitation.expiresAt, url: invitationUrl(deps.config.publicUrl, created.invitation.token) },
+        invitation: {
+          id: created.invitation.id,
+          expiresAt: created.invitation.expiresAt,
+          url: invitationUrl(deps.config.publicUrl, created.invitation.token),
+        },
       });
     },
   );
@@ -68,7 +76,14 @@ export function registerAccountScopedRoutes(app: TypedApp, deps: AppDeps & accou
 
   app.get(
     '/v1/accounts/:accountId',
-    { schema: { tags, summary: 'The account and its settings', params: AccountParams, response: { 200: AccountSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The account and its settings',
+        params: AccountParams,
+        response: { 200: AccountSchema, ...errorResponses },
+      },
+    },
     async (request) => accounts.getAccount(deps, accessOf(request)),
   );
 
@@ -80,7 +95,11 @@ export function registerAccountScopedRoutes(app: TypedApp, deps: AppDeps & accou
         summary: 'Rename (account.edit) or change security settings (account.settings + step-up + confirm)',
         params: AccountParams,
         body: Type.Object(
-          { name: Type.Optional(Name), settings: Type.Optional(Type.Partial(Settings, { additionalProperties: false })), confirm: Type.Optional(Type.Boolean()) },
+          {
+            name: Type.Optional(Name),
+            settings: Type.Optional(Type.Partial(Settings, { additionalProperties: false })),
+            confirm: Type.Optional(Type.Boolean()),
+          },
           { additionalProperties: false },
         ),
         response: { 200: AccountSchema, ...errorResponses },

@@ -59,7 +59,10 @@ export async function createAccount(
   context: RequestContext,
 ): Promise<{ account: AccountView; ownerMemberId: string; invitation: OwnerInvitation }> {
   const name = input.name.trim().normalize('NFKC');
-  if (!name) throw new AppError('request.invalid', 'The account needs a name', { errors: [{ field: 'body/name', message: 'must not be blank' }] });
+  if (!name)
+    throw new AppError('request.invalid', 'The account needs a name', {
+      errors: [{ field: 'body/name', message: 'must not be blank' }],
+    });
   const email = normaliseEmail(input.ownerEmail);
   const now = deps.clock.now();
   const accountId = newId('acc');
@@ -94,7 +97,10 @@ export async function createAccount(
       now,
     });
     const invitation: OwnerInvitation = { ...issued, accountId, accountName: name, email };
-    await deps.sendMail(trx, invitationMail({ email, accountId }, issued, { accountName: name, inviterName: name, roleName: 'Owner' }));
+    await deps.sendMail(
+      trx,
+      invitationMail({ email, accountId }, issued, { accountName: name, inviterName: name, roleName: 'Owner' }),
+    );
     await recordEvent(trx, {
       accountId,
       actor: { type: 'platform', name: 'Platform' },
@@ -131,7 +137,10 @@ export async function updateAccount(
     if (!before) throw new AppError('account.not_found');
     const current = accountView(before);
     const name = input.name !== undefined ? input.name.trim().normalize('NFKC') : current.name;
-    if (!name) throw new AppError('request.invalid', 'The account needs a name', { errors: [{ field: 'body/name', message: 'must not be blank' }] });
+    if (!name)
+      throw new AppError('request.invalid', 'The account needs a name', {
+        errors: [{ field: 'body/name', message: 'must not be blank' }],
+      });
     const settings = { ...current.settings, ...input.settings };
     const now = deps.clock.now();
     await store.updateAccount(trx, access.accountId, name, settings, now);

@@ -21,15 +21,26 @@ export interface AccountSettings {
 }
 
 export async function insertAccount(db: Db, account: { id: string; name: string; now: Date }): Promise<void> {
-  await sql`insert into accounts (id, name, created_at, updated_at) values (${account.id}, ${account.name}, ${account.now}, ${account.now})`.execute(db);
+  await sql`insert into accounts (id, name, created_at, updated_at) values (${account.id}, ${account.name}, ${account.now}, ${account.now})`.execute(
+    db,
+  );
 }
 
 export async function findAccount(db: Db, accountId: string, forUpdate = false): Promise<AccountRow | undefined> {
-  const { rows } = await sql<AccountRow>`select * from accounts where id = ${accountId} ${forUpdate ? sql`for update` : sql``}`.execute(db);
+  const { rows } =
+    await sql<AccountRow>`select * from accounts where id = ${accountId} ${forUpdate ? sql`for update` : sql``}`.execute(
+      db,
+    );
   return rows[0];
 }
 
-export async function updateAccount(db: Db, accountId: string, name: string, settings: AccountSettings, now: Date): Promise<void> {
+export async function updateAccount(
+  db: Db,
+  accountId: string,
+  name: string,
+  settings: AccountSettings,
+  now: Date,
+): Promise<void> {
   await sql`
     update accounts set name = ${name}, require_two_factor = ${settings.requireTwoFactor},
            invitation_lifetime_hours = ${settings.invitationLifetimeHours}, session_idle_minutes = ${settings.sessionIdleMinutes},
@@ -38,12 +49,18 @@ export async function updateAccount(db: Db, accountId: string, name: string, set
 }
 
 /** The user with this (normalised) email, created without credentials if there is none yet. */
-export async function findOrCreateUser(db: Db, user: { id: string; email: string; name: string }): Promise<{ id: string; name: string; created: boolean }> {
+export async function findOrCreateUser(
+  db: Db,
+  user: { id: string; email: string; name: string },
+): Promise<{ id: string; name: string; created: boolean }> {
   const inserted = await sql<{ id: string; name: string }>`
     insert into users (id, email, name) values (${user.id}, ${user.email}, ${user.name})
     on conflict (email) do nothing returning id, name`.execute(db);
   if (inserted.rows[0]) return { ...inserted.rows[0], created: true };
-  const { rows } = await sql<{ id: string; name: string }>`select id, name from users where email = ${user.email}`.execute(db);
+  const { rows } = await sql<{
+    id: string;
+    name: string;
+  }>`select id, name from users where email = ${user.email}`.execute(db);
   return { ...rows[0], created: false };
 }
 

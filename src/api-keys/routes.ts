@@ -12,7 +12,9 @@ const KeySchema = Type.Object({
   memberName: Type.String(),
   name: Type.String(),
   prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
-  permissions: Type.Union([Type.Array(GrantSchema), Type.Null()], { description: 'null: all of the member’s permissions' }),
+  permissions: Type.Union([Type.Array(GrantSchema), Type.Null()], {
+    description: 'null: all of the member’s permissions',
+  }),
   expiresAt: Type.Union([Timestamp, Type.Null()]),
   lastUsedAt: Type.Union([Timestamp, Type.Null()]),
   createdAt: Timestamp,
@@ -27,7 +29,8 @@ export function registerApiKeyRoutes(app: TypedApp, deps: AppDeps): void {
     {
       schema: {
         tags,
-        summary: 'Create an API key for yourself (api.access, the apiAccess flag, step-up + confirm); the key is shown once',
+        summary:
+          'Create an API key for yourself (api.access, the apiAccess flag, step-up + confirm); the key is shown once',
         params: AccountParams,
         body: Type.Object(
           {
@@ -38,7 +41,13 @@ export function registerApiKeyRoutes(app: TypedApp, deps: AppDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ ...KeySchema.properties, key: Type.String({ description: 'The secret, shown this once' }) }), ...errorResponses },
+        response: {
+          201: Type.Object({
+            ...KeySchema.properties,
+            key: Type.String({ description: 'The secret, shown this once' }),
+          }),
+          ...errorResponses,
+        },
       },
       preValidation: stepUpGate(deps.clock),
     },
@@ -59,12 +68,22 @@ export function registerApiKeyRoutes(app: TypedApp, deps: AppDeps): void {
         response: { 200: ListOf(KeySchema), ...errorResponses },
       },
     },
-    async (request) => ({ items: await keys.listKeys(deps, accessOf(request), request.query.memberId), nextCursor: null }),
+    async (request) => ({
+      items: await keys.listKeys(deps, accessOf(request), request.query.memberId),
+      nextCursor: null,
+    }),
   );
 
   app.delete(
     '/v1/accounts/:accountId/api-keys/:keyId',
-    { schema: { tags, summary: 'Revoke a key at once (its member, users.edit, or the platform)', params: Type.Object({ accountId: Id, keyId: Id }), response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a key at once (its member, users.edit, or the platform)',
+        params: Type.Object({ accountId: Id, keyId: Id }),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await keys.revokeKey(deps, accessOf(request), request.params.keyId);
       return reply.code(204).send(null);

@@ -67,11 +67,14 @@ export async function createKey(
 ): Promise<ApiKeyView & { key: string }> {
   const member = requirePersonMember(access);
   requirePermission(access, 'api.access');
-  if (!member.snapshot.flags.apiAccess) throw new AppError('authz.forbidden', 'API access is not enabled for your membership');
+  if (!member.snapshot.flags.apiAccess)
+    throw new AppError('authz.forbidden', 'API access is not enabled for your membership');
   const now = deps.clock.now();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   if (expiresAt && (expiresAt.getTime() <= now.getTime() || expiresAt.getTime() - now.getTime() > maxLifetimeMs)) {
-    throw new AppError('request.invalid', 'The expiry must be in the future and within two years', { errors: [{ field: 'body/expiresAt', message: 'out of range' }] });
+    throw new AppError('request.invalid', 'The expiry must be in the future and within two years', {
+      errors: [{ field: 'body/expiresAt', message: 'out of range' }],
+    });
   }
   if (input.permissions) {
     assertValidGrants(deps.catalog, input.permissions);
@@ -130,7 +133,8 @@ export async function revokeKey(deps: ApiKeysDeps, access: AccountAccess, keyId:
     const key = await store.findKey(trx, access.accountId, keyId);
     if (!key) throw new AppError('api_key.not_found');
     if (access.member && key.member_id !== access.member.snapshot.memberId) requirePermission(access, 'users.edit');
-    if (!(await store.revokeKey(trx, access.accountId, keyId, access.member?.snapshot.memberId ?? 'platform', now))) return;
+    if (!(await store.revokeKey(trx, access.accountId, keyId, access.member?.snapshot.memberId ?? 'platform', now)))
+      return;
     changed({ kind: 'api_key', id: keyId });
     await recordAccessEvent(trx, access, now, {
       action: 'api_key.revoked',
@@ -153,7 +157,14 @@ export async function authenticateKey(deps: ApiKeysDeps, key: string): Promise<E
   if (state !== 'live') throw new AppError(state === 'revoked' ? 'auth.api_key_revoked' : 'auth.api_key_expired');
   // Most requests of a busy key find it used this minute already and write nothing.
   if (store.lastUseIsStale(row.last_used_at, now)) store.touchKey(deps.access.database.db, row.id, now).catch(() => {});
-  return { type: 'api_key', apiKeyId: row.id, accountId: row.account_id, memberId: row.member_id, userId: row.user_id, limit: compileLimit(deps.catalog, row.permissions) };
+  return {
+    type: 'api_key',
+    apiKeyId: row.id,
+    accountId: row.account_id,
+    memberId: row.member_id,
+    userId: row.user_id,
+    limit: compileLimit(deps.catalog, row.permissions),
+  };
 }
 
 function keyState(row: Pick<store.ApiKeyRow, 'revoked_at' | 'expires_at'>, now: Date): 'live' | 'revoked' | 'expired' {

@@ -25,11 +25,24 @@ const selectKey = sql`
 
 export async function insertApiKey(
   db: Db,
-  key: { accountId: string; id: string; memberId: string; name: string; prefix: string; keyHash: Buffer; permissions: Grant[] | null; expiresAt: Date | null; createdBy: string; now: Date },
+  key: {
+    accountId: string;
+    id: string;
+    memberId: string;
+    name: string;
+    prefix: string;
+    keyHash: Buffer;
+    permissions: Grant[] | null;
+    expiresAt: Date | null;
+    createdBy: string;
+    now: Date;
+  },
 ): Promise<void> {
   await sql`insert into api_keys (account_id, id, member_id, name, prefix, key_hash, permissions, expires_at, created_by_member_id, created_at)
     values (${key.accountId}, ${key.id}, ${key.memberId}, ${key.name}, ${key.prefix}, ${key.keyHash},
-            ${key.permissions === null ? null : JSON.stringify(key.permissions)}::jsonb, ${key.expiresAt}, ${key.createdBy}, ${key.now})`.execute(db);
+            ${key.permissions === null ? null : JSON.stringify(key.permissions)}::jsonb, ${key.expiresAt}, ${key.createdBy}, ${key.now})`.execute(
+    db,
+  );
 }
 
 export async function findByHash(db: Db, keyHash: Buffer): Promise<ApiKeyRow | undefined> {
@@ -67,5 +80,7 @@ export function lastUseIsStale(lastUsedAt: Date | null, now: Date): boolean {
 export async function touchKey(db: Db, keyId: string, now: Date): Promise<void> {
   // The same condition again in SQL: parallel requests that all read a stale value write once.
   await sql`update api_keys set last_used_at = ${now}
-    where id = ${keyId} and (last_used_at is null or last_used_at < ${new Date(now.getTime() - lastUsedResolutionMs)})`.execute(db);
+    where id = ${keyId} and (last_used_at is null or last_used_at < ${new Date(now.getTime() - lastUsedResolutionMs)})`.execute(
+    db,
+  );
 }

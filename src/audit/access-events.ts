@@ -18,5 +18,11 @@ export type AccessEvent = Omit<SecurityEventInput, 'accountId' | 'actor' | 'cont
 
 /** Records what this access's actor did in its account, with the request's context. */
 export function recordAccessEvent(db: Db, access: AccountAccess, at: Date, event: AccessEvent): Promise<string> {
-  return recordEvent(db, { accountId: access.accountId, actor: eventActor(access), context: access.context, at, ...event });
+  return recordEvent(db, {
+    accountId: access.accountId,
+    actor: eventActor(access),
+    context: access.context,
+    at,
+    ...event,
+  });
 }

@@ -52,7 +52,11 @@ export interface EventRecord {
 }
 
 /** A row of `security_events`: the record under its column names, with its place in the chain. */
-export type EventRow = { [K in keyof EventRecord as (typeof eventColumns)[K]]: EventRecord[K] } & { seq: number; prev_hash: Buffer; hash: Buffer };
+export type EventRow = { [K in keyof EventRecord as (typeof eventColumns)[K]]: EventRecord[K] } & {
+  seq: number;
+  prev_hash: Buffer;
+  hash: Buffer;
+};
 
 const fields = Object.entries(eventColumns) as [keyof EventRecord, keyof EventRow][];
 

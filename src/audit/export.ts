@@ -2,7 +2,14 @@ import type { Db } from '../db/database.js';
 import { csvRow } from '../shared/csv.js';
 import { escapeControlCharacters, exportText } from '../shared/text.js';
 import { eventColumns } from './event-record.js';
-import { cursorOf, type EventCursor, type EventFilter, type EventView, eventView, queryAccountEvents } from './query.js';
+import {
+  cursorOf,
+  type EventCursor,
+  type EventFilter,
+  type EventView,
+  eventView,
+  queryAccountEvents,
+} from './query.js';
 
 const pageSize = 1000;
 
@@ -21,7 +28,10 @@ async function* eventPages(db: Db, accountId: string, filter: EventFilter): Asyn
 function escapedJson(value: unknown): unknown {
   if (typeof value === 'string') return escapeControlCharacters(value);
   if (Array.isArray(value)) return value.map(escapedJson);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [escapeControlCharacters(key), escapedJson(item)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [escapeControlCharacters(key), escapedJson(item)]),
+    );
   return value;
 }
 
@@ -46,7 +56,9 @@ function exportedEvent(event: EventView): EventView {
 }
 
 /** The record's columns, less the chain and the account (one account's export). */
-export const csvHeader: string[] = Object.values(eventColumns).filter((column) => column !== 'chain' && column !== 'account_id');
+export const csvHeader: string[] = Object.values(eventColumns).filter(
+  (column) => column !== 'chain' && column !== 'account_id',
+);
 
 /** The CSV export; its first chunk is the header with the first page (see sendExport). */
 export async function* eventsCsv(db: Db, accountId: string, filter: EventFilter): AsyncGenerator<string> {
@@ -54,9 +66,23 @@ export async function* eventsCsv(db: Db, accountId: string, filter: EventFilter)
   for await (const events of eventPages(db, accountId, filter)) {
     for (const event of events) {
       chunk += csvRow([
-        event.id, event.at, event.actor.type, event.actor.id, event.actor.name, event.action, event.outcome, event.errorCode,
-        event.target?.type, event.target?.id, event.target?.name, JSON.stringify(event.before), JSON.stringify(event.after),
-        event.ip, event.userAgent, event.requestId, event.count,
+        event.id,
+        event.at,
+        event.actor.type,
+        event.actor.id,
+        event.actor.name,
+        event.action,
+        event.outcome,
+        event.errorCode,
+        event.target?.type,
+        event.target?.id,
+        event.target?.name,
+        JSON.stringify(event.before),
+        JSON.stringify(event.after),
+        event.ip,
+        event.userAgent,
+        event.requestId,
+        event.count,
       ]);
     }
     yield chunk;

@@ -55,7 +55,10 @@ export async function recordSecurityEvent(db: Db, event: IdentityEvent): Promise
  * the person belongs to (PayMongo's "security logs" show members' sign-ins), as an event
  * about that membership. Refusals hand these to the RefusalLog instead of writing them.
  */
-export async function securityEventEntries(db: Db, event: Omit<IdentityEvent, 'outcome'> & { outcome?: SecurityEventInput['outcome']; errorCode?: string }): Promise<SecurityEventInput[]> {
+export async function securityEventEntries(
+  db: Db,
+  event: Omit<IdentityEvent, 'outcome'> & { outcome?: SecurityEventInput['outcome']; errorCode?: string },
+): Promise<SecurityEventInput[]> {
   const base: SecurityEventInput = {
     accountId: null,
     actor: { type: 'user', id: event.userId },
@@ -69,7 +72,9 @@ export async function securityEventEntries(db: Db, event: Omit<IdentityEvent, 'o
     at: event.at,
   };
   const { rows } = await sql<{ account_id: string; id: string; email: string }>`
-    select account_id, id, email from members where user_id = ${event.userId} and status in ('active', 'inactive')`.execute(db);
+    select account_id, id, email from members where user_id = ${event.userId} and status in ('active', 'inactive')`.execute(
+    db,
+  );
   return [
     base,
     ...rows.map((member) => ({

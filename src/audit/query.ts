@@ -35,7 +35,8 @@ export function eventView(row: EventRow): EventView {
     action: row.action,
     outcome: row.outcome,
     errorCode: row.error_code,
-    target: row.target_type && row.target_id ? { type: row.target_type, id: row.target_id, name: row.target_name } : null,
+    target:
+      row.target_type && row.target_id ? { type: row.target_type, id: row.target_id, name: row.target_name } : null,
     before: row.before,
     after: row.after,
     ip: row.ip,
@@ -48,16 +49,29 @@ export function eventView(row: EventRow): EventView {
 export type EventCursor = { at: string; seq: number; chain: string };
 
 /** One account's events, newest first, after a keyset cursor. */
-export async function queryAccountEvents(db: Db, accountId: string, filter: EventFilter, limit: number, after?: EventCursor): Promise<EventRow[]> {
+export async function queryAccountEvents(
+  db: Db,
+  accountId: string,
+  filter: EventFilter,
+  limit: number,
+  after?: EventCursor,
+): Promise<EventRow[]> {
   const conditions: RawBuilder<unknown>[] = [sql`chain = ${accountId}`];
   if (filter.actor) conditions.push(sql`actor_id = ${filter.actor}`);
-  if (filter.action) conditions.push(filter.action.endsWith('.*') ? sql`action like ${filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`) + '%'}` : sql`action = ${filter.action}`);
+  if (filter.action)
+    conditions.push(
+      filter.action.endsWith('.*')
+        ? sql`action like ${filter.action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`) + '%'}`
+        : sql`action = ${filter.action}`,
+    );
   if (filter.target) conditions.push(sql`target_id = ${filter.target}`);
   if (filter.from) conditions.push(sql`at >= ${filter.from}`);
   if (filter.to) conditions.push(sql`at < ${filter.to}`);
   if (after) conditions.push(sql`(at, seq) < (${new Date(after.at)}, ${after.seq})`);
   const { rows } = await sql<EventRow>`
-    select * from security_events where ${sql.join(conditions, sql` and `)} order by at desc, seq desc limit ${limit}`.execute(db);
+    select * from security_events where ${sql.join(conditions, sql` and `)} order by at desc, seq desc limit ${limit}`.execute(
+    db,
+  );
   return rows;
 }
 
@@ -82,7 +96,13 @@ export async function eventsPage(
   load: (limit: number, after: EventCursor | undefined) => Promise<EventRow[]>,
 ): Promise<{ items: EventView[]; nextCursor: string | null }> {
   const limit = page.limit ?? 50;
-  const rows = await load(limit, page.cursor ? decodeCursor(page.cursor, { at: 'timestamp', seq: 'integer', chain: 'string' }) : undefined);
+  const rows = await load(
+    limit,
+    page.cursor ? decodeCursor(page.cursor, { at: 'timestamp', seq: 'integer', chain: 'string' }) : undefined,
+  );
   const last = rows.at(-1);
-  return { items: rows.map(eventView), nextCursor: rows.length === limit && last ? encodeCursor(cursorOf(last)) : null };
+  return {
+    items: rows.map(eventView),
+    nextCursor: rows.length === limit && last ? encodeCursor(cursorOf(last)) : null,
+  };
 }

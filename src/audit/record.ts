@@ -70,7 +70,9 @@ async function appendOne(db: Db, fields: EventRecord): Promise<void> {
   // one call; null means the chain has no head yet.
   const append = async () =>
     (
-      await sql<{ seq: string | null }>`select security_append_event(${chain}, ${digest}::bytea, ${fields.id}, ${fields.accountId}, ${fields.at},
+      await sql<{
+        seq: string | null;
+      }>`select security_append_event(${chain}, ${digest}::bytea, ${fields.id}, ${fields.accountId}, ${fields.at},
         ${fields.actorType}, ${fields.actorId}, ${fields.actorName}, ${fields.action}, ${fields.outcome}, ${fields.errorCode},
         ${fields.targetType}, ${fields.targetId}, ${fields.targetName}, ${jsonb(fields.before)}, ${jsonb(fields.after)},
         ${fields.ip}, ${fields.userAgent}, ${fields.requestId}, ${fields.count}::integer) as seq`.execute(db)
@@ -84,7 +86,9 @@ async function appendOne(db: Db, fields: EventRecord): Promise<void> {
 
 /** A chain's head, created at the genesis hash on its first event. */
 async function ensureHead(db: Db, chain: string): Promise<void> {
-  await sql`insert into security_chain_heads (chain, seq, hash) values (${chain}, 0, ${genesisHash}) on conflict (chain) do nothing`.execute(db);
+  await sql`insert into security_chain_heads (chain, seq, hash) values (${chain}, 0, ${genesisHash}) on conflict (chain) do nothing`.execute(
+    db,
+  );
 }
 
 interface Waiting {
@@ -120,7 +124,14 @@ async function drain(db: Db, byChain: Map<string, Waiting[]>, chain: string, bat
     try {
       // Alone, an event takes the one-call path (its own implicit transaction).
       if (batch.length === 1) await appendOne(db, batch[0].fields);
-      else await db.transaction().execute((trx) => appendBatch(trx, chain, batch.map((waiting) => waiting.fields)));
+      else
+        await db.transaction().execute((trx) =>
+          appendBatch(
+            trx,
+            chain,
+            batch.map((waiting) => waiting.fields),
+          ),
+        );
       for (const waiting of batch) waiting.done();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -139,7 +150,12 @@ async function drain(db: Db, byChain: Map<string, Waiting[]>, chain: string, bat
 /** Appends events to one chain in order, in the caller's transaction. */
 async function appendBatch(trx: Db, chain: string, events: EventRecord[]): Promise<void> {
   await ensureHead(trx, chain);
-  const head = (await sql<{ seq: number; hash: Buffer }>`select seq, hash from security_chain_heads where chain = ${chain} for update`.execute(trx)).rows[0];
+  const head = (
+    await sql<{
+      seq: number;
+      hash: Buffer;
+    }>`select seq, hash from security_chain_heads where chain = ${chain} for update`.execute(trx)
+  ).rows[0];
   let seq = Number(head.seq);
   let previous: Buffer = Buffer.from(head.hash);
   const rows = events.map((fields) => {
@@ -154,7 +170,9 @@ async function appendBatch(trx: Db, chain: string, events: EventRecord[]): Promi
   await sql`insert into security_events (chain, seq, id, account_id, at, actor_type, actor_id, actor_name, action, outcome,
       error_code, target_type, target_id, target_name, before, after, ip, user_agent, request_id, count, prev_hash, hash)
     values ${sql.join(rows)}`.execute(trx);
-  await sql`update security_chain_heads set seq = ${seq}, previous_hash = hash, hash = ${previous} where chain = ${chain}`.execute(trx);
+  await sql`update security_chain_heads set seq = ${seq}, previous_hash = hash, hash = ${previous} where chain = ${chain}`.execute(
+    trx,
+  );
 }
 
 /**

@@ -65,7 +65,12 @@ export class RefusalLog {
 
   private writeCollapsed(open: OpenWindow): void {
     if (open.pending === 0) return;
-    this.write({ ...open.template, at: open.lastAt, count: open.pending, after: { repeatedSince: new Date(open.openedAt).toISOString() } });
+    this.write({
+      ...open.template,
+      at: open.lastAt,
+      count: open.pending,
+      after: { repeatedSince: new Date(open.openedAt).toISOString() },
+    });
   }
 
   private write(event: SecurityEventInput): void {

@@ -9,7 +9,11 @@ import type { TypedApp } from '../http/typed-app.js';
 import { eventsCsv, eventsNdjson } from './export.js';
 import { type EventFilter, eventsPage, queryAccountEvents, queryUserEvents } from './query.js';
 
-const Party = Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) });
+const Party = Type.Object({
+  type: Type.String(),
+  id: Type.Union([Type.String(), Type.Null()]),
+  name: Type.Union([Type.String(), Type.Null()]),
+});
 const EventSchema = Type.Object({
   id: Type.String(),
   at: Timestamp,
@@ -17,7 +21,10 @@ const EventSchema = Type.Object({
   action: Type.String(),
   outcome: Type.String(),
   errorCode: Type.Union([Type.String(), Type.Null()]),
-  target: Type.Union([Type.Object({ type: Type.String(), id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  target: Type.Union([
+    Type.Object({ type: Type.String(), id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
   before: Type.Unknown(),
   after: Type.Unknown(),
   ip: Type.Union([Type.String(), Type.Null()]),
@@ -34,8 +41,20 @@ const Filters = {
 };
 const Page = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Cursor) };
 
-function filterOf(query: { actor?: string; action?: string; target?: string; from?: string; to?: string }): EventFilter {
-  return { actor: query.actor, action: query.action, target: query.target, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
+function filterOf(query: {
+  actor?: string;
+  action?: string;
+  target?: string;
+  from?: string;
+  to?: string;
+}): EventFilter {
+  return {
+    actor: query.actor,
+    action: query.action,
+    target: query.target,
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+  };
 }
 
 /** An account's security log and its export, inside the account scope. */
@@ -57,7 +76,9 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
       const access = accessOf(request);
       requirePermission(access, 'security_log.view');
       const filter = filterOf(request.query);
-      return eventsPage(request.query, (limit, after) => queryAccountEvents(deps.database.db, access.accountId, filter, limit, after));
+      return eventsPage(request.query, (limit, after) =>
+        queryAccountEvents(deps.database.db, access.accountId, filter, limit, after),
+      );
     },
   );
 
@@ -69,7 +90,10 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
         summary: 'Export the security log as CSV or NDJSON, streamed (security_log.view)',
         description: exportDescription,
         params: AccountParams,
-        querystring: Type.Object({ ...Filters, format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('ndjson')])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { ...Filters, format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('ndjson')])) },
+          { additionalProperties: false },
+        ),
         produces: ['text/csv', 'application/x-ndjson'],
         response: { 200: { type: 'string' }, ...errorResponses },
       },
@@ -79,7 +103,10 @@ export function registerAuditRoutes(app: TypedApp, deps: AppDeps): void {
       requirePermission(access, 'security_log.view');
       const format = request.query.format ?? 'csv';
       const filter = filterOf(request.query);
-      const chunks = format === 'csv' ? eventsCsv(deps.database.db, access.accountId, filter) : eventsNdjson(deps.database.db, access.accountId, filter);
+      const chunks =
+        format === 'csv'
+          ? eventsCsv(deps.database.db, access.accountId, filter)
+          : eventsNdjson(deps.database.db, access.accountId, filter);
       return sendExport(request, reply, {
         filename: `security-log.${format}`,
         contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',

@@ -13,7 +13,10 @@ import { addressLockedUntil, type AttemptKeys, countAttempt, throttlePolicy } fr
 // mails the person a password-reset link once.
 
 /** How a wrong credential is logged; an attempt refused by the counters is logged under the same action, as `refused`. */
-export type FailedAction = Extract<IdentityAction, 'session.sign_in_failed' | 'session.step_up_failed' | 'password.change_failed' | 'two_factor.enrolment_failed'>;
+export type FailedAction = Extract<
+  IdentityAction,
+  'session.sign_in_failed' | 'session.step_up_failed' | 'password.change_failed' | 'two_factor.enrolment_failed'
+>;
 
 /** An attempt counted by {@link reserveAttempt}, to hand to {@link recordFailedAttempt} when the credential was wrong. */
 export interface Attempt {
@@ -30,7 +33,12 @@ export interface Attempt {
  * logged as `action` with outcome `refused`, collapsed per minute like every refusal, and the
  * refusal that reaches the lock starts it (event and mail).
  */
-export async function reserveAttempt(deps: IdentityDeps, keys: AttemptKeys, action: FailedAction, context: RequestContext): Promise<Attempt> {
+export async function reserveAttempt(
+  deps: IdentityDeps,
+  keys: AttemptKeys,
+  action: FailedAction,
+  context: RequestContext,
+): Promise<Attempt> {
   const db = deps.database.db;
   const now = deps.clock.now();
   const result = await countAttempt(db, keys, now);
@@ -38,7 +46,14 @@ export async function reserveAttempt(deps: IdentityDeps, keys: AttemptKeys, acti
   // Looked up only now, after the decision: the answer is the same with or without a user.
   const user = await store.findUserByEmail(db, keys.email);
   if (user) {
-    for (const entry of await securityEventEntries(db, { action, userId: user.id, outcome: 'refused', errorCode: 'auth.locked', context, at: now })) {
+    for (const entry of await securityEventEntries(db, {
+      action,
+      userId: user.id,
+      outcome: 'refused',
+      errorCode: 'auth.locked',
+      context,
+      at: now,
+    })) {
       deps.refusals.record(entry);
     }
     if (result.refusedBy === 'email' && result.failures === throttlePolicy.email.lockAfter) {
@@ -46,7 +61,9 @@ export async function reserveAttempt(deps: IdentityDeps, keys: AttemptKeys, acti
     }
   }
   const seconds = Math.max(1, Math.ceil((result.retryAt.getTime() - now.getTime()) / 1000));
-  throw new AppError('auth.locked', `Too many failed attempts; try again in ${seconds} seconds`, { headers: { 'retry-after': String(seconds) } });
+  throw new AppError('auth.locked', `Too many failed attempts; try again in ${seconds} seconds`, {
+    headers: { 'retry-after': String(seconds) },
+  });
 }
 
 /**
@@ -65,7 +82,14 @@ export async function recordFailedAttempt(
   const { context, at } = attempt;
   await recordSecurityEvent(db, { action: attempt.action, userId: user.id, outcome: 'failure', method, context, at });
   if (attempt.emailFailures === throttlePolicy.email.backoffAfter) {
-    await recordSecurityEvent(db, { action: 'session.backoff_started', userId: user.id, outcome: 'failure', after: { failures: attempt.emailFailures, waitSeconds: 1 }, context, at });
+    await recordSecurityEvent(db, {
+      action: 'session.backoff_started',
+      userId: user.id,
+      outcome: 'failure',
+      after: { failures: attempt.emailFailures, waitSeconds: 1 },
+      context,
+      at,
+    });
   }
   if (attempt.emailFailures === throttlePolicy.email.lockAfter) {
     await startLock(deps, user, attempt.emailFailures, await addressLockedUntil(db, user.email, at), context, at);
@@ -77,9 +101,23 @@ export async function recordFailedAttempt(
  * lock). Exactly one attempt brings the count to the lock (the counter is atomic), so the
  * mail goes once per lock.
  */
-async function startLock(deps: IdentityDeps, user: { id: string; email: string }, failures: number, lockedUntil: Date, context: RequestContext, now: Date): Promise<void> {
+async function startLock(
+  deps: IdentityDeps,
+  user: { id: string; email: string },
+  failures: number,
+  lockedUntil: Date,
+  context: RequestContext,
+  now: Date,
+): Promise<void> {
   await deps.database.db.transaction().execute(async (trx) => {
-    await recordSecurityEvent(trx, { action: 'session.locked_out', userId: user.id, outcome: 'failure', after: { failures, lockedUntil: lockedUntil.toISOString() }, context, at: now });
+    await recordSecurityEvent(trx, {
+      action: 'session.locked_out',
+      userId: user.id,
+      outcome: 'failure',
+      after: { failures, lockedUntil: lockedUntil.toISOString() },
+      context,
+      at: now,
+    });
     const reset = await issuePasswordResetToken(trx, user.id, now);
     await mailSignInLocked(trx, deps, user.email, { failures, lockedUntil, ip: context.ip }, reset);
   });

@@ -18,17 +18,30 @@ export const emailChangeLifetimeMs = 60 * 60 * 1000;
  * the address already belongs to someone else nothing is sent, and the answer is the same, so
  * the endpoint does not tell which addresses have users.
  */
-export async function requestEmailChange(deps: IdentityDeps, userId: string, newEmailInput: string, context: RequestContext): Promise<void> {
+export async function requestEmailChange(
+  deps: IdentityDeps,
+  userId: string,
+  newEmailInput: string,
+  context: RequestContext,
+): Promise<void> {
   const db = deps.database.db;
   const now = deps.clock.now();
   const newEmail = normaliseEmail(newEmailInput);
   const user = await store.findUserById(db, userId);
   if (!user) throw new AppError('auth.required');
   if (newEmail === user.email) {
-    throw new AppError('request.invalid', 'That is already your address', { errors: [{ field: 'body/newEmail', message: 'is your current address' }] });
+    throw new AppError('request.invalid', 'That is already your address', {
+      errors: [{ field: 'body/newEmail', message: 'is your current address' }],
+    });
   }
   await db.transaction().execute(async (trx) => {
-    await recordSecurityEvent(trx, { action: 'email.change_requested', userId: user.id, after: { email: newEmail }, context, at: now });
+    await recordSecurityEvent(trx, {
+      action: 'email.change_requested',
+      userId: user.id,
+      after: { email: newEmail },
+      context,
+      at: now,
+    });
     await issueEmailChange(trx, deps, { userId: user.id, newEmail, requestedBy: null, now });
   });
 }
@@ -56,7 +69,9 @@ export async function issueEmailChange(
   if (await store.findUserByEmail(trx, newEmail)) return expiresAt;
   const token = newSecretToken();
   await sql`insert into email_change_tokens (token_hash, user_id, new_email, expires_at, created_at, requested_by_account_id, requested_by_member_id)
-            values (${hashToken(token)}, ${userId}, ${newEmail}, ${expiresAt}, ${now}, ${requestedBy?.accountId ?? null}, ${requestedBy?.memberId ?? null})`.execute(trx);
+            values (${hashToken(token)}, ${userId}, ${newEmail}, ${expiresAt}, ${now}, ${requestedBy?.accountId ?? null}, ${requestedBy?.memberId ?? null})`.execute(
+    trx,
+  );
   await mailEmailChangeVerification(trx, deps, newEmail, token, expiresAt);
   return expiresAt;
 }
@@ -72,28 +87,49 @@ export async function confirmEmailChange(deps: IdentityDeps, token: string, cont
   const tokenHash = hashToken(token);
   try {
     await deps.access.commit(async (trx, changed) => {
-      const { rows } = await sql<{ user_id: string; new_email: string; requested_by_account_id: string | null; requested_by_member_id: string | null }>`
+      const { rows } = await sql<{
+        user_id: string;
+        new_email: string;
+        requested_by_account_id: string | null;
+        requested_by_member_id: string | null;
+      }>`
         update email_change_tokens set used_at = ${now}
          where token_hash = ${tokenHash} and used_at is null and expires_at > ${now}
          returning user_id, new_email, requested_by_account_id, requested_by_member_id`.execute(trx);
       const claimed = rows[0];
       if (!claimed) throw new AppError('token.invalid');
-      const before = await sql<{ email: string }>`select email from users where id = ${claimed.user_id} for update`.execute(trx);
+      const before = await sql<{
+        email: string;
+      }>`select email from users where id = ${claimed.user_id} for update`.execute(trx);
       const oldEmail = before.rows[0].email;
-      await sql`update users set email = ${claimed.new_email}, updated_at = ${now} where id = ${claimed.user_id}`.execute(trx);
+      await sql`update users set email = ${claimed.new_email}, updated_at = ${now} where id = ${claimed.user_id}`.execute(
+        trx,
+      );
       await sql`delete from password_reset_tokens where user_id = ${claimed.user_id}`.execute(trx);
       changed({ kind: 'user', id: claimed.user_id });
       const byAdmin = claimed.requested_by_account_id !== null;
       const sessionsEnded = byAdmin ? await revokeSessionsOfUser(trx, claimed.user_id) : undefined;
       const after = byAdmin
-        ? { email: claimed.new_email, requestedBy: { accountId: claimed.requested_by_account_id, memberId: claimed.requested_by_member_id }, sessionsEnded }
+        ? {
+            email: claimed.new_email,
+            requestedBy: { accountId: claimed.requested_by_account_id, memberId: claimed.requested_by_member_id },
+            sessionsEnded,
+          }
         : { email: claimed.new_email };
-      await recordSecurityEvent(trx, { action: 'email.changed', userId: claimed.user_id, before: { email: oldEmail }, after, context, at: now });
+      await recordSecurityEvent(trx, {
+        action: 'email.changed',
+        userId: claimed.user_id,
+        before: { email: oldEmail },
+        after,
+        context,
+        at: now,
+      });
       await notifyEmailChanged(trx, deps, oldEmail, claimed.new_email);
     });
   } catch (error) {
     // The address was taken by someone else between the request and the confirmation.
-    if ((error as { code?: string }).code === '23505') throw new AppError('conflict', 'That address belongs to another user now');
+    if ((error as { code?: string }).code === '23505')
+      throw new AppError('conflict', 'That address belongs to another user now');
     throw error;
   }
 }

@@ -11,11 +11,26 @@ async function send(trx: Db, deps: IdentityDeps, to: string, mail: MailMessage):
   await enqueueMail(trx, { ...mail, to }, deps);
 }
 
-export function notifyNewSignIn(trx: Db, deps: IdentityDeps, to: string, at: Date, context: { ip: string | null; userAgent: string | null }): Promise<void> {
-  return send(trx, deps, to, { template: 'security_new_sign_in', data: { at: at.toISOString(), ip: context.ip, userAgent: context.userAgent } });
+export function notifyNewSignIn(
+  trx: Db,
+  deps: IdentityDeps,
+  to: string,
+  at: Date,
+  context: { ip: string | null; userAgent: string | null },
+): Promise<void> {
+  return send(trx, deps, to, {
+    template: 'security_new_sign_in',
+    data: { at: at.toISOString(), ip: context.ip, userAgent: context.userAgent },
+  });
 }
 
-export function notifyTwoFactorChanged(trx: Db, deps: IdentityDeps, to: string, change: 'enrolled' | 'reset' | 'recovery_codes_regenerated', at: Date): Promise<void> {
+export function notifyTwoFactorChanged(
+  trx: Db,
+  deps: IdentityDeps,
+  to: string,
+  change: 'enrolled' | 'reset' | 'recovery_codes_regenerated',
+  at: Date,
+): Promise<void> {
   return send(trx, deps, to, { template: 'security_two_factor_changed', data: { change, at: at.toISOString() } });
 }
 
@@ -23,7 +38,13 @@ export function notifyPasswordChanged(trx: Db, deps: IdentityDeps, to: string, a
   return send(trx, deps, to, { template: 'security_password_changed', data: { at: at.toISOString() } });
 }
 
-export function mailPasswordReset(trx: Db, deps: IdentityDeps, to: string, token: string, expiresAt: Date): Promise<void> {
+export function mailPasswordReset(
+  trx: Db,
+  deps: IdentityDeps,
+  to: string,
+  token: string,
+  expiresAt: Date,
+): Promise<void> {
   return send(trx, deps, to, { template: 'password_reset', data: { token, expiresAt: expiresAt.toISOString() } });
 }
 
@@ -37,12 +58,27 @@ export function mailSignInLocked(
 ): Promise<void> {
   return send(trx, deps, to, {
     template: 'security_sign_in_locked',
-    data: { failures: lock.failures, lockedUntil: lock.lockedUntil.toISOString(), ip: lock.ip, token: reset.token, expiresAt: reset.expiresAt.toISOString() },
+    data: {
+      failures: lock.failures,
+      lockedUntil: lock.lockedUntil.toISOString(),
+      ip: lock.ip,
+      token: reset.token,
+      expiresAt: reset.expiresAt.toISOString(),
+    },
   });
 }
 
-export function mailEmailChangeVerification(trx: Db, deps: IdentityDeps, newEmail: string, token: string, expiresAt: Date): Promise<void> {
-  return send(trx, deps, newEmail, { template: 'email_change_verify', data: { token, newEmail, expiresAt: expiresAt.toISOString() } });
+export function mailEmailChangeVerification(
+  trx: Db,
+  deps: IdentityDeps,
+  newEmail: string,
+  token: string,
+  expiresAt: Date,
+): Promise<void> {
+  return send(trx, deps, newEmail, {
+    template: 'email_change_verify',
+    data: { token, newEmail, expiresAt: expiresAt.toISOString() },
+  });
 }
 
 export function notifyEmailChanged(trx: Db, deps: IdentityDeps, oldEmail: string, newEmail: string): Promise<void> {

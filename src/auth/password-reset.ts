@@ -21,7 +21,11 @@ const resendIntervalMs = 60 * 1000;
  * either way (ASVS 5.0 V6.3.8). The token has 256 bits, only its SHA-256 is stored, it lasts
  * 30 minutes, and a new request replaces any older link.
  */
-export async function requestPasswordReset(deps: IdentityDeps, emailInput: string, context: RequestContext): Promise<void> {
+export async function requestPasswordReset(
+  deps: IdentityDeps,
+  emailInput: string,
+  context: RequestContext,
+): Promise<void> {
   const db = deps.database.db;
   const now = deps.clock.now();
   const user = await store.findUserByEmail(db, normaliseEmail(emailInput));
@@ -29,7 +33,9 @@ export async function requestPasswordReset(deps: IdentityDeps, emailInput: strin
   await db.transaction().execute(async (trx) => {
     const recent = await sql<{ n: number }>`
       select 1 as n from password_reset_tokens
-       where user_id = ${user.id} and used_at is null and created_at > ${new Date(now.getTime() - resendIntervalMs)}`.execute(trx);
+       where user_id = ${user.id} and used_at is null and created_at > ${new Date(now.getTime() - resendIntervalMs)}`.execute(
+      trx,
+    );
     if (recent.rows.length > 0) return;
     const { token, expiresAt } = await issuePasswordResetToken(trx, user.id, now);
     await recordSecurityEvent(trx, { action: 'password.reset_requested', userId: user.id, context, at: now });
@@ -41,7 +47,11 @@ export async function requestPasswordReset(deps: IdentityDeps, emailInput: strin
  * A new reset token for the user, replacing any older one; the caller mails it (a reset
  * request, or the notice that sign-in was locked).
  */
-export async function issuePasswordResetToken(trx: Db, userId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function issuePasswordResetToken(
+  trx: Db,
+  userId: string,
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
   await sql`delete from password_reset_tokens where user_id = ${userId}`.execute(trx);
   const token = newSecretToken();
   const expiresAt = new Date(now.getTime() + passwordResetLifetimeMs);
@@ -56,7 +66,11 @@ export async function issuePasswordResetToken(trx: Db, userId: string, now: Date
  * of the user ends (V7.4.3). A weak password leaves the token usable for another try. The
  * address's failed attempts are forgiven: a sign-in lock ends with the old password.
  */
-export async function confirmPasswordReset(deps: IdentityDeps, input: { token: string; newPassword: string }, context: RequestContext): Promise<void> {
+export async function confirmPasswordReset(
+  deps: IdentityDeps,
+  input: { token: string; newPassword: string },
+  context: RequestContext,
+): Promise<void> {
   const db = deps.database.db;
   const now = deps.clock.now();
   const tokenHash = hashToken(input.token);
@@ -72,7 +86,9 @@ export async function confirmPasswordReset(deps: IdentityDeps, input: { token: s
       update password_reset_tokens set used_at = ${now}
        where token_hash = ${tokenHash} and used_at is null and expires_at > ${now}`.execute(trx);
     if (Number(used.numAffectedRows ?? 0) !== 1) throw new AppError('token.invalid');
-    await sql`delete from password_reset_tokens where user_id = ${found.user_id} and token_hash <> ${tokenHash}`.execute(trx);
+    await sql`delete from password_reset_tokens where user_id = ${found.user_id} and token_hash <> ${tokenHash}`.execute(
+      trx,
+    );
     await store.setPasswordHash(trx, found.user_id, passwordHash, now);
     await revokeSessionsOfUser(trx, found.user_id);
     await recordSecurityEvent(trx, { action: 'password.reset', userId: found.user_id, context, at: now });

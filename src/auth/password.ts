@@ -78,7 +78,9 @@ export function passwordProblem(password: string, email: string): string | null 
 export function assertAcceptablePassword(password: string, email: string, field: 'password' | 'newPassword'): void {
   const problem = passwordProblem(password, email);
   if (problem !== null) {
-    throw new AppError('password.too_weak', `The password ${problem}`, { errors: [{ field: `body/${field}`, message: problem }] });
+    throw new AppError('password.too_weak', `The password ${problem}`, {
+      errors: [{ field: `body/${field}`, message: problem }],
+    });
   }
 }
 

@@ -43,7 +43,9 @@ export async function newRecoveryCodes(): Promise<NewRecoveryCodes> {
     const code = newCode();
     codes.set(code.slice(0, locatorLength), code); // a repeated locator is simply drawn again
   }
-  const hashes = await Promise.all([...codes].map(async ([locator, code]) => ({ locator, codeHash: await hash(code, passwordHashOptions) })));
+  const hashes = await Promise.all(
+    [...codes].map(async ([locator, code]) => ({ locator, codeHash: await hash(code, passwordHashOptions) })),
+  );
   return { codes: [...codes.values()].map(formatCode), hashes };
 }
 

@@ -66,7 +66,10 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
     async (request, reply) => {
       const pending = request.pendingSignIn;
       if (pending?.next !== 'second_factor') {
-        throw new AppError(pending ? 'auth.enrolment_required' : 'auth.required', 'No sign-in is waiting for a second factor');
+        throw new AppError(
+          pending ? 'auth.enrolment_required' : 'auth.required',
+          'No sign-in is waiting for a second factor',
+        );
       }
       const issued = await completeSecondFactor(deps, pending, request.body, requestContext(request));
       setSessionCookie(reply, deps.config, issued.token);
@@ -76,7 +79,13 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
 
   app.delete(
     '/v1/session',
-    { schema: { tags, summary: 'Sign out (also abandons a pending sign-in)', response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Sign out (also abandons a pending sign-in)',
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const session = requestSession(request);
       if (session) await signOut(deps, { sessionId: session.id, userId: session.userId }, requestContext(request));
@@ -116,7 +125,9 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const context = requestContext(request);
-      await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () => confirmPasswordReset(deps, request.body, context));
+      await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () =>
+        confirmPasswordReset(deps, request.body, context),
+      );
       return reply.code(204).send(null);
     },
   );
@@ -135,7 +146,9 @@ export function registerAuthRoutes(app: TypedApp, deps: AppDeps): void {
     },
     async (request, reply) => {
       const context = requestContext(request);
-      await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () => confirmEmailChange(deps, request.body.token, context));
+      await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () =>
+        confirmEmailChange(deps, request.body.token, context),
+      );
       return reply.code(204).send(null);
     },
   );

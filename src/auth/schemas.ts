@@ -8,25 +8,43 @@ export const EmailInput = Type.String({ format: 'email', minLength: 3, maxLength
 /** An address someone types to sign in or reset: trimmed and normalised by the service, so no format check here. */
 export const EmailLogin = Type.String({ minLength: 1, maxLength: 320 });
 export const TotpCode = Type.String({ pattern: '^[0-9]{6}$', description: 'Six digits from the authenticator app' });
-export const RecoveryCode = Type.String({ minLength: 16, maxLength: 64, description: 'One of the recovery codes, e.g. abcd-efgh-jkmn-pqrs' });
-export const SecretToken = Type.String({ minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'The token from the link’s #token= fragment' });
+export const RecoveryCode = Type.String({
+  minLength: 16,
+  maxLength: 64,
+  description: 'One of the recovery codes, e.g. abcd-efgh-jkmn-pqrs',
+});
+export const SecretToken = Type.String({
+  minLength: 20,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'The token from the link’s #token= fragment',
+});
 
 /** A second factor: `{code}` (TOTP, or a recovery code) or `{recoveryCode}`. */
 export const SecondFactorBody = Type.Object(
   {
-    code: Type.Optional(Type.String({ minLength: 6, maxLength: 64, description: 'Six-digit TOTP code (a recovery code is accepted here too)' })),
+    code: Type.Optional(
+      Type.String({
+        minLength: 6,
+        maxLength: 64,
+        description: 'Six-digit TOTP code (a recovery code is accepted here too)',
+      }),
+    ),
     recoveryCode: Type.Optional(RecoveryCode),
   },
   { additionalProperties: false },
 );
 
-export const CsrfToken = Type.String({ description: 'Send it in the x-csrf-token header of every state-changing request made with the session cookie' });
+export const CsrfToken = Type.String({
+  description: 'Send it in the x-csrf-token header of every state-changing request made with the session cookie',
+});
 
 export const SessionIssuedSchema = Type.Object({ csrfToken: CsrfToken });
 
 export const SignInResponse = Type.Object({
   next: Type.Union([Type.Literal('second_factor'), Type.Literal('enrol_totp'), Type.Literal('done')], {
-    description: 'second_factor: POST /v1/session/second-factor; enrol_totp: POST /v1/me/totp then /v1/me/totp/confirm; done: signed in',
+    description:
+      'second_factor: POST /v1/session/second-factor; enrol_totp: POST /v1/me/totp then /v1/me/totp/confirm; done: signed in',
   }),
   csrfToken: CsrfToken,
 });

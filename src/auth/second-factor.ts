@@ -49,7 +49,8 @@ export async function verifySecondFactor(
   input: SecondFactorInput,
   now: Date,
 ): Promise<SecondFactorMethod | 'replayed' | null> {
-  const recoveryCode = input.recoveryCode ?? (input.code !== undefined && !/^\d{6}$/.test(input.code) ? input.code : undefined);
+  const recoveryCode =
+    input.recoveryCode ?? (input.code !== undefined && !/^\d{6}$/.test(input.code) ? input.code : undefined);
   if (recoveryCode !== undefined) {
     return (await consumeRecoveryCode(db, user.id, recoveryCode, now)) ? 'recovery_code' : null;
   }

@@ -1,5 +1,12 @@
 import type { Db } from '../db/database.js';
-import { csrfTokenFor, createSession, endPresentedSession, pruneSessions, revokeSession, rotateSessionToken } from '../sessions/service.js';
+import {
+  csrfTokenFor,
+  createSession,
+  endPresentedSession,
+  pruneSessions,
+  revokeSession,
+  rotateSessionToken,
+} from '../sessions/service.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import { normaliseEmail } from '../shared/email.js';
@@ -9,7 +16,13 @@ import { notifyNewSignIn } from './notify.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 import { pruneTokens } from './password-reset.js';
 import { pruneTokenAttempts } from './token-attempts.js';
-import { assertOneFactor, InvalidCodeError, type SecondFactorInput, type SecondFactorMethod, verifyCountedSecondFactor } from './second-factor.js';
+import {
+  assertOneFactor,
+  InvalidCodeError,
+  type SecondFactorInput,
+  type SecondFactorMethod,
+  verifyCountedSecondFactor,
+} from './second-factor.js';
 import * as store from './store.js';
 import { recordFailedAttempt, reserveAttempt } from './attempts.js';
 import { forgiveFailures, pruneThrottle, refundAttempt } from './throttle.js';
@@ -48,9 +61,14 @@ export async function signIn(
     await recordFailedAttempt(deps, attempt, user, 'password');
     throw new AppError('auth.invalid_credentials', 'The email or password is not right');
   }
-  if (needsRehash(user.password_hash!)) await store.upgradePasswordHash(db, user.id, user.password_hash!, await hashPassword(input.password));
+  if (needsRehash(user.password_hash!))
+    await store.upgradePasswordHash(db, user.id, user.password_hash!, await hashPassword(input.password));
 
-  const stage = user.totp_enabled_at ? 'second_factor' : (await store.twoFactorRequired(db, user.id)) ? 'enrol_totp' : 'active';
+  const stage = user.totp_enabled_at
+    ? 'second_factor'
+    : (await store.twoFactorRequired(db, user.id))
+      ? 'enrol_totp'
+      : 'active';
   const session = await db.transaction().execute(async (trx) => {
     if (presentedSessionId) await endPresentedSession(trx, presentedSessionId);
     const created = await createSession(trx, { userId: user.id, stage, secondFactorAt: null, context, now });
@@ -104,17 +122,27 @@ export async function completeSecondFactor(
   try {
     method = await verifyCountedSecondFactor(deps, user, input, context, 'session.sign_in_failed');
   } catch (error) {
-    if (error instanceof InvalidCodeError && !error.replayed && tries === secondFactorTriesPerSignIn) await endChallenge(db, pending.sessionId);
+    if (error instanceof InvalidCodeError && !error.replayed && tries === secondFactorTriesPerSignIn)
+      await endChallenge(db, pending.sessionId);
     throw error;
   }
   const rotated = await db.transaction().execute(async (trx) => {
-    const next = await rotateSessionToken(trx, pending.sessionId, { fromStages: ['second_factor'], stage: 'active', secondFactorAt: now, now });
+    const next = await rotateSessionToken(trx, pending.sessionId, {
+      fromStages: ['second_factor'],
+      stage: 'active',
+      secondFactorAt: now,
+      now,
+    });
     if (next) await finishSignIn(trx, deps, user, method, context, now);
     return next;
   });
   if (!rotated) throw new AppError('auth.required', 'This sign-in was completed or ended meanwhile; sign in again');
   await forgiveFailures(db, { email: user.email, ip: context.ip });
-  return { sessionId: pending.sessionId, token: rotated.token, csrfToken: csrfTokenFor(deps.secretKey, rotated.tokenHash) };
+  return {
+    sessionId: pending.sessionId,
+    token: rotated.token,
+    csrfToken: csrfTokenFor(deps.secretKey, rotated.tokenHash),
+  };
 }
 
 /** Deletes a pending sign-in that used up its tries (never a session it has completed meanwhile) and says so. */
@@ -124,7 +152,10 @@ async function endChallenge(db: Db, sessionId: string): Promise<never> {
 }
 
 const challengeExpired = () =>
-  new AppError('auth.challenge_expired', `${secondFactorTriesPerSignIn} wrong codes ended this sign-in; sign in again with your password`);
+  new AppError(
+    'auth.challenge_expired',
+    `${secondFactorTriesPerSignIn} wrong codes ended this sign-in; sign in again with your password`,
+  );
 
 /** What every completed sign-in records: last sign-in, the security event, the notice mail. */
 export async function finishSignIn(
@@ -137,12 +168,17 @@ export async function finishSignIn(
 ): Promise<void> {
   await store.markSignedIn(trx, user.id, now);
   await recordSecurityEvent(trx, { action: 'session.signed_in', userId: user.id, method, context, at: now });
-  if (method === 'recovery_code') await recordSecurityEvent(trx, { action: 'two_factor.recovery_code_used', userId: user.id, context, at: now });
+  if (method === 'recovery_code')
+    await recordSecurityEvent(trx, { action: 'two_factor.recovery_code_used', userId: user.id, context, at: now });
   await notifyNewSignIn(trx, deps, user.email, now, context);
 }
 
 /** Signs out: the session row is deleted, so the token is dead everywhere at once (ASVS 5.0 V7.4.1). */
-export async function signOut(deps: IdentityDeps, session: { sessionId: string; userId: string }, context: RequestContext): Promise<void> {
+export async function signOut(
+  deps: IdentityDeps,
+  session: { sessionId: string; userId: string },
+  context: RequestContext,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.database.db.transaction().execute(async (trx) => {
     if (await revokeSession(trx, session.userId, session.sessionId)) {

@@ -25,13 +25,20 @@ export async function stepUp(
   const now = deps.clock.now();
   const user = await store.findUserById(db, actor.userId);
   if (!user) throw new AppError('auth.required');
-  if (!user.totp_enabled_at) throw new AppError('auth.enrolment_required', 'Enrol two-factor authentication first (POST /v1/me/totp)');
+  if (!user.totp_enabled_at)
+    throw new AppError('auth.enrolment_required', 'Enrol two-factor authentication first (POST /v1/me/totp)');
   const method = await verifyCountedSecondFactor(deps, user, input, context, 'session.step_up_failed');
   const rotated = await db.transaction().execute(async (trx) => {
-    const next = await rotateSessionToken(trx, actor.sessionId, { fromStages: ['active'], stage: 'active', secondFactorAt: now, now });
+    const next = await rotateSessionToken(trx, actor.sessionId, {
+      fromStages: ['active'],
+      stage: 'active',
+      secondFactorAt: now,
+      now,
+    });
     if (next) {
       await recordSecurityEvent(trx, { action: 'session.stepped_up', userId: user.id, method, context, at: now });
-      if (method === 'recovery_code') await recordSecurityEvent(trx, { action: 'two_factor.recovery_code_used', userId: user.id, context, at: now });
+      if (method === 'recovery_code')
+        await recordSecurityEvent(trx, { action: 'two_factor.recovery_code_used', userId: user.id, context, at: now });
     }
     return next;
   });

@@ -46,7 +46,9 @@ export async function setPasswordHash(db: Db, userId: string, passwordHash: stri
 
 /** Replaces an outdated hash, unless the password changed meanwhile. */
 export async function upgradePasswordHash(db: Db, userId: string, oldHash: string, newHash: string): Promise<void> {
-  await sql`update users set password_hash = ${newHash} where id = ${userId} and password_hash = ${oldHash}`.execute(db);
+  await sql`update users set password_hash = ${newHash} where id = ${userId} and password_hash = ${oldHash}`.execute(
+    db,
+  );
 }
 
 /**
@@ -57,7 +59,9 @@ export async function upgradePasswordHash(db: Db, userId: string, oldHash: strin
 export async function claimTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
   const result = await sql`
     update users set totp_last_step = ${step}
-     where id = ${userId} and totp_enabled_at is not null and (totp_last_step is null or totp_last_step < ${step})`.execute(db);
+     where id = ${userId} and totp_enabled_at is not null and (totp_last_step is null or totp_last_step < ${step})`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 
@@ -73,12 +77,20 @@ export async function setPendingTotpSecret(db: Db, userId: string, sealed: strin
  * code that proved it. Conditional on that very pending secret, so a restarted or parallel
  * enrolment cannot activate a secret nobody proved.
  */
-export async function activatePendingTotp(db: Db, userId: string, verifiedPendingSealed: string, step: number, now: Date): Promise<boolean> {
+export async function activatePendingTotp(
+  db: Db,
+  userId: string,
+  verifiedPendingSealed: string,
+  step: number,
+  now: Date,
+): Promise<boolean> {
   const result = await sql`
     update users
        set totp_secret_encrypted = totp_pending_secret_encrypted, totp_pending_secret_encrypted = null,
            totp_enabled_at = ${now}, totp_last_step = ${step}, updated_at = ${now}
-     where id = ${userId} and totp_enabled_at is null and totp_pending_secret_encrypted = ${verifiedPendingSealed}`.execute(db);
+     where id = ${userId} and totp_enabled_at is null and totp_pending_secret_encrypted = ${verifiedPendingSealed}`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 

@@ -101,7 +101,9 @@ class Refusal extends Error {
 async function countRefusal(db: Db, refusal: Refusal, now: Date): Promise<RefusedAttempt> {
   const refusedBy = refusal.key.startsWith('email:') ? 'email' : 'ip';
   const { rows } = await sql<{ failures: number; last_attempt_at: Date }>`
-    update auth_throttle set failures = failures + 1 where key = ${refusal.key} returning failures, last_attempt_at`.execute(db);
+    update auth_throttle set failures = failures + 1 where key = ${refusal.key} returning failures, last_attempt_at`.execute(
+    db,
+  );
   const row = rows[0];
   // Pruned in between: nothing holds the attempt back any more.
   if (!row) return { counted: false, refusedBy, failures: 0, retryAt: now };
@@ -118,7 +120,9 @@ function nextAttemptAt(limits: Limits, failures: number, lastAttemptAt: Date): D
 
 /** When an address that has just reached the lock is open again. */
 export async function addressLockedUntil(db: Db, email: string, now: Date): Promise<Date> {
-  const { rows } = await sql<{ last_attempt_at: Date }>`select last_attempt_at from auth_throttle where key = ${emailKey(email)}`.execute(db);
+  const { rows } = await sql<{
+    last_attempt_at: Date;
+  }>`select last_attempt_at from auth_throttle where key = ${emailKey(email)}`.execute(db);
   return new Date((rows[0]?.last_attempt_at ?? now).getTime() + throttlePolicy.quietResetMs);
 }
 
@@ -180,5 +184,7 @@ export async function forgiveAddress(db: Db, email: string): Promise<void> {
 
 /** Housekeeping: counters whose quiet hour and back-off have both run out. */
 export async function pruneThrottle(db: Db, now: Date): Promise<void> {
-  await sql`delete from auth_throttle where last_attempt_at < ${new Date(now.getTime() - throttlePolicy.quietResetMs)}`.execute(db);
+  await sql`delete from auth_throttle where last_attempt_at < ${new Date(now.getTime() - throttlePolicy.quietResetMs)}`.execute(
+    db,
+  );
 }

@@ -33,9 +33,13 @@ export async function limitTokenGuesses<T>(db: Db, ip: string | null, now: Date,
   const refusedUntil = await reserve(db, key, now);
   if (refusedUntil) {
     const seconds = Math.max(1, Math.ceil((refusedUntil.getTime() - now.getTime()) / 1000));
-    throw new AppError('request.rate_limited', `Too many invalid links from this address; try again in ${seconds} seconds`, {
-      headers: { 'retry-after': String(seconds) },
-    });
+    throw new AppError(
+      'request.rate_limited',
+      `Too many invalid links from this address; try again in ${seconds} seconds`,
+      {
+        headers: { 'retry-after': String(seconds) },
+      },
+    );
   }
   try {
     const result = await use();
@@ -58,7 +62,9 @@ async function reserve(db: Db, key: string, now: Date): Promise<Date | null> {
     where t.window_started_at <= ${windowOpenSince}::timestamptz or t.failures < ${tokenAttemptPolicy.failures}::int
     returning failures`.execute(db);
   if (rows[0]) return null;
-  const current = await sql<{ window_started_at: Date }>`select window_started_at from token_attempts where key = ${key}`.execute(db);
+  const current = await sql<{
+    window_started_at: Date;
+  }>`select window_started_at from token_attempts where key = ${key}`.execute(db);
   return new Date((current.rows[0]?.window_started_at ?? now).getTime() + tokenAttemptPolicy.windowMs);
 }
 
@@ -68,5 +74,7 @@ async function giveBack(db: Db, key: string): Promise<void> {
 
 /** Housekeeping: windows that have ended. */
 export async function pruneTokenAttempts(db: Db, now: Date): Promise<void> {
-  await sql`delete from token_attempts where window_started_at < ${new Date(now.getTime() - tokenAttemptPolicy.windowMs)}`.execute(db);
+  await sql`delete from token_attempts where window_started_at < ${new Date(now.getTime() - tokenAttemptPolicy.windowMs)}`.execute(
+    db,
+  );
 }

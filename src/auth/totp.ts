@@ -16,7 +16,14 @@ export function newTotpSecret(): string {
 
 /** The `otpauth://` URI an authenticator app scans; it contains the seed, so it is shown once. */
 export function totpUri(secret: string, accountLabel: string): string {
-  return generateURI({ issuer, label: accountLabel, secret, algorithm: 'sha1', digits: totpDigits, period: totpPeriodSeconds });
+  return generateURI({
+    issuer,
+    label: accountLabel,
+    secret,
+    algorithm: 'sha1',
+    digits: totpDigits,
+    period: totpPeriodSeconds,
+  });
 }
 
 /** The URI as an SVG QR code, for the enrolment screen. */
@@ -49,4 +56,3 @@ export async function totpStep(secret: string, code: string, now: Date): Promise
     return null;
   }
 }
-

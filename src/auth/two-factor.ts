@@ -26,13 +26,19 @@ export interface EnrollingSession {
  * returned this once as an otpauth URI and its QR code. Nothing changes for sign-in until
  * {@link confirmEnrolment} proves the app has the seed. Starting again replaces the pending seed.
  */
-export async function startEnrolment(deps: IdentityDeps, userId: string): Promise<{ otpauthUri: string; qrCodeSvg: string }> {
+export async function startEnrolment(
+  deps: IdentityDeps,
+  userId: string,
+): Promise<{ otpauthUri: string; qrCodeSvg: string }> {
   const db = deps.database.db;
   const user = await store.findUserById(db, userId);
   if (!user) throw new AppError('auth.required');
-  if (user.totp_enabled_at) throw new AppError('two_factor.already_enrolled', 'Reset two-factor authentication first (DELETE /v1/me/totp)');
+  if (user.totp_enabled_at)
+    throw new AppError('two_factor.already_enrolled', 'Reset two-factor authentication first (DELETE /v1/me/totp)');
   const secret = newTotpSecret();
-  if (!(await store.setPendingTotpSecret(db, user.id, sealTotpSecret(deps.secretKey, user.id, secret), deps.clock.now()))) {
+  if (
+    !(await store.setPendingTotpSecret(db, user.id, sealTotpSecret(deps.secretKey, user.id, secret), deps.clock.now()))
+  ) {
     throw new AppError('two_factor.already_enrolled');
   }
   const otpauthUri = totpUri(secret, user.email);
@@ -58,7 +64,12 @@ export async function confirmEnrolment(
   if (user.totp_enabled_at) throw new AppError('two_factor.already_enrolled');
   const pending = user.totp_pending_secret_encrypted;
   if (!pending) throw new AppError('two_factor.enrolment_not_started', 'Start with POST /v1/me/totp');
-  const attempt = await reserveAttempt(deps, { email: user.email, ip: context.ip }, 'two_factor.enrolment_failed', context);
+  const attempt = await reserveAttempt(
+    deps,
+    { email: user.email, ip: context.ip },
+    'two_factor.enrolment_failed',
+    context,
+  );
   const step = await totpStep(openTotpSecret(deps.secretKey, user.id, pending), code, now);
   if (step === null) {
     await recordFailedAttempt(deps, attempt, user, 'totp');
@@ -71,20 +82,36 @@ export async function confirmEnrolment(
     }
     changed({ kind: 'user', id: user.id });
     // Invitations accepted before enrolment become active memberships now (PRODUCT rule 3).
-    for (const activated of await activateAcceptedMemberships(trx, user.id, now)) changed({ kind: 'member', id: activated.memberId });
+    for (const activated of await activateAcceptedMemberships(trx, user.id, now))
+      changed({ kind: 'member', id: activated.memberId });
     await storeRecoveryCodes(trx, user.id, fresh, now);
     const recoveryCodes = fresh.codes;
-    await recordSecurityEvent(trx, { action: 'two_factor.enrolled', userId: user.id, method: 'totp', context, at: now });
+    await recordSecurityEvent(trx, {
+      action: 'two_factor.enrolled',
+      userId: user.id,
+      method: 'totp',
+      context,
+      at: now,
+    });
     await notifyTwoFactorChanged(trx, deps, user.email, 'enrolled', now);
     if (!session.completesSignIn) return { recoveryCodes, rotated: null };
-    const rotated = await rotateSessionToken(trx, session.sessionId, { fromStages: ['enrol_totp'], stage: 'active', secondFactorAt: now, now });
+    const rotated = await rotateSessionToken(trx, session.sessionId, {
+      fromStages: ['enrol_totp'],
+      stage: 'active',
+      secondFactorAt: now,
+      now,
+    });
     if (!rotated) throw new AppError('auth.required', 'This sign-in was ended meanwhile; sign in again');
     await finishSignIn(trx, deps, user, 'enrolment', context, now);
     return { recoveryCodes, rotated };
   });
   await forgiveFailures(db, { email: user.email, ip: context.ip });
   const issued = result.rotated
-    ? { sessionId: session.sessionId, token: result.rotated.token, csrfToken: csrfTokenFor(deps.secretKey, result.rotated.tokenHash) }
+    ? {
+        sessionId: session.sessionId,
+        token: result.rotated.token,
+        csrfToken: csrfTokenFor(deps.secretKey, result.rotated.tokenHash),
+      }
     : null;
   return { recoveryCodes: result.recoveryCodes, session: issued };
 }
@@ -94,7 +121,11 @@ export async function confirmEnrolment(
  * `confirm`). They must enrol again before signing in next time, and their other sessions end
  * (ASVS 5.0 V7.4.3).
  */
-export async function resetTwoFactor(deps: IdentityDeps, actor: { userId: string; sessionId: string }, context: RequestContext): Promise<void> {
+export async function resetTwoFactor(
+  deps: IdentityDeps,
+  actor: { userId: string; sessionId: string },
+  context: RequestContext,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.access.commit(async (trx, changed) => {
     const user = await store.findUserById(trx, actor.userId);
@@ -109,7 +140,11 @@ export async function resetTwoFactor(deps: IdentityDeps, actor: { userId: string
 }
 
 /** Replaces the recovery codes with ten new ones, returned this once (step-up and `confirm` first). */
-export async function regenerateRecoveryCodes(deps: IdentityDeps, userId: string, context: RequestContext): Promise<string[]> {
+export async function regenerateRecoveryCodes(
+  deps: IdentityDeps,
+  userId: string,
+  context: RequestContext,
+): Promise<string[]> {
   const now = deps.clock.now();
   const fresh = await newRecoveryCodes();
   return deps.database.db.transaction().execute(async (trx) => {
@@ -117,7 +152,12 @@ export async function regenerateRecoveryCodes(deps: IdentityDeps, userId: string
     if (!user?.totp_enabled_at) throw new AppError('two_factor.not_enrolled');
     await storeRecoveryCodes(trx, user.id, fresh, now);
     const codes = fresh.codes;
-    await recordSecurityEvent(trx, { action: 'two_factor.recovery_codes_regenerated', userId: user.id, context, at: now });
+    await recordSecurityEvent(trx, {
+      action: 'two_factor.recovery_codes_regenerated',
+      userId: user.id,
+      context,
+      at: now,
+    });
     await notifyTwoFactorChanged(trx, deps, user.email, 'recovery_codes_regenerated', now);
     return codes;
   });

@@ -33,7 +33,8 @@ export type DenyReason =
   | 'key_scope_exceeded';
 
 /** `scope: 'own'` tells the caller to limit the action to the member's own records. */
-export type Decision = { allowed: true; scope: 'all' | 'own'; reason: 'granted' } | { allowed: false; reason: DenyReason };
+export type Decision =
+  { allowed: true; scope: 'all' | 'own'; reason: 'granted' } | { allowed: false; reason: DenyReason };
 
 export interface CheckContext {
   profileId?: string | undefined;
@@ -52,10 +53,20 @@ const grantedAll: Decision = Object.freeze({ allowed: true, scope: 'all', reason
 const grantedOwn: Decision = Object.freeze({ allowed: true, scope: 'own', reason: 'granted' });
 const denied = (reason: DenyReason): Decision => deniedDecisions[reason];
 const deniedDecisions = Object.fromEntries(
-  (['unknown_permission', 'account_inactive', 'member_not_active', 'two_factor_not_enrolled', 'permission_not_granted', 'owner_only', 'profile_out_of_scope', 'resource_out_of_scope', 'not_resource_owner', 'key_scope_exceeded'] as const).map((reason) => [
-    reason,
-    Object.freeze({ allowed: false, reason }),
-  ]),
+  (
+    [
+      'unknown_permission',
+      'account_inactive',
+      'member_not_active',
+      'two_factor_not_enrolled',
+      'permission_not_granted',
+      'owner_only',
+      'profile_out_of_scope',
+      'resource_out_of_scope',
+      'not_resource_owner',
+      'key_scope_exceeded',
+    ] as const
+  ).map((reason) => [reason, Object.freeze({ allowed: false, reason })]),
 ) as Record<DenyReason, Decision>;
 
 /**
@@ -69,7 +80,12 @@ const deniedDecisions = Object.fromEntries(
  * can(member, 'refunds.issue', { resource: { type: 'gateway', id: 'gw_1' } });
  * // → { allowed: true, scope: 'all', reason: 'granted' }
  */
-export function can(member: MemberSnapshot, permission: string, context?: CheckContext, limit?: CompiledGrants): Decision {
+export function can(
+  member: MemberSnapshot,
+  permission: string,
+  context?: CheckContext,
+  limit?: CompiledGrants,
+): Decision {
   const bit = member.grants.catalog.permissionIndex.get(permission);
   if (bit === undefined) return denied('unknown_permission');
   return canBit(member, bit, context, limit);
@@ -78,7 +94,16 @@ export function can(member: MemberSnapshot, permission: string, context?: CheckC
 /** {@link can} with the permission already resolved to its bit (batch and benchmark paths). */
 export function canBit(member: MemberSnapshot, bit: number, context?: CheckContext, limit?: CompiledGrants): Decision {
   const resource = context?.resource;
-  return decideBit(member, bit, context?.profileId, resource?.type, resource?.id, resource?.profileId, resource?.ownerMemberId, limit);
+  return decideBit(
+    member,
+    bit,
+    context?.profileId,
+    resource?.type,
+    resource?.id,
+    resource?.profileId,
+    resource?.ownerMemberId,
+    limit,
+  );
 }
 
 /**
@@ -121,7 +146,11 @@ export function decideBit(
     }
     if (resourceType !== undefined && member.resourceScope.size > 0) {
       const limited = member.resourceScope.get(resourceType);
-      if (limited && !limited.has(resourceId!) && member.grants.catalog.resourceTypesByBit[bit].includes(resourceType)) {
+      if (
+        limited &&
+        !limited.has(resourceId!) &&
+        member.grants.catalog.resourceTypesByBit[bit].includes(resourceType)
+      ) {
         return denied('resource_out_of_scope');
       }
     }

@@ -99,13 +99,16 @@ export function parseCatalog(json: unknown, source: string): Catalog {
   const resourceTypes: ResourceType[] = [];
   for (const [i, entry] of ((doc.resourceTypes ?? []) as unknown[]).entries()) {
     const where = `resourceTypes[${i}]`;
-    if (!isObject(entry) || typeof entry.key !== 'string' || !keyPattern.test(entry.key)) fail(where, 'needs a snake_case "key"');
+    if (!isObject(entry) || typeof entry.key !== 'string' || !keyPattern.test(entry.key))
+      fail(where, 'needs a snake_case "key"');
     const type = entry as { key: string; name?: unknown; assignableBeforeActivation?: unknown; newMembers?: unknown };
-    if (resourceTypes.some((known) => known.key === type.key)) fail(`${where} "${type.key}"`, 'duplicate resource type');
+    if (resourceTypes.some((known) => known.key === type.key))
+      fail(`${where} "${type.key}"`, 'duplicate resource type');
     if (type.assignableBeforeActivation !== undefined && typeof type.assignableBeforeActivation !== 'boolean') {
       fail(`${where} "${type.key}"`, '"assignableBeforeActivation" must be true or false');
     }
-    if (type.newMembers !== undefined && type.newMembers !== 'all' && type.newMembers !== 'none') fail(`${where} "${type.key}"`, '"newMembers" must be "all" or "none"');
+    if (type.newMembers !== undefined && type.newMembers !== 'all' && type.newMembers !== 'none')
+      fail(`${where} "${type.key}"`, '"newMembers" must be "all" or "none"');
     resourceTypes.push({
       key: type.key,
       name: typeof type.name === 'string' ? type.name : type.key,
@@ -118,11 +121,18 @@ export function parseCatalog(json: unknown, source: string): Catalog {
   const flags: { key: string; name: string; description: string; default: boolean }[] = [];
   for (const [i, entry] of ((doc.flags ?? []) as unknown[]).entries()) {
     const where = `flags[${i}]`;
-    if (!isObject(entry) || typeof entry.key !== 'string' || !flagPattern.test(entry.key)) fail(where, 'needs a "key" of letters, digits and _');
+    if (!isObject(entry) || typeof entry.key !== 'string' || !flagPattern.test(entry.key))
+      fail(where, 'needs a "key" of letters, digits and _');
     const flag = entry as { key: string; name?: unknown; description?: unknown; default?: unknown };
     if (flags.some((known) => known.key === flag.key)) fail(`${where} "${flag.key}"`, 'duplicate flag');
-    if (flag.default !== undefined && typeof flag.default !== 'boolean') fail(`${where} "${flag.key}"`, '"default" must be true or false');
-    flags.push({ key: flag.key, name: typeof flag.name === 'string' ? flag.name : flag.key, description: typeof flag.description === 'string' ? flag.description : '', default: flag.default === true });
+    if (flag.default !== undefined && typeof flag.default !== 'boolean')
+      fail(`${where} "${flag.key}"`, '"default" must be true or false');
+    flags.push({
+      key: flag.key,
+      name: typeof flag.name === 'string' ? flag.name : flag.key,
+      description: typeof flag.description === 'string' ? flag.description : '',
+      default: flag.default === true,
+    });
   }
 
   if (!Array.isArray(doc.modules) || doc.modules.length === 0) fail('modules', 'must be a non-empty array');
@@ -133,7 +143,8 @@ export function parseCatalog(json: unknown, source: string): Catalog {
   const resourceTypesByBit: (readonly string[])[] = [];
   for (const [i, entry] of (doc.modules as unknown[]).entries()) {
     let where = `modules[${i}]`;
-    if (!isObject(entry) || typeof entry.key !== 'string' || !keyPattern.test(entry.key)) fail(where, 'needs a snake_case "key"');
+    if (!isObject(entry) || typeof entry.key !== 'string' || !keyPattern.test(entry.key))
+      fail(where, 'needs a snake_case "key"');
     const module = entry as { key: string; name?: unknown; resourceTypes?: unknown; actions?: unknown };
     where = `${where} "${module.key}"`;
     if (modules.some((known) => known.key === module.key)) fail(where, 'duplicate module');
@@ -146,26 +157,39 @@ export function parseCatalog(json: unknown, source: string): Catalog {
     const actions: CatalogAction[] = [];
     for (const [j, raw] of (module.actions as unknown[]).entries()) {
       const actionWhere = `${where} actions[${j}]`;
-      if (!isObject(raw) || typeof raw.key !== 'string' || !keyPattern.test(raw.key)) fail(actionWhere, 'needs a snake_case "key"');
+      if (!isObject(raw) || typeof raw.key !== 'string' || !keyPattern.test(raw.key))
+        fail(actionWhere, 'needs a snake_case "key"');
       const action = raw as { key: string; name?: unknown; own?: unknown; ownerOnly?: unknown };
       if (actions.some((known) => known.key === action.key)) fail(`${actionWhere} "${action.key}"`, 'duplicate action');
       const own = action.own === true;
       const ownerOnly = action.ownerOnly === true;
-      if (own && ownerOnly) fail(`${actionWhere} "${action.key}"`, 'an owner-only action cannot also be granted as own');
-      actions.push({ key: action.key, name: typeof action.name === 'string' ? action.name : action.key, own, ownerOnly });
+      if (own && ownerOnly)
+        fail(`${actionWhere} "${action.key}"`, 'an owner-only action cannot also be granted as own');
+      actions.push({
+        key: action.key,
+        name: typeof action.name === 'string' ? action.name : action.key,
+        own,
+        ownerOnly,
+      });
       permissions.push(`${module.key}.${action.key}`);
       ownCapable.push(own);
       ownerOnlyBits.push(ownerOnly);
       resourceTypesByBit.push(types as string[]);
     }
-    modules.push({ key: module.key, name: typeof module.name === 'string' ? module.name : module.key, resourceTypes: types as string[], actions });
+    modules.push({
+      key: module.key,
+      name: typeof module.name === 'string' ? module.name : module.key,
+      resourceTypes: types as string[],
+      actions,
+    });
   }
   const permissionIndex = new Map(permissions.map((permission, index) => [permission, index]));
 
   const roles: BuiltinRole[] = [];
   for (const [i, entry] of ((doc.roles ?? []) as unknown[]).entries()) {
     let where = `roles[${i}]`;
-    if (!isObject(entry) || typeof entry.key !== 'string' || !keyPattern.test(entry.key)) fail(where, 'needs a snake_case "key"');
+    if (!isObject(entry) || typeof entry.key !== 'string' || !keyPattern.test(entry.key))
+      fail(where, 'needs a snake_case "key"');
     const role = entry as { key: string; name?: unknown; description?: unknown; permissions?: unknown };
     where = `${where} "${role.key}"`;
     if (roles.some((known) => known.key === role.key)) fail(where, 'duplicate role');
@@ -173,17 +197,24 @@ export function parseCatalog(json: unknown, source: string): Catalog {
     const grants = new Map<string, Grant>();
     for (const item of role.permissions as unknown[]) {
       const grant: Grant | null =
-        typeof item === 'string' ? { permission: item, scope: 'all' }
-        : isObject(item) && typeof item.permission === 'string' && (item.scope === 'all' || item.scope === 'own') ? { permission: item.permission, scope: item.scope }
-        : null;
-      if (!grant) fail(where, `a permission must be "module.action" or {"permission", "scope": "all"|"own"} (got ${JSON.stringify(item)})`);
+        typeof item === 'string'
+          ? { permission: item, scope: 'all' }
+          : isObject(item) && typeof item.permission === 'string' && (item.scope === 'all' || item.scope === 'own')
+            ? { permission: item.permission, scope: item.scope }
+            : null;
+      if (!grant)
+        fail(
+          where,
+          `a permission must be "module.action" or {"permission", "scope": "all"|"own"} (got ${JSON.stringify(item)})`,
+        );
       for (const permission of expand(grant!.permission, permissions)) {
         if (!permissionIndex.has(permission)) fail(where, `unknown permission "${permission}"`);
         const bit = permissionIndex.get(permission)!;
         if (grant!.scope === 'own' && !ownCapable[bit]) fail(where, `"${permission}" cannot be granted with scope own`);
         // Wildcards skip owner-only permissions; naming one explicitly is an error outside the owner role.
         if (ownerOnlyBits[bit]) {
-          if (grant!.permission === permission && role.key !== 'owner') fail(where, `"${permission}" is owner-only and cannot be in a role`);
+          if (grant!.permission === permission && role.key !== 'owner')
+            fail(where, `"${permission}" is owner-only and cannot be in a role`);
           continue;
         }
         const existing = grants.get(permission);
@@ -253,9 +284,12 @@ export function loadCatalog(path: string = defaultCatalogPath): Catalog {
 export function validateGrants(catalog: Catalog, grants: readonly Grant[]): { permission: string; message: string }[] {
   const problems: { permission: string; message: string }[] = [];
   for (const grant of grants) {
-    if (!catalog.has(grant.permission)) problems.push({ permission: grant.permission, message: 'is not a permission of the catalog' });
-    else if (catalog.isOwnerOnly(grant.permission)) problems.push({ permission: grant.permission, message: 'is owner-only and cannot be granted' });
-    else if (grant.scope === 'own' && !catalog.acceptsOwn(grant.permission)) problems.push({ permission: grant.permission, message: 'cannot be limited to own records' });
+    if (!catalog.has(grant.permission))
+      problems.push({ permission: grant.permission, message: 'is not a permission of the catalog' });
+    else if (catalog.isOwnerOnly(grant.permission))
+      problems.push({ permission: grant.permission, message: 'is owner-only and cannot be granted' });
+    else if (grant.scope === 'own' && !catalog.acceptsOwn(grant.permission))
+      problems.push({ permission: grant.permission, message: 'cannot be limited to own records' });
   }
   return problems;
 }

@@ -15,7 +15,12 @@ import { check, type CheckInput, checkMany, type ChecksDeps } from './service.js
 const Subject = Type.Unsafe<{ memberId: string } | { userId: string } | { apiKeyId: string }>(
   Type.Object(
     { memberId: Type.Optional(Id), userId: Type.Optional(Id), apiKeyId: Type.Optional(Id) },
-    { additionalProperties: false, minProperties: 1, maxProperties: 1, description: 'Exactly one of memberId, userId, apiKeyId' },
+    {
+      additionalProperties: false,
+      minProperties: 1,
+      maxProperties: 1,
+      description: 'Exactly one of memberId, userId, apiKeyId',
+    },
   ),
 );
 const checkFields = {
@@ -46,7 +51,10 @@ const checkFields = {
     ),
   ),
 };
-export const CheckBody = Type.Object({ accountId: Id, subject: Subject, ...checkFields }, { additionalProperties: false });
+export const CheckBody = Type.Object(
+  { accountId: Id, subject: Subject, ...checkFields },
+  { additionalProperties: false },
+);
 /**
  * A batch may name the account and the subject once for all its checks (the usual "what may
  * this member do on this page?"); a check that names its own wins.
@@ -56,7 +64,10 @@ export const CheckBatchBody = Type.Object(
     accountId: Type.Optional(Id),
     subject: Type.Optional(Subject),
     checks: Type.Array(
-      Type.Object({ accountId: Type.Optional(Id), subject: Type.Optional(Subject), ...checkFields }, { additionalProperties: false }),
+      Type.Object(
+        { accountId: Type.Optional(Id), subject: Type.Optional(Subject), ...checkFields },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 1000 },
     ),
   },
@@ -70,26 +81,46 @@ function batchChecks(batch: CheckBatch): CheckInput[] {
   const checks = batch.checks.map((item, index) => {
     const accountId = item.accountId ?? batch.accountId;
     const subject = item.subject ?? batch.subject;
-    if (accountId === undefined) errors.push({ field: `body/checks/${index}/accountId`, message: 'is required here or once for the batch' });
-    if (subject === undefined) errors.push({ field: `body/checks/${index}/subject`, message: 'is required here or once for the batch' });
+    if (accountId === undefined)
+      errors.push({ field: `body/checks/${index}/accountId`, message: 'is required here or once for the batch' });
+    if (subject === undefined)
+      errors.push({ field: `body/checks/${index}/subject`, message: 'is required here or once for the batch' });
     // One fixed shape for every check keeps the decision path monomorphic (a spread here
     // made the batch several times slower).
-    return { accountId: accountId!, subject: subject!, permission: item.permission, profileId: item.profileId, resource: item.resource };
+    return {
+      accountId: accountId!,
+      subject: subject!,
+      permission: item.permission,
+      profileId: item.profileId,
+      resource: item.resource,
+    };
   });
-  if (errors.length > 0) throw new AppError('request.invalid', 'Every check needs an account and a subject', { errors: errors.slice(0, 20) });
+  if (errors.length > 0)
+    throw new AppError('request.invalid', 'Every check needs an account and a subject', {
+      errors: errors.slice(0, 20),
+    });
   return checks;
 }
 
 export const CheckResultSchema = Type.Object({
   allowed: Type.Boolean(),
-  reason: Type.String({ description: '`granted`, or why not: unknown_permission, member_not_active, permission_not_granted, …' }),
-  scope: Type.Optional(Type.Unsafe<'all' | 'own'>({ type: 'string', enum: ['all', 'own'], description: '`own`: allowed on the subject’s own records only' })),
+  reason: Type.String({
+    description: '`granted`, or why not: unknown_permission, member_not_active, permission_not_granted, …',
+  }),
+  scope: Type.Optional(
+    Type.Unsafe<'all' | 'own'>({
+      type: 'string',
+      enum: ['all', 'own'],
+      description: '`own`: allowed on the subject’s own records only',
+    }),
+  ),
 });
 
 /** The platform, or an API key whose member may still use keys. */
 async function requireChecker(deps: AppDeps, request: Parameters<typeof requireActor>[0]) {
   const actor = requireActor(request);
-  if (actor.type === 'user') throw new AppError('authz.forbidden', 'Authorization checks take the platform token or an API key');
+  if (actor.type === 'user')
+    throw new AppError('authz.forbidden', 'Authorization checks take the platform token or an API key');
   if (actor.type === 'api_key') {
     const member = await deps.access.member(actor.memberId);
     if (!member || keyBlocked(member)) throw new AppError('authz.forbidden', 'This API key cannot act');
@@ -102,7 +133,14 @@ export function registerCheckRoutes(app: TypedApp, deps: AppDeps & ChecksDeps): 
 
   app.post(
     '/v1/authz/check',
-    { schema: { tags, summary: 'May this subject do this? (platform token or API key)', body: CheckBody, response: { 200: CheckResultSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'May this subject do this? (platform token or API key)',
+        body: CheckBody,
+        response: { 200: CheckResultSchema, ...errorResponses },
+      },
+    },
     async (request) => check(deps, await requireChecker(deps, request), request.body),
   );
 
@@ -154,7 +192,8 @@ export function registerPermissionRoutes(app: TypedApp, deps: AppDeps & ChecksDe
     async (request) => {
       const access = accessOf(request);
       const self = access.member?.snapshot.memberId === request.params.memberId;
-      if (!self && !decide(access, 'users.view').allowed) throw new AppError('authz.forbidden', 'You need the users.view permission');
+      if (!self && !decide(access, 'users.view').allowed)
+        throw new AppError('authz.forbidden', 'You need the users.view permission');
       const member = await deps.access.member(request.params.memberId);
       if (!member || member.snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
       const { snapshot } = member;

@@ -1,7 +1,13 @@
 import type { AccessService } from '../access/access-service.js';
 import type { MemberEntry } from '../access/access-cache.js';
 import type { RegisteredResource } from '../access/resource-index.js';
-import { type CompiledGrants, type Decision, decideBit, type DenyReason, type MemberSnapshot } from '../authz/engine.js';
+import {
+  type CompiledGrants,
+  type Decision,
+  decideBit,
+  type DenyReason,
+  type MemberSnapshot,
+} from '../authz/engine.js';
 import { hasBit } from '../authz/grants.js';
 import type { Actor } from '../access/actor.js';
 import { keyBlocked } from '../access/guard.js';
@@ -15,7 +21,9 @@ export interface CheckInput {
    * `profileId` and `ownerMemberId` are what the caller knows of the resource; a registered
    * resource's own values win over them.
    */
-  resource?: { type: string; id: string; ownerMemberId?: string | null | undefined; profileId?: string | null | undefined } | undefined;
+  resource?:
+    | { type: string; id: string; ownerMemberId?: string | null | undefined; profileId?: string | null | undefined }
+    | undefined;
 }
 
 export type CheckResult =
@@ -23,7 +31,10 @@ export type CheckResult =
   | { readonly allowed: false; readonly reason: DenyReason | 'unknown_subject' | 'api_access_disabled' };
 
 /** Finds an API key's member and permission subset, for `subject: { apiKeyId }`. */
-export type ApiKeySubjectResolver = (accountId: string, apiKeyId: string) => Promise<{ memberId: string; limit: CompiledGrants | undefined } | undefined>;
+export type ApiKeySubjectResolver = (
+  accountId: string,
+  apiKeyId: string,
+) => Promise<{ memberId: string; limit: CompiledGrants | undefined } | undefined>;
 
 export interface ChecksDeps {
   access: AccessService;
@@ -47,7 +58,11 @@ const blockedResults = {
 /** Decisions are frozen constants of the same shape as results: answering allocates nothing. */
 const asResult = (decision: Decision) => decision as CheckResult;
 
-async function resolveSubject(deps: ChecksDeps, accountId: string, subject: CheckInput['subject']): Promise<Subject | undefined> {
+async function resolveSubject(
+  deps: ChecksDeps,
+  accountId: string,
+  subject: CheckInput['subject'],
+): Promise<Subject | undefined> {
   if ('memberId' in subject) {
     const member = await deps.access.memberOf(accountId, subject.memberId);
     return member ? { member, limit: undefined, isKey: false } : undefined;
@@ -68,7 +83,11 @@ async function resolveSubject(deps: ChecksDeps, accountId: string, subject: Chec
  */
 function dependsOnResource(snapshot: MemberSnapshot, bit: number, limit: CompiledGrants | undefined): boolean {
   if (snapshot.isOwner) return false;
-  return snapshot.profileIds !== null || !hasBit(snapshot.grants.all, bit) || (limit !== undefined && !hasBit(limit.all, bit));
+  return (
+    snapshot.profileIds !== null ||
+    !hasBit(snapshot.grants.all, bit) ||
+    (limit !== undefined && !hasBit(limit.all, bit))
+  );
 }
 
 /**
@@ -76,22 +95,37 @@ function dependsOnResource(snapshot: MemberSnapshot, bit: number, limit: Compile
  * registered resource's profile and owner win over what the caller said; an unregistered one
  * is taken as the caller describes it (no profile, no owner when not said).
  */
-function decideInMemory(deps: ChecksDeps, input: CheckInput, snapshot: MemberSnapshot, limit: CompiledGrants | undefined, registered?: RegisteredResource | null): CheckResult | undefined {
+function decideInMemory(
+  deps: ChecksDeps,
+  input: CheckInput,
+  snapshot: MemberSnapshot,
+  limit: CompiledGrants | undefined,
+  registered?: RegisteredResource | null,
+): CheckResult | undefined {
   const bit = snapshot.grants.catalog.permissionIndex.get(input.permission);
   if (bit === undefined) return unknownPermission;
   const resource = input.resource;
-  if (resource === undefined) return asResult(decideBit(snapshot, bit, input.profileId, undefined, undefined, undefined, undefined, limit));
+  if (resource === undefined)
+    return asResult(decideBit(snapshot, bit, input.profileId, undefined, undefined, undefined, undefined, limit));
   if (!dependsOnResource(snapshot, bit, limit)) {
-    return asResult(decideBit(snapshot, bit, input.profileId, resource.type, resource.id, undefined, resource.ownerMemberId, limit));
+    return asResult(
+      decideBit(snapshot, bit, input.profileId, resource.type, resource.id, undefined, resource.ownerMemberId, limit),
+    );
   }
-  const known = registered !== undefined ? registered : deps.access.resources.lookup(input.accountId, resource.type, resource.id);
+  const known =
+    registered !== undefined ? registered : deps.access.resources.lookup(input.accountId, resource.type, resource.id);
   if (known === undefined) return undefined;
   const profile = known !== null ? known.profileId : resource.profileId;
   const owner = known !== null ? known.ownerMemberId : (resource.ownerMemberId ?? null);
   return asResult(decideBit(snapshot, bit, input.profileId, resource.type, resource.id, profile, owner, limit));
 }
 
-function decideFor(deps: ChecksDeps, input: CheckInput, subject: Subject, registered?: RegisteredResource | null): CheckResult | undefined {
+function decideFor(
+  deps: ChecksDeps,
+  input: CheckInput,
+  subject: Subject,
+  registered?: RegisteredResource | null,
+): CheckResult | undefined {
   if (subject.isKey) {
     const blocked = keyBlocked(subject.member);
     if (blocked) return blockedResults[blocked];
@@ -105,7 +139,10 @@ function decideFor(deps: ChecksDeps, input: CheckInput, subject: Subject, regist
  * are in memory, otherwise after loading what it needs.
  */
 export function check(deps: ChecksDeps, caller: Actor, input: CheckInput): CheckResult | Promise<CheckResult> {
-  return answerFromMemory(deps, caller, input) ?? checkAfterLoading(deps, input, resolveSubject(deps, input.accountId, input.subject));
+  return (
+    answerFromMemory(deps, caller, input) ??
+    checkAfterLoading(deps, input, resolveSubject(deps, input.accountId, input.subject))
+  );
 }
 
 /** The answer when everything it needs is in memory; undefined when something must be loaded. */
@@ -124,7 +161,11 @@ function answerFromMemory(deps: ChecksDeps, caller: Actor, input: CheckInput): C
 }
 
 /** The rest: a first load of the member (or its account), a key or user subject, a resource index load. */
-async function checkAfterLoading(deps: ChecksDeps, input: CheckInput, resolving: Promise<Subject | undefined>): Promise<CheckResult> {
+async function checkAfterLoading(
+  deps: ChecksDeps,
+  input: CheckInput,
+  resolving: Promise<Subject | undefined>,
+): Promise<CheckResult> {
   // While the member loads, so may the account's resources (the decision may need them).
   if (input.resource !== undefined) deps.access.resources.prefetch(input.accountId);
   const subject = await resolving;
@@ -141,7 +182,11 @@ async function checkAfterLoading(deps: ChecksDeps, input: CheckInput, resolving:
  * in the same account share one subject resolution; answers from memory do not wait on the
  * others' loads.
  */
-export function checkMany(deps: ChecksDeps, caller: Actor, inputs: CheckInput[]): CheckResult[] | Promise<CheckResult[]> {
+export function checkMany(
+  deps: ChecksDeps,
+  caller: Actor,
+  inputs: CheckInput[],
+): CheckResult[] | Promise<CheckResult[]> {
   const results = new Array<CheckResult>(inputs.length);
   const resolved = new Map<CheckInput['subject'], { accountId: string; subject: Promise<Subject | undefined> }>();
   let waiting: Promise<void>[] | undefined;
@@ -157,7 +202,8 @@ export function checkMany(deps: ChecksDeps, caller: Actor, inputs: CheckInput[])
       shared = { accountId: input.accountId, subject: resolveSubject(deps, input.accountId, input.subject) };
       resolved.set(input.subject, shared);
     }
-    const subject = shared.accountId === input.accountId ? shared.subject : resolveSubject(deps, input.accountId, input.subject);
+    const subject =
+      shared.accountId === input.accountId ? shared.subject : resolveSubject(deps, input.accountId, input.subject);
     const settled = checkAfterLoading(deps, input, subject);
     (waiting ??= []).push(settled.then((result) => void (results[index] = result)));
   }

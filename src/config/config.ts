@@ -35,7 +35,10 @@ export interface Config {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`Invalid configuration: ${variable} ${message}`);
   }
 }
@@ -119,7 +122,12 @@ export function loadConfig(env: Env = process.env): Config {
     allowEmbeddedDatabase: boolean(env, 'ALLOW_EMBEDDED_DATABASE', nodeEnv !== 'production'),
     secretKey,
     platformToken,
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
     logPretty: boolean(env, 'LOG_PRETTY', nodeEnv === 'development' && process.stdout.isTTY === true),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     catalogPath: text(env, 'GATEHOUSE_CATALOG'),

@@ -30,7 +30,14 @@ interface ContactRow {
   updated_at: Date;
 }
 
-const view = (row: ContactRow): ContactView => ({ id: row.id, email: row.email, name: row.name, topics: row.topics, createdAt: row.created_at, updatedAt: row.updated_at });
+const view = (row: ContactRow): ContactView => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  topics: row.topics,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
 
 export interface ContactsDeps {
   access: AccessService;
@@ -42,7 +49,10 @@ function db(deps: ContactsDeps): Db {
 }
 
 async function find(trx: Db, accountId: string, contactId: string): Promise<ContactRow> {
-  const { rows } = await sql<ContactRow>`select * from contacts where account_id = ${accountId} and id = ${contactId} for update`.execute(trx);
+  const { rows } =
+    await sql<ContactRow>`select * from contacts where account_id = ${accountId} and id = ${contactId} for update`.execute(
+      trx,
+    );
   if (!rows[0]) throw new AppError('contact.not_found');
   return rows[0];
 }
@@ -56,47 +66,89 @@ function uniqueEmail<T>(write: Promise<T>): Promise<T> {
 
 export async function listContacts(deps: ContactsDeps, access: AccountAccess): Promise<ContactView[]> {
   requirePermission(access, 'contacts.view');
-  const { rows } = await sql<ContactRow>`select * from contacts where account_id = ${access.accountId} order by lower(name), email`.execute(db(deps));
+  const { rows } =
+    await sql<ContactRow>`select * from contacts where account_id = ${access.accountId} order by lower(name), email`.execute(
+      db(deps),
+    );
   return rows.map(view);
 }
 
-export async function createContact(deps: ContactsDeps, access: AccountAccess, input: { email: string; name?: string; topics?: ContactTopic[] }): Promise<ContactView> {
+export async function createContact(
+  deps: ContactsDeps,
+  access: AccountAccess,
+  input: { email: string; name?: string; topics?: ContactTopic[] },
+): Promise<ContactView> {
   requirePermission(access, 'contacts.manage');
   const now = deps.clock.now();
-  const row: ContactRow = { id: newId('ctc'), email: normaliseEmail(input.email), name: input.name?.trim() ?? '', topics: [...new Set<ContactTopic>(input.topics ?? ['general'])], created_at: now, updated_at: now };
-  await db(deps).transaction().execute(async (trx) => {
-    await uniqueEmail(sql`insert into contacts (account_id, id, email, name, topics, created_at, updated_at)
-      values (${access.accountId}, ${row.id}, ${row.email}, ${row.name}, ${row.topics}, ${now}, ${now})`.execute(trx));
-    await recordAccessEvent(trx, access, now, { action: 'contact.created', target: { type: 'contact', id: row.id, name: row.email }, after: view(row) });
-  });
+  const row: ContactRow = {
+    id: newId('ctc'),
+    email: normaliseEmail(input.email),
+    name: input.name?.trim() ?? '',
+    topics: [...new Set<ContactTopic>(input.topics ?? ['general'])],
+    created_at: now,
+    updated_at: now,
+  };
+  await db(deps)
+    .transaction()
+    .execute(async (trx) => {
+      await uniqueEmail(
+        sql`insert into contacts (account_id, id, email, name, topics, created_at, updated_at)
+      values (${access.accountId}, ${row.id}, ${row.email}, ${row.name}, ${row.topics}, ${now}, ${now})`.execute(trx),
+      );
+      await recordAccessEvent(trx, access, now, {
+        action: 'contact.created',
+        target: { type: 'contact', id: row.id, name: row.email },
+        after: view(row),
+      });
+    });
   return view(row);
 }
 
-export async function updateContact(deps: ContactsDeps, access: AccountAccess, contactId: string, input: { email?: string; name?: string; topics?: ContactTopic[] }): Promise<ContactView> {
+export async function updateContact(
+  deps: ContactsDeps,
+  access: AccountAccess,
+  contactId: string,
+  input: { email?: string; name?: string; topics?: ContactTopic[] },
+): Promise<ContactView> {
   requirePermission(access, 'contacts.manage');
   const now = deps.clock.now();
-  return db(deps).transaction().execute(async (trx) => {
-    const before = await find(trx, access.accountId, contactId);
-    const after: ContactRow = {
-      ...before,
-      email: input.email !== undefined ? normaliseEmail(input.email) : before.email,
-      name: input.name?.trim() ?? before.name,
-      topics: input.topics ? [...new Set(input.topics)] : before.topics,
-      updated_at: now,
-    };
-    await uniqueEmail(sql`update contacts set email = ${after.email}, name = ${after.name}, topics = ${after.topics}, updated_at = ${now}
-      where account_id = ${access.accountId} and id = ${contactId}`.execute(trx));
-    await recordAccessEvent(trx, access, now, { action: 'contact.updated', target: { type: 'contact', id: contactId, name: after.email }, before: view(before), after: view(after) });
-    return view(after);
-  });
+  return db(deps)
+    .transaction()
+    .execute(async (trx) => {
+      const before = await find(trx, access.accountId, contactId);
+      const after: ContactRow = {
+        ...before,
+        email: input.email !== undefined ? normaliseEmail(input.email) : before.email,
+        name: input.name?.trim() ?? before.name,
+        topics: input.topics ? [...new Set(input.topics)] : before.topics,
+        updated_at: now,
+      };
+      await uniqueEmail(
+        sql`update contacts set email = ${after.email}, name = ${after.name}, topics = ${after.topics}, updated_at = ${now}
+      where account_id = ${access.accountId} and id = ${contactId}`.execute(trx),
+      );
+      await recordAccessEvent(trx, access, now, {
+        action: 'contact.updated',
+        target: { type: 'contact', id: contactId, name: after.email },
+        before: view(before),
+        after: view(after),
+      });
+      return view(after);
+    });
 }
 
 export async function deleteContact(deps: ContactsDeps, access: AccountAccess, contactId: string): Promise<void> {
   requirePermission(access, 'contacts.manage');
   const now = deps.clock.now();
-  await db(deps).transaction().execute(async (trx) => {
-    const before = await find(trx, access.accountId, contactId);
-    await sql`delete from contacts where account_id = ${access.accountId} and id = ${contactId}`.execute(trx);
-    await recordAccessEvent(trx, access, now, { action: 'contact.removed', target: { type: 'contact', id: contactId, name: before.email }, before: view(before) });
-  });
+  await db(deps)
+    .transaction()
+    .execute(async (trx) => {
+      const before = await find(trx, access.accountId, contactId);
+      await sql`delete from contacts where account_id = ${access.accountId} and id = ${contactId}`.execute(trx);
+      await recordAccessEvent(trx, access, now, {
+        action: 'contact.removed',
+        target: { type: 'contact', id: contactId, name: before.email },
+        before: view(before),
+      });
+    });
 }

@@ -90,7 +90,10 @@ export class ChannelListener {
   private probe(client: pg.Client): void {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`The LISTEN connection did not answer within ${probeTimeoutMs} ms`)), probeTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`The LISTEN connection did not answer within ${probeTimeoutMs} ms`)),
+        probeTimeoutMs,
+      );
     });
     Promise.race([client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`), timeout])
       .catch((error: unknown) => this.lost(client, error))

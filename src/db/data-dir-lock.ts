@@ -1,6 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 /**
@@ -65,7 +77,12 @@ function commandName(): string {
 }
 
 function ownerRecord(): DataDirOwner {
-  return { pid: process.pid, command: commandName(), since: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
+  return {
+    pid: process.pid,
+    command: commandName(),
+    since: new Date().toISOString(),
+    nonce: randomBytes(8).toString('hex'),
+  };
 }
 
 function parseOwner(text: string): DataDirOwner | null {

@@ -97,7 +97,12 @@ function openPostgres(connectionString: string, max: number): Database {
     db,
     kind: 'postgres',
     async listen(channel, callback, feed = {}) {
-      const listener = new ChannelListener({ connectionString, types: pgTypes, keepAlive: true }, channel, callback, feed);
+      const listener = new ChannelListener(
+        { connectionString, types: pgTypes, keepAlive: true },
+        channel,
+        callback,
+        feed,
+      );
       await listener.start();
       listeners.add(listener);
       return async () => {

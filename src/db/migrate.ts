@@ -14,7 +14,9 @@ class SqlFileMigrationProvider implements MigrationProvider {
   constructor(private readonly dir: string) {}
   async getMigrations(): Promise<Record<string, Migration>> {
     const migrations: Record<string, Migration> = {};
-    for (const file of readdirSync(this.dir).filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name)).sort()) {
+    for (const file of readdirSync(this.dir)
+      .filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name))
+      .sort()) {
       const text = readFileSync(this.dir + file, 'utf8');
       migrations[file.replace(/\.sql$/, '')] = { up: async (db) => void (await sql.raw(text).execute(db)) };
     }
@@ -38,9 +40,12 @@ export async function migrateToLatest(db: Db, dir?: string): Promise<string[]> {
   const { error, results } = await migrator(db, dir).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? '(setup)'} failed: ${String((error as Error).message ?? error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Migration ${failed?.migrationName ?? '(setup)'} failed: ${String((error as Error).message ?? error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }

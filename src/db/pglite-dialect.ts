@@ -54,7 +54,15 @@ class PGliteDriver implements Driver {
     // single connection that is a deadlock. Fail loudly instead of hanging forever.
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`waited ${acquireTimeoutMs / 1000} s for the PGlite connection: is the pool used inside a transaction?`)), acquireTimeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `waited ${acquireTimeoutMs / 1000} s for the PGlite connection: is the pool used inside a transaction?`,
+            ),
+          ),
+        acquireTimeoutMs,
+      );
     });
     try {
       await Promise.race([previous, stuck]);

@@ -23,7 +23,14 @@ function decimal(text: string, start: number, end: number): number {
  */
 export function parseTimestamptz(text: string): Date {
   const length = text.length;
-  if (length < 22 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+  if (
+    length < 22 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 32 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  ) {
     return generalParser(text);
   }
   let i = 19;
@@ -38,14 +45,25 @@ export function parseTimestamptz(text: string): Date {
   const sign = text.charCodeAt(i) === 43 ? 1 : text.charCodeAt(i) === 45 ? -1 : 0;
   const offsetLength = length - i - 1;
   if (sign === 0 || (offsetLength !== 2 && offsetLength !== 5 && offsetLength !== 8)) return generalParser(text);
-  if (offsetLength > 2 && (text.charCodeAt(i + 3) !== 58 || (offsetLength === 8 && text.charCodeAt(i + 6) !== 58))) return generalParser(text);
+  if (offsetLength > 2 && (text.charCodeAt(i + 3) !== 58 || (offsetLength === 8 && text.charCodeAt(i + 6) !== 58)))
+    return generalParser(text);
   const offsetSeconds =
-    decimal(text, i + 1, i + 3) * 3600 + (offsetLength > 2 ? decimal(text, i + 4, i + 6) * 60 : 0) + (offsetLength === 8 ? decimal(text, i + 7, i + 9) : 0);
+    decimal(text, i + 1, i + 3) * 3600 +
+    (offsetLength > 2 ? decimal(text, i + 4, i + 6) * 60 : 0) +
+    (offsetLength === 8 ? decimal(text, i + 7, i + 9) : 0);
   const year = decimal(text, 0, 4);
   // Date.UTC reads years 0-99 as 1900-1999; the general parser knows how to handle them.
   if (!(year >= 1000)) return generalParser(text);
   const epoch =
-    Date.UTC(year, decimal(text, 5, 7) - 1, decimal(text, 8, 10), decimal(text, 11, 13), decimal(text, 14, 16), decimal(text, 17, 19), milliseconds) -
+    Date.UTC(
+      year,
+      decimal(text, 5, 7) - 1,
+      decimal(text, 8, 10),
+      decimal(text, 11, 13),
+      decimal(text, 14, 16),
+      decimal(text, 17, 19),
+      milliseconds,
+    ) -
     sign * offsetSeconds * 1000;
   return Number.isNaN(epoch) ? generalParser(text) : new Date(epoch);
 }

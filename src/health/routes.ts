@@ -23,9 +23,13 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 const retryAfter = { 'retry-after': '2' };
 
 export function registerHealthRoutes(app: FastifyInstance, { database, access }: AppDeps): void {
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Status } } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Status } } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
 
   app.get(
     '/readyz',
@@ -46,13 +50,26 @@ export function registerHealthRoutes(app: FastifyInstance, { database, access }:
         await withTimeout(sql`select 1`.execute(database.db), 2000);
         const pending = await withTimeout(pendingMigrations(database.db), 2000);
         if (pending.length > 0) {
-          return sendProblem(reply, problem('service.unavailable', request.id, `Migrations pending: ${pending.join(', ')}${feedProblem}`), retryAfter);
+          return sendProblem(
+            reply,
+            problem('service.unavailable', request.id, `Migrations pending: ${pending.join(', ')}${feedProblem}`),
+            retryAfter,
+          );
         }
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check failed');
-        return sendProblem(reply, problem('service.unavailable', request.id, `The database is unreachable${feedProblem}`), retryAfter);
+        return sendProblem(
+          reply,
+          problem('service.unavailable', request.id, `The database is unreachable${feedProblem}`),
+          retryAfter,
+        );
       }
-      if (feedProblem) return sendProblem(reply, problem('service.unavailable', request.id, 'The change feed (LISTEN) is down, reconnecting'), retryAfter);
+      if (feedProblem)
+        return sendProblem(
+          reply,
+          problem('service.unavailable', request.id, 'The change feed (LISTEN) is down, reconnecting'),
+          retryAfter,
+        );
       return { status: 'ready' };
     },
   );

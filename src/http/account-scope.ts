@@ -32,11 +32,15 @@ export function registerAccountScope(app: TypedApp, deps: AppDeps, routes: (scop
   });
   app.addHook('onReady', async () => {
     const outside = everywhere.filter((route) => !inScope.has(route));
-    if (outside.length > 0) throw new Error(`Account routes registered outside the account scope (http/account-scope.ts): ${outside.join(', ')}`);
+    if (outside.length > 0)
+      throw new Error(
+        `Account routes registered outside the account scope (http/account-scope.ts): ${outside.join(', ')}`,
+      );
   });
   void app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {
-      if (!accountRoute.test(route.url)) throw new Error(`${route.url} is not an account route; register it outside the account scope`);
+      if (!accountRoute.test(route.url))
+        throw new Error(`${route.url} is not an account route; register it outside the account scope`);
       inScope.add(`${String(route.method)} ${route.url}`);
     });
     scope.addHook('preHandler', async (request) => {
@@ -51,6 +55,7 @@ export function registerAccountScope(app: TypedApp, deps: AppDeps, routes: (scop
 
 /** The caller's standing in the route's account, as the account scope resolved it. */
 export function accessOf(request: FastifyRequest): AccountAccess {
-  if (!request.accountAccess) throw new Error(`${request.routeOptions.url ?? request.url} is not registered inside the account scope`);
+  if (!request.accountAccess)
+    throw new Error(`${request.routeOptions.url ?? request.url} is not registered inside the account scope`);
   return request.accountAccess;
 }

@@ -45,7 +45,10 @@ export function platformTokenAuthenticator(platformToken: string | undefined): A
  * checked), nor fall through to a session cookie beside it. Without the header, the cookie
  * authenticators run.
  */
-export function installAuthentication(app: FastifyInstance, authenticators: { header: Authenticator[]; cookie: Authenticator[] }): void {
+export function installAuthentication(
+  app: FastifyInstance,
+  authenticators: { header: Authenticator[]; cookie: Authenticator[] },
+): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('pendingSignIn', null);
   app.addHook('onRequest', async (request) => {
@@ -84,7 +87,10 @@ const credentialInUrl = new RegExp(`${keyPrefix}|[?&](api_?key|access_token|toke
 export function refuseCredentialsInUrl(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     if (credentialInUrl.test(request.url)) {
-      throw new AppError('request.key_in_query', 'Send credentials in the Authorization header or the JSON body, never in the URL');
+      throw new AppError(
+        'request.key_in_query',
+        'Send credentials in the Authorization header or the JSON body, never in the URL',
+      );
     }
   });
 }

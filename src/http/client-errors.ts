@@ -18,7 +18,12 @@ export const maxUrlLength = 8192;
  * answered as problem+json like every other error instead of Fastify's own JSON.
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const code: ErrorCode = error.code === 'FST_ERR_BAD_URL' ? 'request.malformed_url' : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'request.uri_too_long' : 'request.invalid';
+  const code: ErrorCode =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'request.malformed_url'
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? 'request.uri_too_long'
+        : 'request.invalid';
   void sendProblem(reply, problem(code, request.id));
 }
 

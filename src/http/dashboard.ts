@@ -20,7 +20,10 @@ export interface DashboardMode {
  * dist/dashboard, and index.html for any other page a browser asks for (history routing, and
  * every link Gatehouse mails). Returns the not-found fallback that problems.ts consults.
  */
-export async function registerDashboard(app: FastifyInstance, options: DashboardMode): Promise<(request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined> {
+export async function registerDashboard(
+  app: FastifyInstance,
+  options: DashboardMode,
+): Promise<(request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined> {
   if (options.mode === 'dev') return registerViteDev(app);
   const index = join(dashboardDist, 'index.html');
   if (options.mode === 'off' || !existsSync(index)) {
@@ -32,7 +35,8 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
   await app.register(fastifyStatic, { root: dashboardDist, wildcard: false, index: false, serve: true });
   app.addHook('onSend', async (request, reply) => {
     // Hashed file names never change content: cache them for good (everything else is no-store).
-    if (request.url.startsWith('/assets/') && reply.statusCode === 200) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    if (request.url.startsWith('/assets/') && reply.statusCode === 200)
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
   });
   return (request, reply) => {
     if (!wantsPage(request)) return undefined;
@@ -65,7 +69,10 @@ async function registerViteDev(app: FastifyInstance) {
     if (servicePaths.test(request.url)) return done();
     // Vite's inline React-refresh preamble and its websocket need a looser policy than the
     // built app; this header exists only in development.
-    reply.raw.setHeader('content-security-policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:");
+    reply.raw.setHeader(
+      'content-security-policy',
+      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:",
+    );
     reply.hijack();
     vite.middlewares(request.raw, reply.raw, () => {
       reply.raw.statusCode = 404;

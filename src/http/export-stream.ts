@@ -27,7 +27,11 @@ export interface ExportBody {
  * HTTP clients (browsers, curl, fetch) then report a failed download, never a truncated file
  * that looks complete.
  */
-export async function sendExport(request: FastifyRequest, reply: FastifyReply, body: ExportBody): Promise<FastifyReply> {
+export async function sendExport(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: ExportBody,
+): Promise<FastifyReply> {
   const first = await body.chunks.next();
   let bytesSent = 0;
   async function* chunks(): AsyncGenerator<string> {
@@ -37,7 +41,10 @@ export async function sendExport(request: FastifyRequest, reply: FastifyReply, b
         yield next.value;
       }
     } catch (error) {
-      request.log.error({ err: error, export: body.filename, bytesSent }, 'export failed after its first byte; the download was aborted');
+      request.log.error(
+        { err: error, export: body.filename, bytesSent },
+        'export failed after its first byte; the download was aborted',
+      );
       throw error;
     } finally {
       // The client went away (or it failed): let the export release what it holds.

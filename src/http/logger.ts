@@ -35,12 +35,17 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
     return copy ?? value;
   }
   // Plain objects, and pino's serialized errors (whose prototype is a plain object).
-  if (Object.getPrototypeOf(value) !== null && (value as { constructor?: unknown }).constructor !== Object) return value;
+  if (Object.getPrototypeOf(value) !== null && (value as { constructor?: unknown }).constructor !== Object)
+    return value;
   return redactProperties(value as Record<string, unknown>, depth);
 }
 
 /** `object` with its secret-named properties censored and the others redacted in turn, except `skip`ped keys. */
-function redactProperties(object: Record<string, unknown>, depth: number, skip?: ReadonlySet<string>): Record<string, unknown> {
+function redactProperties(
+  object: Record<string, unknown>,
+  depth: number,
+  skip?: ReadonlySet<string>,
+): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(object)) {
     if (skip?.has(key)) continue;
@@ -76,6 +81,8 @@ export function loggerOptions(config: Config): LoggerOptions {
         };
       },
     },
-    ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+    ...(config.logPretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+      : {}),
   };
 }

@@ -25,7 +25,9 @@ export function sendProblem(reply: FastifyReply, body: Problem, headers: Record<
 }
 
 /** Fastify's own errors (parsing, validation, limits), translated into our closed set. */
-function translateFrameworkError(error: FastifyError): { code: ErrorCode; detail?: string; errors?: FieldError[] } | undefined {
+function translateFrameworkError(
+  error: FastifyError,
+): { code: ErrorCode; detail?: string; errors?: FieldError[] } | undefined {
   if (error.validation) {
     return {
       code: 'request.invalid',
@@ -102,7 +104,11 @@ export function installProblemHandlers(
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed');
       if ([401, 403, 409, 429].includes(error.status)) hooks.onRefusal(request, error);
-      return sendProblem(reply, problem(error.code, request.id, error.detail, error.extras.errors), error.extras.headers);
+      return sendProblem(
+        reply,
+        problem(error.code, request.id, error.detail, error.extras.errors),
+        error.extras.headers,
+      );
     }
     const translated = translateFrameworkError(error);
     if (translated) {
@@ -112,9 +118,13 @@ export function installProblemHandlers(
       // Down or restarting: nothing the caller did wrong, and worth retrying shortly. The pool
       // reconnects on the next query, so the service recovers by itself when the database does.
       request.log.warn({ err: error }, 'database unavailable');
-      return sendProblem(reply, problem('service.unavailable', request.id, 'The database is unavailable; retry shortly'), {
-        'retry-after': String(databaseRetryAfterSeconds),
-      });
+      return sendProblem(
+        reply,
+        problem('service.unavailable', request.id, 'The database is unavailable; retry shortly'),
+        {
+          'retry-after': String(databaseRetryAfterSeconds),
+        },
+      );
     }
     // A bug or a failing query: log everything, tell the caller nothing but the request id.
     request.log.error({ err: error }, 'unexpected error');

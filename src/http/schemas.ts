@@ -8,7 +8,11 @@ export const ProblemSchema = Type.Object(
     title: Type.String(),
     status: Type.Integer(),
     // The closed catalogue (src/shared/errors.ts), so clients typed from this document can switch on it.
-    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: Object.keys(errorCatalog), description: 'A stable code from the error catalogue' }),
+    code: Type.Unsafe<ErrorCode>({
+      type: 'string',
+      enum: Object.keys(errorCatalog),
+      description: 'A stable code from the error catalogue',
+    }),
     detail: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
@@ -20,7 +24,8 @@ export const ProblemSchema = Type.Object(
 /** A keyset pagination cursor: opaque, only ever one this API returned as `nextCursor`. */
 export const Cursor = Type.String({
   maxLength: 1000,
-  description: 'The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`.',
+  description:
+    'The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`.',
 });
 
 export const errorResponses = {
@@ -60,7 +65,6 @@ export function Nullable<T extends TSchema>(schema: T) {
   if (typeof type !== 'string') return Type.Union([schema, Type.Null()]);
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
 }
-
 
 /**
  * Free text that is shown on one line: member, role, profile, contact, account, resource and

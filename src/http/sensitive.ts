@@ -37,5 +37,9 @@ export function bodyHas(field: string): (body: unknown) => boolean {
 /** The request's origin for the security log. */
 export function requestContext(request: FastifyRequest) {
   const userAgent = request.headers['user-agent'];
-  return { ip: request.ip ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null, requestId: request.id };
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+    requestId: request.id,
+  };
 }

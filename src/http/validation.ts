@@ -12,7 +12,14 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
   // removeAdditional stays off: an unknown field is an error, never silently dropped.
   // verbose puts the failing schema on each error (only when there are errors), so that an
   // enum's allowed values can be named in one message.
-  const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, removeAdditional: false, strict: false, verbose: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes,
+    useDefaults: true,
+    removeAdditional: false,
+    strict: false,
+    verbose: true,
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -39,7 +46,8 @@ function enumeratedValues(schema: unknown): unknown[] | undefined {
   return undefined;
 }
 
-const listValues = (values: unknown[]) => values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(', ');
+const listValues = (values: unknown[]) =>
+  values.map((value) => (typeof value === 'string' ? value : JSON.stringify(value))).join(', ');
 
 /**
  * A union of literals fails with one ajv error per branch ("must be equal to constant" ×N)
@@ -47,9 +55,12 @@ const listValues = (values: unknown[]) => values.map((value) => (typeof value ==
  * values (see {@link messageOf}).
  */
 function foldEnumerations(errors: ErrorObject[]): ErrorObject[] {
-  const folded = errors.filter((error) => error.keyword === 'anyOf' && enumeratedValues({ anyOf: error.schema }) !== undefined);
+  const folded = errors.filter(
+    (error) => error.keyword === 'anyOf' && enumeratedValues({ anyOf: error.schema }) !== undefined,
+  );
   if (folded.length === 0) return errors;
-  const branchOf = (error: ErrorObject) => folded.some((union) => error !== union && error.schemaPath.startsWith(`${union.schemaPath}/`));
+  const branchOf = (error: ErrorObject) =>
+    folded.some((union) => error !== union && error.schemaPath.startsWith(`${union.schemaPath}/`));
   return errors.filter((error) => !branchOf(error));
 }
 
@@ -68,7 +79,8 @@ function messageOf(error: ErrorObject): string {
       return `must be ${listValues([error.params.allowedValue])}`;
     case 'pattern':
       if (error.params.pattern === singleLinePattern) return singleLineRule;
-      if (error.params.pattern === multiLinePattern) return 'must not contain control characters other than line breaks and tabs';
+      if (error.params.pattern === multiLinePattern)
+        return 'must not contain control characters other than line breaks and tabs';
       break;
     default:
       break;
@@ -133,6 +145,7 @@ export function refuseUnrepresentableText(app: FastifyInstance): void {
     unrepresentableText(request.params, 'params', found);
     unrepresentableText(request.query, 'querystring', found);
     unrepresentableText(request.body, 'body', found);
-    if (found.length > 0) throw new AppError('request.invalid', 'Some fields hold text that is not accepted', { errors: found });
+    if (found.length > 0)
+      throw new AppError('request.invalid', 'Some fields hold text that is not accepted', { errors: found });
   });
 }

@@ -42,14 +42,19 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
             name: Type.String(),
             roleName: Type.String(),
             expiresAt: Timestamp,
-            existingUser: Type.Boolean({ description: 'true: sign in, then accept; false: accept with name and password' }),
+            existingUser: Type.Boolean({
+              description: 'true: sign in, then accept; false: accept with name and password',
+            }),
           }),
           ...tokenErrorResponses,
         },
       },
       config: { csrf: false },
     },
-    async (request) => limitTokenGuesses(deps.database.db, request.ip, deps.clock.now(), () => lookupInvitation(acceptDeps, request.body.token)),
+    async (request) =>
+      limitTokenGuesses(deps.database.db, request.ip, deps.clock.now(), () =>
+        lookupInvitation(acceptDeps, request.body.token),
+      ),
   );
 
   app.post(
@@ -60,7 +65,11 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
         summary: 'Accept: `{token, name, password}` as a new user (then enrol TOTP), or `{token}` while signed in',
         description: tokenLimitNote,
         body: Type.Object(
-          { token: Token, name: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })), password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) },
+          {
+            token: Token,
+            name: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200 })),
+            password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -68,7 +77,9 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
             accountId: Type.String(),
             memberId: Type.String(),
             status: Type.Union([Type.Literal('active'), Type.Literal('invited')]),
-            next: Type.Union([Type.Literal('enrol_totp'), Type.Literal('done')], { description: 'enrol_totp: the membership turns active once TOTP is confirmed' }),
+            next: Type.Union([Type.Literal('enrol_totp'), Type.Literal('done')], {
+              description: 'enrol_totp: the membership turns active once TOTP is confirmed',
+            }),
             csrfToken: Type.Optional(Type.String()),
           }),
           ...tokenErrorResponses,
@@ -82,13 +93,21 @@ export function registerAcceptRoutes(app: TypedApp, deps: AppDeps): void {
         const accepted = await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () =>
           acceptAsSignedInUser(acceptDeps, { token: request.body.token, userId: actor.userId }, context),
         );
-        return { accountId: accepted.accountId, memberId: accepted.memberId, status: accepted.active ? ('active' as const) : ('invited' as const), next: accepted.active ? ('done' as const) : ('enrol_totp' as const) };
+        return {
+          accountId: accepted.accountId,
+          memberId: accepted.memberId,
+          status: accepted.active ? ('active' as const) : ('invited' as const),
+          next: accepted.active ? ('done' as const) : ('enrol_totp' as const),
+        };
       }
       if (actor) throw new AppError('authz.forbidden', 'Invitations are accepted by people');
       const { name, password } = request.body;
       if (!name || !password) {
         throw new AppError('request.invalid', 'A new user accepts with a name and a password', {
-          errors: [...(name ? [] : [{ field: 'body/name', message: 'is required' }]), ...(password ? [] : [{ field: 'body/password', message: 'is required' }])],
+          errors: [
+            ...(name ? [] : [{ field: 'body/name', message: 'is required' }]),
+            ...(password ? [] : [{ field: 'body/password', message: 'is required' }]),
+          ],
         });
       }
       const accepted = await limitTokenGuesses(deps.database.db, context.ip, deps.clock.now(), () =>

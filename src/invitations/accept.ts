@@ -23,7 +23,11 @@ export interface AcceptDeps {
 /** Inside a transaction pass it as `db`: on PGlite the pool is that transaction's one connection. */
 async function pendingByToken(deps: AcceptDeps, token: string, db: Db = deps.access.database.db) {
   const invitation = await store.findInvitationByToken(db, hashToken(token));
-  if (!invitation) throw new AppError('invitation.not_found', 'This invitation link is not valid (it may have been resent or revoked)');
+  if (!invitation)
+    throw new AppError(
+      'invitation.not_found',
+      'This invitation link is not valid (it may have been resent or revoked)',
+    );
   const status = invitationStatus(invitation, deps.clock.now());
   if (status === 'expired') throw new AppError('invitation.expired', 'This invitation has expired; ask for a new one');
   if (status !== 'pending') throw new AppError('invitation.not_pending', `This invitation was already ${status}`);
@@ -36,7 +40,9 @@ export async function lookupInvitation(deps: AcceptDeps, token: string) {
   const db = deps.access.database.db;
   const account = (await findAccount(db, invitation.account_id))!;
   const { rows } = await sql<{ password_hash: string | null; name: string }>`
-    select u.password_hash, u.name from users u join members m on m.user_id = u.id where m.id = ${invitation.member_id}`.execute(db);
+    select u.password_hash, u.name from users u join members m on m.user_id = u.id where m.id = ${invitation.member_id}`.execute(
+    db,
+  );
   return {
     accountName: account.name,
     inviterName: invitation.invited_by_name,
@@ -61,7 +67,16 @@ interface Accepted {
  * Consumes the invitation and, when the person can already satisfy the account's 2FA rule,
  * activates the membership, all in one transaction: of parallel accepts exactly one wins.
  */
-async function consume(deps: AcceptDeps, trx: Db, token: string, context: RequestContext, prepare: (user: { id: string; email: string; password_hash: string | null; totp_enabled_at: Date | null }, invitationEmail: string) => Promise<void>): Promise<Accepted> {
+async function consume(
+  deps: AcceptDeps,
+  trx: Db,
+  token: string,
+  context: RequestContext,
+  prepare: (
+    user: { id: string; email: string; password_hash: string | null; totp_enabled_at: Date | null },
+    invitationEmail: string,
+  ) => Promise<void>,
+): Promise<Accepted> {
   const now = deps.clock.now();
   const invitation = await store.consumeInvitation(trx, hashToken(token), now);
   if (!invitation) {
@@ -84,7 +99,10 @@ async function consume(deps: AcceptDeps, trx: Db, token: string, context: Reques
     actor: { type: 'user', id: user.id, name: user.email },
     action: 'invitation.accepted',
     target: { type: 'member', id: invitation.member_id, name: invitation.email },
-    after: { status: twoFactorReady ? 'active' : 'invited', waitingFor: twoFactorReady ? null : 'two_factor_enrolment' },
+    after: {
+      status: twoFactorReady ? 'active' : 'invited',
+      waitingFor: twoFactorReady ? null : 'two_factor_enrolment',
+    },
     context,
     at: now,
   });
@@ -95,7 +113,11 @@ async function consume(deps: AcceptDeps, trx: Db, token: string, context: Reques
  * A person without a user yet accepts: sets name and password. The membership turns active
  * when they have enrolled TOTP (see activateAcceptedMemberships).
  */
-export async function acceptAsNewUser(deps: AcceptDeps, input: { token: string; name: string; password: string }, context: RequestContext): Promise<Accepted> {
+export async function acceptAsNewUser(
+  deps: AcceptDeps,
+  input: { token: string; name: string; password: string },
+  context: RequestContext,
+): Promise<Accepted> {
   const invitation = await pendingByToken(deps, input.token);
   // Hash outside the transaction: argon2 is deliberately slow.
   const passwordHash = await deps.hashNewPassword(input.password, invitation.email);
@@ -103,7 +125,9 @@ export async function acceptAsNewUser(deps: AcceptDeps, input: { token: string; 
   return deps.access.commit(async (trx, changed) => {
     const accepted = await consume(deps, trx, input.token, context, async (user) => {
       if (user.password_hash !== null) throw new AppError('invitation.sign_in_required');
-      await sql`update users set password_hash = ${passwordHash}, name = ${name}, updated_at = ${deps.clock.now()} where id = ${user.id}`.execute(trx);
+      await sql`update users set password_hash = ${passwordHash}, name = ${name}, updated_at = ${deps.clock.now()} where id = ${user.id}`.execute(
+        trx,
+      );
     });
     changed({ kind: 'member', id: accepted.memberId }, { kind: 'user', id: accepted.userId });
     return accepted;
@@ -111,10 +135,15 @@ export async function acceptAsNewUser(deps: AcceptDeps, input: { token: string; 
 }
 
 /** A signed-in person accepts; the invitation must be for their own address. */
-export async function acceptAsSignedInUser(deps: AcceptDeps, input: { token: string; userId: string }, context: RequestContext): Promise<Accepted> {
+export async function acceptAsSignedInUser(
+  deps: AcceptDeps,
+  input: { token: string; userId: string },
+  context: RequestContext,
+): Promise<Accepted> {
   return deps.access.commit(async (trx, changed) => {
     const accepted = await consume(deps, trx, input.token, context, async (user) => {
-      if (user.id !== input.userId) throw new AppError('invitation.email_mismatch', 'This invitation was sent to another email address');
+      if (user.id !== input.userId)
+        throw new AppError('invitation.email_mismatch', 'This invitation was sent to another email address');
     });
     changed({ kind: 'member', id: accepted.memberId }, { kind: 'user', id: accepted.userId });
     return accepted;

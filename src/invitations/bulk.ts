@@ -18,7 +18,13 @@ export const maxBulkRows = 1000;
 export async function parseBulkCsv(catalog: Catalog, db: Db, accountId: string, text: string): Promise<InviteInput[]> {
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true, max_record_size: 10_000 });
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      max_record_size: 10_000,
+    });
   } catch (error) {
     throw new AppError('request.invalid', `The CSV cannot be read: ${(error as Error).message}`);
   }
@@ -32,7 +38,8 @@ export async function parseBulkCsv(catalog: Catalog, db: Db, accountId: string, 
   const custom = await listRoles(db, accountId);
   const roleIds = new Map<string, string>();
   for (const role of catalog.builtinRoles) {
-    for (const alias of [role.key, role.name, builtinRolePrefix + role.key]) roleIds.set(alias.toLowerCase(), builtinRolePrefix + role.key);
+    for (const alias of [role.key, role.name, builtinRolePrefix + role.key])
+      roleIds.set(alias.toLowerCase(), builtinRolePrefix + role.key);
   }
   for (const role of custom) for (const alias of [role.id, role.name]) roleIds.set(alias.toLowerCase(), role.id);
 
@@ -40,12 +47,20 @@ export async function parseBulkCsv(catalog: Catalog, db: Db, accountId: string, 
   const rows = records.map((record, index): InviteInput => {
     const line = index + 2;
     const roleId = roleIds.get((record.role ?? '').toLowerCase());
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(record.email ?? '')) errors.push({ field: `line ${line}`, message: 'email is not a valid address' });
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(record.email ?? ''))
+      errors.push({ field: `line ${line}`, message: 'email is not a valid address' });
     if (!roleId) errors.push({ field: `line ${line}`, message: `role "${record.role ?? ''}" does not exist` });
-    if (record.name && !isSingleLine(record.name)) errors.push({ field: `line ${line}`, message: `name ${singleLineRule}` });
+    if (record.name && !isSingleLine(record.name))
+      errors.push({ field: `line ${line}`, message: `name ${singleLineRule}` });
     const profiles = (record.profiles ?? '').split(/[;\s]+/).filter(Boolean);
-    return { email: record.email ?? '', roleId: roleId ?? '', name: record.name || undefined, profileIds: profiles.length > 0 ? profiles : undefined };
+    return {
+      email: record.email ?? '',
+      roleId: roleId ?? '',
+      name: record.name || undefined,
+      profileIds: profiles.length > 0 ? profiles : undefined,
+    };
   });
-  if (errors.length > 0) throw new AppError('request.invalid', `${errors.length} problem(s) in the CSV; nobody was invited`, { errors });
+  if (errors.length > 0)
+    throw new AppError('request.invalid', `${errors.length} problem(s) in the CSV; nobody was invited`, { errors });
   return rows;
 }

@@ -19,7 +19,15 @@ export function invitationExpiry(now: Date, lifetimeHours: number): Date {
 /** Creates a pending invitation for an 'invited' member; only the token's hash is stored. */
 export async function issueInvitation(
   trx: Db,
-  input: { accountId: string; memberId: string; email: string; invitedByMemberId: string | null; invitedByName: string; lifetimeHours: number; now: Date },
+  input: {
+    accountId: string;
+    memberId: string;
+    email: string;
+    invitedByMemberId: string | null;
+    invitedByName: string;
+    lifetimeHours: number;
+    now: Date;
+  },
 ): Promise<IssuedInvitation> {
   const token = newSecretToken();
   const id = newId('inv');
@@ -42,5 +50,10 @@ export function invitationMail(
   link: { token: string; expiresAt: Date },
   names: { accountName: string; inviterName: string; roleName: string },
 ): OutgoingMail {
-  return { to: to.email, accountId: to.accountId, template: 'invitation', data: { ...names, token: link.token, expiresAt: link.expiresAt.toISOString() } };
+  return {
+    to: to.email,
+    accountId: to.accountId,
+    template: 'invitation',
+    data: { ...names, token: link.token, expiresAt: link.expiresAt.toISOString() },
+  };
 }

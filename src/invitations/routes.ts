@@ -1,7 +1,17 @@
 import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import { accessOf } from '../http/account-scope.js';
-import { AccountParams, Cursor, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText, Timestamp } from '../http/schemas.js';
+import {
+  AccountParams,
+  Cursor,
+  errorResponses,
+  GrantSchema,
+  Id,
+  ListOf,
+  MultiLineText,
+  SingleLineText,
+  Timestamp,
+} from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { Flags, Identity, ProfileIds, ResourcesScope } from '../members/schemas.js';
 import { parseBulkCsv } from './bulk.js';
@@ -11,7 +21,12 @@ const InvitationSchema = Type.Object({
   id: Type.String(),
   memberId: Type.String(),
   email: Type.String(),
-  status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')]),
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('accepted'),
+    Type.Literal('revoked'),
+    Type.Literal('expired'),
+  ]),
   role: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
   expiresAt: Timestamp,
   invitedBy: Type.Object({ memberId: Type.Union([Type.String(), Type.Null()]), name: Type.String() }),
@@ -31,7 +46,8 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
     {
       schema: {
         tags,
-        summary: 'Invite someone by email with a role, an individual permission set, or a new custom role (users.invite)',
+        summary:
+          'Invite someone by email with a role, an individual permission set, or a new custom role (users.invite)',
         params: AccountParams,
         body: Type.Object(
           {
@@ -42,7 +58,11 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
             permissions: Type.Optional(Type.Array(GrantSchema, { maxItems: 500 })),
             newRole: Type.Optional(
               Type.Object(
-                { name: SingleLineText({ minLength: 1, maxLength: 100 }), description: Type.Optional(MultiLineText({ maxLength: 500 })), permissions: Type.Array(GrantSchema, { maxItems: 500 }) },
+                {
+                  name: SingleLineText({ minLength: 1, maxLength: 100 }),
+                  description: Type.Optional(MultiLineText({ maxLength: 500 })),
+                  permissions: Type.Array(GrantSchema, { maxItems: 500 }),
+                },
                 { additionalProperties: false },
               ),
             ),
@@ -60,7 +80,9 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
 
   app.register(async (scope) => {
     // Bulk invites arrive as CSV; this scope alone accepts text/csv.
-    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) =>
+      done(null, body),
+    );
     scope.post(
       '/v1/accounts/:accountId/invitations/bulk',
       {
@@ -74,7 +96,12 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
       },
       async (request, reply) => {
         const access = accessOf(request);
-        const rows = await parseBulkCsv(deps.catalog, deps.database.db, access.accountId, typeof request.body === 'string' ? request.body : '');
+        const rows = await parseBulkCsv(
+          deps.catalog,
+          deps.database.db,
+          access.accountId,
+          typeof request.body === 'string' ? request.body : '',
+        );
         return reply.code(201).send({ items: await invitations.inviteMany(deps, access, rows), nextCursor: null });
       },
     );
@@ -89,7 +116,14 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
         params: AccountParams,
         querystring: Type.Object(
           {
-            status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')])),
+            status: Type.Optional(
+              Type.Union([
+                Type.Literal('pending'),
+                Type.Literal('accepted'),
+                Type.Literal('revoked'),
+                Type.Literal('expired'),
+              ]),
+            ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
             cursor: Type.Optional(Cursor),
           },
@@ -103,13 +137,27 @@ export function registerInvitationRoutes(app: TypedApp, deps: AppDeps & invitati
 
   app.post(
     '/v1/accounts/:accountId/invitations/:invitationId/resend',
-    { schema: { tags, summary: 'Send a new link; the old one stops working (users.invite)', params: InvitationParams, response: { 200: InvitationSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Send a new link; the old one stops working (users.invite)',
+        params: InvitationParams,
+        response: { 200: InvitationSchema, ...errorResponses },
+      },
+    },
     async (request) => invitations.resendInvitation(deps, accessOf(request), request.params.invitationId),
   );
 
   app.delete(
     '/v1/accounts/:accountId/invitations/:invitationId',
-    { schema: { tags, summary: 'Revoke a pending invitation (users.invite)', params: InvitationParams, response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a pending invitation (users.invite)',
+        params: InvitationParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await invitations.revokeInvitation(deps, accessOf(request), request.params.invitationId);
       return reply.code(204).send(null);

@@ -57,7 +57,12 @@ interface PreparedInvite {
 }
 
 /** Checks one invitation completely without writing anything (bulk invites check every row first). */
-async function prepareInvite(deps: InvitationsDeps, access: AccountAccess, input: InviteInput, db: Db): Promise<PreparedInvite> {
+async function prepareInvite(
+  deps: InvitationsDeps,
+  access: AccountAccess,
+  input: InviteInput,
+  db: Db,
+): Promise<PreparedInvite> {
   const choices = [input.roleId, input.permissions, input.newRole].filter((choice) => choice !== undefined).length;
   if (choices !== 1) throw new AppError('request.invalid', 'Give exactly one of roleId, permissions or newRole');
   const email = normaliseEmail(input.email);
@@ -86,16 +91,33 @@ async function prepareInvite(deps: InvitationsDeps, access: AccountAccess, input
   return { email, name: input.name?.trim() ?? '', ref, roleName, input, resources };
 }
 
-async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepared: PreparedInvite, trx: Db, changed: (...c: { kind: 'user'; id: string }[]) => void): Promise<InvitationView> {
+async function writeInvite(
+  deps: InvitationsDeps,
+  access: AccountAccess,
+  prepared: PreparedInvite,
+  trx: Db,
+  changed: (...c: { kind: 'user'; id: string }[]) => void,
+): Promise<InvitationView> {
   const now = deps.clock.now();
   const account = (await findAccount(trx, access.accountId))!;
   const existing = await store.liveMemberByEmail(trx, access.accountId, prepared.email);
   if (existing) {
-    throw new AppError('member.already_member', existing.status === 'invited' ? 'This address already has a pending invitation; resend it instead' : 'This person is already a member of the account');
+    throw new AppError(
+      'member.already_member',
+      existing.status === 'invited'
+        ? 'This address already has a pending invitation; resend it instead'
+        : 'This person is already a member of the account',
+    );
   }
   let ref = prepared.ref;
   if (prepared.input.newRole) {
-    const role = await createRole({ access: deps.access, catalog: deps.catalog, clock: deps.clock }, access, prepared.input.newRole, trx, 'body/newRole/name');
+    const role = await createRole(
+      { access: deps.access, catalog: deps.catalog, clock: deps.clock },
+      access,
+      prepared.input.newRole,
+      trx,
+      'body/newRole/name',
+    );
     ref = { roleId: role.id };
   }
   // The answer is the same whether or not the address already has a user elsewhere.
@@ -126,17 +148,36 @@ async function writeInvite(deps: InvitationsDeps, access: AccountAccess, prepare
     lifetimeHours: account.invitation_lifetime_hours,
     now,
   });
-  await deps.sendMail(trx, invitationMail({ email: prepared.email, accountId: access.accountId }, issued, { accountName: account.name, inviterName, roleName: prepared.roleName }));
+  await deps.sendMail(
+    trx,
+    invitationMail({ email: prepared.email, accountId: access.accountId }, issued, {
+      accountName: account.name,
+      inviterName,
+      roleName: prepared.roleName,
+    }),
+  );
   await recordAccessEvent(trx, access, now, {
     action: 'invitation.created',
     target: { type: 'member', id: memberId, name: prepared.email },
-    after: { email: prepared.email, role: prepared.roleName, permissions: 'permissions' in ref ? ref.permissions : undefined, profileIds: prepared.input.profileIds ?? null, resources: prepared.resources, flags: prepared.input.flags ?? {}, expiresAt: issued.expiresAt },
+    after: {
+      email: prepared.email,
+      role: prepared.roleName,
+      permissions: 'permissions' in ref ? ref.permissions : undefined,
+      profileIds: prepared.input.profileIds ?? null,
+      resources: prepared.resources,
+      flags: prepared.input.flags ?? {},
+      expiresAt: issued.expiresAt,
+    },
   });
   return invitationView((await store.findInvitation(trx, access.accountId, issued.id))!, deps.catalog, now);
 }
 
 /** Invites one person by email (PRODUCT rule 3), granting no more than the inviter holds. */
-export async function invite(deps: InvitationsDeps, access: AccountAccess, input: InviteInput): Promise<InvitationView> {
+export async function invite(
+  deps: InvitationsDeps,
+  access: AccountAccess,
+  input: InviteInput,
+): Promise<InvitationView> {
   requirePermission(access, 'users.invite');
   if (input.newRole) requirePermission(access, 'roles.manage');
   const prepared = await prepareInvite(deps, access, input, deps.access.database.db);
@@ -147,7 +188,11 @@ export async function invite(deps: InvitationsDeps, access: AccountAccess, input
  * Invites every row or nobody: each row is validated first and all errors are reported
  * together, by row; then all invitations are written in one transaction.
  */
-export async function inviteMany(deps: InvitationsDeps, access: AccountAccess, rows: InviteInput[]): Promise<InvitationView[]> {
+export async function inviteMany(
+  deps: InvitationsDeps,
+  access: AccountAccess,
+  rows: InviteInput[],
+): Promise<InvitationView[]> {
   requirePermission(access, 'users.invite');
   const errors: { field: string; message: string }[] = [];
   const prepared: PreparedInvite[] = [];
@@ -160,14 +205,21 @@ export async function inviteMany(deps: InvitationsDeps, access: AccountAccess, r
       if (duplicate !== undefined) throw new AppError('request.invalid', `the same email as line ${duplicate}`);
       seen.set(one.email, line);
       const existing = await store.liveMemberByEmail(deps.access.database.db, access.accountId, one.email);
-      if (existing) throw new AppError('member.already_member', existing.status === 'invited' ? 'already invited' : 'already a member');
+      if (existing)
+        throw new AppError(
+          'member.already_member',
+          existing.status === 'invited' ? 'already invited' : 'already a member',
+        );
       prepared.push(one);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       errors.push({ field: `line ${line}`, message: `${error.code}: ${error.detail}` });
     }
   }
-  if (errors.length > 0) throw new AppError('request.invalid', `${errors.length} of ${rows.length} rows are invalid; nobody was invited`, { errors });
+  if (errors.length > 0)
+    throw new AppError('request.invalid', `${errors.length} of ${rows.length} rows are invalid; nobody was invited`, {
+      errors,
+    });
   return deps.access.commit(async (trx, changed) => {
     const created: InvitationView[] = [];
     for (const one of prepared) created.push(await writeInvite(deps, access, one, trx, changed));
@@ -175,21 +227,37 @@ export async function inviteMany(deps: InvitationsDeps, access: AccountAccess, r
   });
 }
 
-export async function listInvitations(deps: InvitationsDeps, access: AccountAccess, query: { status?: store.InvitationStatus; limit?: number; cursor?: string }) {
+export async function listInvitations(
+  deps: InvitationsDeps,
+  access: AccountAccess,
+  query: { status?: store.InvitationStatus; limit?: number; cursor?: string },
+) {
   requirePermission(access, 'users.view');
   const limit = query.limit ?? 50;
   const before = query.cursor ? decodeCursor(query.cursor, { createdAt: 'timestamp', id: 'string' }) : undefined;
   const now = deps.clock.now();
-  const rows = await store.listInvitations(deps.access.database.db, access.accountId, query.status, now, limit, before && { createdAt: new Date(before.createdAt), id: before.id });
+  const rows = await store.listInvitations(
+    deps.access.database.db,
+    access.accountId,
+    query.status,
+    now,
+    limit,
+    before && { createdAt: new Date(before.createdAt), id: before.id },
+  );
   const last = rows.at(-1);
   return {
     items: rows.map((row) => invitationView(row, deps.catalog, now)),
-    nextCursor: rows.length === limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
+    nextCursor:
+      rows.length === limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
   };
 }
 
 /** A new link for a pending or expired invitation; the old link dies with it. */
-export async function resendInvitation(deps: InvitationsDeps, access: AccountAccess, invitationId: string): Promise<InvitationView> {
+export async function resendInvitation(
+  deps: InvitationsDeps,
+  access: AccountAccess,
+  invitationId: string,
+): Promise<InvitationView> {
   requirePermission(access, 'users.invite');
   const now = deps.clock.now();
   return deps.access.database.db.transaction().execute(async (trx) => {
@@ -197,30 +265,53 @@ export async function resendInvitation(deps: InvitationsDeps, access: AccountAcc
     if (!invitation) throw new AppError('invitation.not_found');
     if (invitation.status !== 'pending') throw new AppError('invitation.not_pending');
     if (now.getTime() - invitation.last_sent_at.getTime() < resendIntervalMs || invitation.send_count >= maxSends) {
-      throw new AppError('request.rate_limited', 'This invitation was sent moments ago or too often; wait before resending', { headers: { 'retry-after': '60' } });
+      throw new AppError(
+        'request.rate_limited',
+        'This invitation was sent moments ago or too often; wait before resending',
+        { headers: { 'retry-after': '60' } },
+      );
     }
     const account = (await findAccount(trx, access.accountId))!;
     const token = newSecretToken();
     const expiresAt = invitationExpiry(now, account.invitation_lifetime_hours);
     await store.renewToken(trx, access.accountId, invitationId, hashToken(token), expiresAt, now);
     const roleName = invitationView(invitation, deps.catalog, now).role?.name ?? 'Custom permissions';
-    await deps.sendMail(trx, invitationMail({ email: invitation.email, accountId: access.accountId }, { token, expiresAt }, { accountName: account.name, inviterName: invitation.invited_by_name, roleName }));
-    await recordAccessEvent(trx, access, now, { action: 'invitation.resent', target: { type: 'member', id: invitation.member_id, name: invitation.email }, after: { expiresAt } });
+    await deps.sendMail(
+      trx,
+      invitationMail(
+        { email: invitation.email, accountId: access.accountId },
+        { token, expiresAt },
+        { accountName: account.name, inviterName: invitation.invited_by_name, roleName },
+      ),
+    );
+    await recordAccessEvent(trx, access, now, {
+      action: 'invitation.resent',
+      target: { type: 'member', id: invitation.member_id, name: invitation.email },
+      after: { expiresAt },
+    });
     return invitationView((await store.findInvitation(trx, access.accountId, invitationId))!, deps.catalog, now);
   });
 }
 
 /** Revokes a pending invitation; the invited member row is removed with it. */
-export async function revokeInvitation(deps: InvitationsDeps, access: AccountAccess, invitationId: string): Promise<void> {
+export async function revokeInvitation(
+  deps: InvitationsDeps,
+  access: AccountAccess,
+  invitationId: string,
+): Promise<void> {
   requirePermission(access, 'users.invite');
   const now = deps.clock.now();
   await deps.access.commit(async (trx, changed) => {
     const invitation = await store.findInvitation(trx, access.accountId, invitationId, true);
     if (!invitation) throw new AppError('invitation.not_found');
     if (invitation.is_owner) throw new AppError('member.owner_protected', 'The owner’s invitation can only be resent');
-    if (!(await store.revokeInvitation(trx, access.accountId, invitationId, now))) throw new AppError('invitation.not_pending');
+    if (!(await store.revokeInvitation(trx, access.accountId, invitationId, now)))
+      throw new AppError('invitation.not_pending');
     await setMemberStatus(trx, access.accountId, invitation.member_id, 'removed', now, ['invited']);
     changed({ kind: 'member', id: invitation.member_id });
-    await recordAccessEvent(trx, access, now, { action: 'invitation.revoked', target: { type: 'member', id: invitation.member_id, name: invitation.email } });
+    await recordAccessEvent(trx, access, now, {
+      action: 'invitation.revoked',
+      target: { type: 'member', id: invitation.member_id, name: invitation.email },
+    });
   });
 }

@@ -30,9 +30,16 @@ const selectInvitation = sql`
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 
-export async function findInvitation(db: Db, accountId: string, invitationId: string, forUpdate = false): Promise<InvitationRow | undefined> {
+export async function findInvitation(
+  db: Db,
+  accountId: string,
+  invitationId: string,
+  forUpdate = false,
+): Promise<InvitationRow | undefined> {
   const { rows } = await sql<InvitationRow>`
-    ${selectInvitation} where i.account_id = ${accountId} and i.id = ${invitationId} ${forUpdate ? sql`for update of i` : sql``}`.execute(db);
+    ${selectInvitation} where i.account_id = ${accountId} and i.id = ${invitationId} ${forUpdate ? sql`for update of i` : sql``}`.execute(
+    db,
+  );
   return rows[0];
 }
 
@@ -42,12 +49,22 @@ export async function findInvitationByToken(db: Db, tokenHash: Buffer): Promise<
 }
 
 /** Lists invitations, newest first; 'expired' is a pending one past its time. */
-export async function listInvitations(db: Db, accountId: string, status: InvitationStatus | undefined, now: Date, limit: number, before?: { createdAt: Date; id: string }): Promise<InvitationRow[]> {
+export async function listInvitations(
+  db: Db,
+  accountId: string,
+  status: InvitationStatus | undefined,
+  now: Date,
+  limit: number,
+  before?: { createdAt: Date; id: string },
+): Promise<InvitationRow[]> {
   const filter =
-    status === 'expired' ? sql`and i.status = 'pending' and i.expires_at <= ${now}`
-    : status === 'pending' ? sql`and i.status = 'pending' and i.expires_at > ${now}`
-    : status ? sql`and i.status = ${status}`
-    : sql``;
+    status === 'expired'
+      ? sql`and i.status = 'pending' and i.expires_at <= ${now}`
+      : status === 'pending'
+        ? sql`and i.status = 'pending' and i.expires_at > ${now}`
+        : status
+          ? sql`and i.status = ${status}`
+          : sql``;
   const { rows } = await sql<InvitationRow>`
     ${selectInvitation} where i.account_id = ${accountId} ${filter}
       ${before ? sql`and (i.created_at, i.id) < (${before.createdAt}, ${before.id})` : sql``}
@@ -56,7 +73,14 @@ export async function listInvitations(db: Db, accountId: string, status: Invitat
 }
 
 /** Puts a new token on a pending (or expired) invitation: the old link stops working at once. */
-export async function renewToken(db: Db, accountId: string, invitationId: string, tokenHash: Buffer, expiresAt: Date, now: Date): Promise<boolean> {
+export async function renewToken(
+  db: Db,
+  accountId: string,
+  invitationId: string,
+  tokenHash: Buffer,
+  expiresAt: Date,
+  now: Date,
+): Promise<boolean> {
   const result = await sql`
     update invitations set token_hash = ${tokenHash}, expires_at = ${expiresAt}, send_count = send_count + 1, last_sent_at = ${now}
      where account_id = ${accountId} and id = ${invitationId} and status = 'pending'`.execute(db);
@@ -65,19 +89,27 @@ export async function renewToken(db: Db, accountId: string, invitationId: string
 
 export async function revokeInvitation(db: Db, accountId: string, invitationId: string, now: Date): Promise<boolean> {
   const result = await sql`
-    update invitations set status = 'revoked', revoked_at = ${now} where account_id = ${accountId} and id = ${invitationId} and status = 'pending'`.execute(db);
+    update invitations set status = 'revoked', revoked_at = ${now} where account_id = ${accountId} and id = ${invitationId} and status = 'pending'`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 
 export async function revokeMemberInvitations(db: Db, accountId: string, memberId: string, now: Date): Promise<void> {
-  await sql`update invitations set status = 'revoked', revoked_at = ${now} where account_id = ${accountId} and member_id = ${memberId} and status = 'pending'`.execute(db);
+  await sql`update invitations set status = 'revoked', revoked_at = ${now} where account_id = ${accountId} and member_id = ${memberId} and status = 'pending'`.execute(
+    db,
+  );
 }
 
 /**
  * Consumes the invitation: the one conditional update that decides a race of parallel
  * accepts. Returns the row only to the single caller that won it.
  */
-export async function consumeInvitation(db: Db, tokenHash: Buffer, now: Date): Promise<{ id: string; account_id: string; member_id: string; email: string } | undefined> {
+export async function consumeInvitation(
+  db: Db,
+  tokenHash: Buffer,
+  now: Date,
+): Promise<{ id: string; account_id: string; member_id: string; email: string } | undefined> {
   const { rows } = await sql<{ id: string; account_id: string; member_id: string; email: string }>`
     update invitations set status = 'accepted', accepted_at = ${now}
      where token_hash = ${tokenHash} and status = 'pending' and expires_at > ${now}
@@ -86,7 +118,11 @@ export async function consumeInvitation(db: Db, tokenHash: Buffer, now: Date): P
 }
 
 /** A live membership of this email in the account, if any (invited, active or inactive). */
-export async function liveMemberByEmail(db: Db, accountId: string, email: string): Promise<{ id: string; status: string } | undefined> {
+export async function liveMemberByEmail(
+  db: Db,
+  accountId: string,
+  email: string,
+): Promise<{ id: string; status: string } | undefined> {
   const { rows } = await sql<{ id: string; status: string }>`
     select m.id, m.status from members m join users u on u.id = m.user_id
      where m.account_id = ${accountId} and u.email = ${email} and m.status <> 'removed'`.execute(db);

@@ -21,8 +21,23 @@ export interface MailboxEntry {
 export type MailStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
 /** Recent mail, newest first, with bodies decrypted: the local dev mailbox, and mail given up (status `failed`). */
-export async function readMailbox(db: Db, secretKey: Buffer, filter: { to?: string; id?: string; status?: MailStatus; limit?: number } = {}): Promise<MailboxEntry[]> {
-  const { rows } = await sql<{ id: string; to_address: string; template: string; subject: string; status: string; transport: string | null; created_at: Date; text_body_encrypted: string | null; attempts: number; last_error: string | null }>`
+export async function readMailbox(
+  db: Db,
+  secretKey: Buffer,
+  filter: { to?: string; id?: string; status?: MailStatus; limit?: number } = {},
+): Promise<MailboxEntry[]> {
+  const { rows } = await sql<{
+    id: string;
+    to_address: string;
+    template: string;
+    subject: string;
+    status: string;
+    transport: string | null;
+    created_at: Date;
+    text_body_encrypted: string | null;
+    attempts: number;
+    last_error: string | null;
+  }>`
     select id, to_address, template, subject, status, transport, created_at, text_body_encrypted, attempts, last_error from mail_outbox
      where true ${filter.to ? sql`and to_address = ${filter.to.trim().toLowerCase()}` : sql``} ${filter.id ? sql`and id = ${filter.id}` : sql``}
        ${filter.status ? sql`and status = ${filter.status}` : sql``}

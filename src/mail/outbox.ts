@@ -36,7 +36,9 @@ export async function enqueueMail(db: Db, message: OutgoingMail, deps: MailDeps)
   await sql`
     insert into mail_outbox (id, account_id, to_address, template, subject, text_body_encrypted, html_body_encrypted, next_attempt_at, created_at)
     values (${id}, ${message.accountId ?? null}, ${message.to}, ${message.template}, ${rendered.subject},
-            ${seal(deps.secretKey, rendered.text, bodyAad(id, 'text'))}, ${seal(deps.secretKey, rendered.html, bodyAad(id, 'html'))}, ${now}, ${now})`.execute(db);
+            ${seal(deps.secretKey, rendered.text, bodyAad(id, 'text'))}, ${seal(deps.secretKey, rendered.html, bodyAad(id, 'html'))}, ${now}, ${now})`.execute(
+    db,
+  );
   await sql`select pg_notify(${mailChannel}, ${id})`.execute(db);
   return id;
 }

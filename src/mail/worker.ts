@@ -8,7 +8,14 @@ import { bodyAad, mailChannel } from './outbox.js';
 
 /** What sends one message; nodemailer's SMTP transport in production. */
 export interface MailTransport {
-  send(message: { from: string; to: string; subject: string; text: string; html: string; messageId: string }): Promise<void>;
+  send(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    html: string;
+    messageId: string;
+  }): Promise<void>;
 }
 
 export function smtpTransport(smtpUrl: string): MailTransport {
@@ -138,7 +145,9 @@ export class MailWorker {
          select id from mail_outbox
           where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until <= ${now})
           order by created_at limit ${batchSize} for update skip locked)
-      returning id, to_address, subject, text_body_encrypted, html_body_encrypted, attempts, created_at`.execute(this.options.database.db);
+      returning id, to_address, subject, text_body_encrypted, html_body_encrypted, attempts, created_at`.execute(
+      this.options.database.db,
+    );
     return rows;
   }
 
@@ -146,9 +155,14 @@ export class MailWorker {
     const db = this.options.database.db;
     const { transport, secretKey, logger } = this.options;
     if (!transport) {
-      await sql`update mail_outbox set status = 'delivered', transport = 'dev-mailbox', delivered_at = ${this.options.clock.now()}, lease_until = null where id = ${row.id}`.execute(db);
+      await sql`update mail_outbox set status = 'delivered', transport = 'dev-mailbox', delivered_at = ${this.options.clock.now()}, lease_until = null where id = ${row.id}`.execute(
+        db,
+      );
       // Recipient and subject only: the body holds a single-use link.
-      logger.info({ mailId: row.id, to: row.to_address, subject: row.subject }, 'mail kept in the dev mailbox (gatehouse mail)');
+      logger.info(
+        { mailId: row.id, to: row.to_address, subject: row.subject },
+        'mail kept in the dev mailbox (gatehouse mail)',
+      );
       return;
     }
     if (this.accepted.has(row.id)) {
@@ -175,13 +189,21 @@ export class MailWorker {
   /** Records an accepted mail as delivered; the bodies (and their links) have no reason to stay. */
   private async markDelivered(id: string): Promise<void> {
     await sql`update mail_outbox set status = 'delivered', transport = 'smtp', delivered_at = ${this.options.clock.now()}, lease_until = null,
-              text_body_encrypted = null, html_body_encrypted = null, last_error = null where id = ${id}`.execute(this.options.database.db);
+              text_body_encrypted = null, html_body_encrypted = null, last_error = null where id = ${id}`.execute(
+      this.options.database.db,
+    );
     this.accepted.delete(id);
   }
 
   private async failed(row: OutboxRow, error: unknown): Promise<void> {
     const { logger } = this.options;
-    const message = (String((error as { responseCode?: number }).responseCode ?? '') + ' ' + ((error as Error).message ?? 'send failed')).trim().slice(0, 300);
+    const message = (
+      String((error as { responseCode?: number }).responseCode ?? '') +
+      ' ' +
+      ((error as Error).message ?? 'send failed')
+    )
+      .trim()
+      .slice(0, 300);
     const now = this.options.clock.now();
     const givenUp = now.getTime() - row.created_at.getTime() >= this.retryForMs;
     const next = new Date(now.getTime() + backoffMs(row.attempts));
@@ -189,9 +211,15 @@ export class MailWorker {
               last_error = ${message} where id = ${row.id}`.execute(this.options.database.db);
     if (givenUp) {
       // Someone did not get a link or a security notice: an operator must look (gatehouse mail --failed).
-      logger.error({ mailId: row.id, to: row.to_address, subject: row.subject, attempts: row.attempts, lastError: message }, 'mail delivery given up after retrying for the whole retry period');
+      logger.error(
+        { mailId: row.id, to: row.to_address, subject: row.subject, attempts: row.attempts, lastError: message },
+        'mail delivery given up after retrying for the whole retry period',
+      );
     } else {
-      logger.warn({ mailId: row.id, attempts: row.attempts, nextAttemptAt: next, lastError: message }, 'mail delivery failed; will retry');
+      logger.warn(
+        { mailId: row.id, attempts: row.attempts, nextAttemptAt: next, lastError: message },
+        'mail delivery failed; will retry',
+      );
     }
   }
 }

@@ -11,7 +11,13 @@ import {
   TotpCode,
 } from '../auth/schemas.js';
 import { stepUp } from '../auth/step-up.js';
-import { confirmEnrolment, type EnrollingSession, regenerateRecoveryCodes, resetTwoFactor, startEnrolment } from '../auth/two-factor.js';
+import {
+  confirmEnrolment,
+  type EnrollingSession,
+  regenerateRecoveryCodes,
+  resetTwoFactor,
+  startEnrolment,
+} from '../auth/two-factor.js';
 import { requireUser } from '../http/actor.js';
 import type { AppDeps } from '../app-deps.js';
 import { errorResponses, SingleLineText } from '../http/schemas.js';
@@ -37,8 +43,13 @@ const Me = Type.Object({
   ),
   csrfToken: CsrfToken,
 });
-const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String(), { description: 'Shown this once; each works one time' }) });
-const ConfirmBody = Type.Object({ confirm: Type.Boolean({ description: 'Must be true' }) }, { additionalProperties: false });
+const RecoveryCodes = Type.Object({
+  recoveryCodes: Type.Array(Type.String(), { description: 'Shown this once; each works one time' }),
+});
+const ConfirmBody = Type.Object(
+  { confirm: Type.Boolean({ description: 'Must be true' }) },
+  { additionalProperties: false },
+);
 
 /** The session's CSRF token, for the responses that hand it to the dashboard. */
 function csrfOf(request: FastifyRequest, deps: AppDeps): string {
@@ -63,7 +74,13 @@ export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
 
   app.get(
     '/v1/me',
-    { schema: { tags, summary: 'You: your user, your memberships, and the session’s CSRF token', response: { 200: Me, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'You: your user, your memberships, and the session’s CSRF token',
+        response: { 200: Me, ...errorResponses },
+      },
+    },
     async (request) => {
       const actor = requireUser(request);
       return { ...(await me.getMe(deps, actor.userId)), csrfToken: csrfOf(request, deps) };
@@ -82,7 +99,10 @@ export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
     },
     async (request) => {
       const actor = requireUser(request);
-      return { ...(await me.updateProfile(deps, actor.userId, request.body, requestContext(request))), csrfToken: csrfOf(request, deps) };
+      return {
+        ...(await me.updateProfile(deps, actor.userId, request.body, requestContext(request))),
+        csrfToken: csrfOf(request, deps),
+      };
     },
   );
 
@@ -92,7 +112,10 @@ export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Change your password (needs the current one); your other sessions end',
-        body: Type.Object({ currentPassword: PasswordInput, newPassword: PasswordInput }, { additionalProperties: false }),
+        body: Type.Object(
+          { currentPassword: PasswordInput, newPassword: PasswordInput },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null(), ...credentialErrorResponses },
       },
     },
@@ -108,7 +131,8 @@ export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
     {
       schema: {
         tags,
-        summary: 'Verify a second factor again; sensitive actions are allowed for 5 minutes. Issues a new session cookie',
+        summary:
+          'Verify a second factor again; sensitive actions are allowed for 5 minutes. Issues a new session cookie',
         body: SecondFactorBody,
         response: { 200: StepUpResponse, ...credentialErrorResponses },
       },
@@ -141,16 +165,25 @@ export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
     {
       schema: {
         tags,
-        summary: 'Finish TOTP enrolment with one code; returns recovery codes (shown this once) and, when it completes a sign-in, a new CSRF token',
+        summary:
+          'Finish TOTP enrolment with one code; returns recovery codes (shown this once) and, when it completes a sign-in, a new CSRF token',
         body: Type.Object({ code: TotpCode }, { additionalProperties: false }),
         response: {
-          200: Type.Object({ recoveryCodes: RecoveryCodes.properties.recoveryCodes, csrfToken: Type.Optional(CsrfToken) }),
+          200: Type.Object({
+            recoveryCodes: RecoveryCodes.properties.recoveryCodes,
+            csrfToken: Type.Optional(CsrfToken),
+          }),
           ...credentialErrorResponses,
         },
       },
     },
     async (request, reply) => {
-      const result = await confirmEnrolment(deps, enrollingSession(request), request.body.code, requestContext(request));
+      const result = await confirmEnrolment(
+        deps,
+        enrollingSession(request),
+        request.body.code,
+        requestContext(request),
+      );
       if (!result.session) return { recoveryCodes: result.recoveryCodes };
       setSessionCookie(reply, deps.config, result.session.token);
       return { recoveryCodes: result.recoveryCodes, csrfToken: result.session.csrfToken };
@@ -199,7 +232,10 @@ export function registerMeRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Change your email (step-up + confirm): a link goes to the new address',
-        body: Type.Object({ newEmail: EmailInput, confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        body: Type.Object(
+          { newEmail: EmailInput, confirm: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
         response: { 202: Type.Object({}), ...errorResponses },
       },
     },

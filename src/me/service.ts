@@ -44,12 +44,18 @@ export async function getMe(deps: IdentityDeps & { catalog: Catalog }, userId: s
 
 function roleOf(catalog: Catalog, row: store.MembershipRow): MeView['memberships'][number]['role'] {
   if (row.role_id) return { id: row.role_id, name: row.role_name ?? row.role_id };
-  if (row.builtin_role) return { id: `builtin:${row.builtin_role}`, name: catalog.builtinRole(row.builtin_role)?.name ?? row.builtin_role };
+  if (row.builtin_role)
+    return { id: `builtin:${row.builtin_role}`, name: catalog.builtinRole(row.builtin_role)?.name ?? row.builtin_role };
   return null;
 }
 
 /** Changes the person's display name. */
-export async function updateProfile(deps: IdentityDeps & { catalog: Catalog }, userId: string, input: { name: string }, context: RequestContext): Promise<MeView> {
+export async function updateProfile(
+  deps: IdentityDeps & { catalog: Catalog },
+  userId: string,
+  input: { name: string },
+  context: RequestContext,
+): Promise<MeView> {
   const name = input.name.trim().normalize('NFKC');
   const now = deps.clock.now();
   await deps.access.commit(async (trx, changed) => {
@@ -57,7 +63,14 @@ export async function updateProfile(deps: IdentityDeps & { catalog: Catalog }, u
     if (!before) throw new AppError('auth.required');
     await store.updateUserName(trx, userId, name, now);
     changed({ kind: 'user', id: userId });
-    await recordSecurityEvent(trx, { action: 'profile.updated', userId, before: { name: before.name }, after: { name }, context, at: now });
+    await recordSecurityEvent(trx, {
+      action: 'profile.updated',
+      userId,
+      before: { name: before.name },
+      after: { name },
+      context,
+      at: now,
+    });
   });
   return getMe(deps, userId);
 }

@@ -25,9 +25,14 @@ export async function listMemberships(db: Db, userId: string): Promise<Membershi
   return rows;
 }
 
-export async function findUserProfile(db: Db, userId: string): Promise<{ id: string; email: string; name: string; two_factor_enabled: boolean } | undefined> {
+export async function findUserProfile(
+  db: Db,
+  userId: string,
+): Promise<{ id: string; email: string; name: string; two_factor_enabled: boolean } | undefined> {
   const { rows } = await sql<{ id: string; email: string; name: string; two_factor_enabled: boolean }>`
-    select id, email, name, totp_enabled_at is not null as two_factor_enabled from users where id = ${userId}`.execute(db);
+    select id, email, name, totp_enabled_at is not null as two_factor_enabled from users where id = ${userId}`.execute(
+    db,
+  );
   return rows[0];
 }
 

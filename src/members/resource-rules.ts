@@ -28,7 +28,12 @@ function sameLimit(a: readonly string[] | undefined, b: readonly string[] | unde
 
 /** The error for a type that cannot be touched yet, saying what to do instead. */
 export function notActiveYet(type: ResourceType, before: readonly string[] | undefined): AppError {
-  const now = before === undefined ? `every ${type.name.toLowerCase()}` : before.length === 0 ? `no ${type.name.toLowerCase()}` : `${before.length} of them`;
+  const now =
+    before === undefined
+      ? `every ${type.name.toLowerCase()}`
+      : before.length === 0
+        ? `no ${type.name.toLowerCase()}`
+        : `${before.length} of them`;
   return new AppError(
     'member.not_active',
     `${type.name} access can be limited or assigned only once the member is active; until they accept the invitation they keep ${now} ("${type.key}": ${JSON.stringify(before ?? null)}). Assign it after they join.`,
@@ -40,7 +45,12 @@ export function notActiveYet(type: ResourceType, before: readonly string[] | und
  * assigned before activation: from what they hold now (`before`) to `after`, type by type.
  * Types left as they are pass, so an invitation or edit may always restate the current limit.
  */
-export function assertScopeChangeAllowed(catalog: Catalog, status: MemberStatus, before: ResourceScope, after: ResourceScope): void {
+export function assertScopeChangeAllowed(
+  catalog: Catalog,
+  status: MemberStatus,
+  before: ResourceScope,
+  after: ResourceScope,
+): void {
   if (status === 'active') return;
   for (const type of catalog.resourceTypes) {
     if (type.assignableBeforeActivation) continue;

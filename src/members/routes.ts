@@ -9,13 +9,24 @@ import { viewSerializer } from '../http/view-serializer.js';
 import { EmailInput } from '../auth/schemas.js';
 import { exportMembersCsv, listMembers } from './list.js';
 import { requestMemberEmailChange, resetMemberTwoFactor } from './security-actions.js';
-import { ConfirmBody, ConfirmTrue, Flags, Identity, ListFilters, MemberParams, MemberSchema, MemberSummarySchema, ProfileIds, ResourcesScope } from './schemas.js';
+import {
+  ConfirmBody,
+  ConfirmTrue,
+  Flags,
+  Identity,
+  ListFilters,
+  MemberParams,
+  MemberSchema,
+  MemberSummarySchema,
+  ProfileIds,
+  ResourcesScope,
+} from './schemas.js';
 import * as members from './service.js';
 
 /** The codes a member action may answer besides the gate's (401 `auth.step_up_required`, 400 `request.confirmation_required`). */
 const managingCodes =
   '403 `authz.forbidden` (no users.edit), `authz.escalation` (the member has access you do not), `authz.self_change` (use /v1/me for yourself); ' +
-  '404 `member.not_found` (also for another account\'s member); 409 `member.owner_protected`, `member.inactive`, `member.not_active` (still invited)';
+  "404 `member.not_found` (also for another account's member); 409 `member.owner_protected`, `member.inactive`, `member.not_active` (still invited)";
 
 export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.MembersDeps): void {
   const tags = ['members'];
@@ -27,7 +38,14 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         tags,
         summary: 'The users list: search, filter, sort, paginate (users.view)',
         params: AccountParams,
-        querystring: Type.Object({ ...ListFilters, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Cursor) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            ...ListFilters,
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+            cursor: Type.Optional(Cursor),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: ListOf(MemberSummarySchema), ...errorResponses },
       },
       serializerCompiler: viewSerializer,
@@ -50,13 +68,24 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     },
     async (request, reply) => {
       const access = accessOf(request);
-      return sendExport(request, reply, { filename: 'members.csv', contentType: 'text/csv; charset=utf-8', chunks: exportMembersCsv(deps, access, request.query) });
+      return sendExport(request, reply, {
+        filename: 'members.csv',
+        contentType: 'text/csv; charset=utf-8',
+        chunks: exportMembersCsv(deps, access, request.query),
+      });
     },
   );
 
   app.get(
     '/v1/accounts/:accountId/members/:memberId',
-    { schema: { tags, summary: 'One member (users.view, or yourself)', params: MemberParams, response: { 200: MemberSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'One member (users.view, or yourself)',
+        params: MemberParams,
+        response: { 200: MemberSchema, ...errorResponses },
+      },
+    },
     async (request) => members.getMember(deps, accessOf(request), request.params.memberId),
   );
 
@@ -65,7 +94,8 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     {
       schema: {
         tags,
-        summary: 'Edit name, role or permissions, scopes, flags, unset identity fields (users.edit + step-up + confirm)',
+        summary:
+          'Edit name, role or permissions, scopes, flags, unset identity fields (users.edit + step-up + confirm)',
         params: MemberParams,
         body: Type.Object(
           {
@@ -94,7 +124,13 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     app.post(
       `/v1/accounts/:accountId/members/:memberId/${action}`,
       {
-        schema: { tags, summary: `${action[0].toUpperCase()}${action.slice(1)} a member (step-up + confirm)`, params: MemberParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
+        schema: {
+          tags,
+          summary: `${action[0].toUpperCase()}${action.slice(1)} a member (step-up + confirm)`,
+          params: MemberParams,
+          body: ConfirmBody,
+          response: { 200: MemberSchema, ...errorResponses },
+        },
         preValidation: stepUpGate(deps.clock),
       },
       async (request) => {
@@ -112,10 +148,14 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         summary: 'Permissions gained and lost if the member moved to another role (users.edit)',
         params: MemberParams,
         querystring: Type.Object({ roleId: Id }, { additionalProperties: false }),
-        response: { 200: Type.Object({ gained: Type.Array(GrantSchema), lost: Type.Array(GrantSchema) }), ...errorResponses },
+        response: {
+          200: Type.Object({ gained: Type.Array(GrantSchema), lost: Type.Array(GrantSchema) }),
+          ...errorResponses,
+        },
       },
     },
-    async (request) => members.previewRoleChange(deps, accessOf(request), request.params.memberId, request.query.roleId),
+    async (request) =>
+      members.previewRoleChange(deps, accessOf(request), request.params.memberId, request.query.roleId),
   );
 
   app.post(
@@ -123,7 +163,8 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     {
       schema: {
         tags,
-        summary: 'Reset a member’s two-factor authentication: they enrol again at their next sign-in (users.edit + step-up + confirm)',
+        summary:
+          'Reset a member’s two-factor authentication: they enrol again at their next sign-in (users.edit + step-up + confirm)',
         description:
           'For a member who lost their authenticator and recovery codes. Deletes their TOTP seed and recovery codes, ends every session of the person, ' +
           'mails them a notice and records `member.two_factor_reset`. Their password and API keys are unchanged. ' +
@@ -142,7 +183,8 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     {
       schema: {
         tags,
-        summary: 'Change a member’s email: a link goes to the new address, the change applies when it is followed (users.edit + step-up + confirm)',
+        summary:
+          'Change a member’s email: a link goes to the new address, the change applies when it is followed (users.edit + step-up + confirm)',
         description:
           'Sends a single-use link (valid 1 hour) to `newEmail`; nothing changes until it is confirmed at `POST /v1/email-change/confirm`. ' +
           'Then the old address is told and every session of the person ends. A new request replaces a pending one. ' +
@@ -152,7 +194,10 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
         body: Type.Object({ newEmail: EmailInput, confirm: ConfirmTrue }, { additionalProperties: false }),
         response: {
           202: Type.Object(
-            { newEmail: Type.String({ description: 'The new address, normalised' }), expiresAt: Type.String({ format: 'date-time', description: 'When the link stops working' }) },
+            {
+              newEmail: Type.String({ description: 'The new address, normalised' }),
+              expiresAt: Type.String({ format: 'date-time', description: 'When the link stops working' }),
+            },
             { additionalProperties: false },
           ),
           ...errorResponses,
@@ -167,12 +212,28 @@ export function registerMemberRoutes(app: TypedApp, deps: AppDeps & members.Memb
     },
   );
 
-  const ResourceParams = Type.Object({ accountId: Id, memberId: Id, type: Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }), externalId: Type.String({ minLength: 1, maxLength: 200 }) });
-  for (const [method, assigned] of [['PUT', true], ['DELETE', false]] as const) {
+  const ResourceParams = Type.Object({
+    accountId: Id,
+    memberId: Id,
+    type: Type.String({ pattern: '^[a-z0-9_]+$', maxLength: 64 }),
+    externalId: Type.String({ minLength: 1, maxLength: 200 }),
+  });
+  for (const [method, assigned] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const) {
     app.route({
       method,
       url: '/v1/accounts/:accountId/members/:memberId/resources/:type/:externalId',
-      schema: { tags, summary: assigned ? 'Assign a resource to an active member (step-up + confirm)' : 'Unassign a resource (step-up + confirm)', params: ResourceParams, body: ConfirmBody, response: { 200: MemberSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: assigned
+          ? 'Assign a resource to an active member (step-up + confirm)'
+          : 'Unassign a resource (step-up + confirm)',
+        params: ResourceParams,
+        body: ConfirmBody,
+        response: { 200: MemberSchema, ...errorResponses },
+      },
       preValidation: stepUpGate(deps.clock),
       handler: async (request) => {
         const { memberId, type, externalId } = request.params;

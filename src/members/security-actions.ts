@@ -25,15 +25,26 @@ export type SecurityActionsDeps = MembersDeps & IdentityDeps;
  * Locks the acting and the target member rows and returns the target's, once the target is
  * active; 404 for another account's id (the snapshot lookup), as for every member action.
  */
-async function lockActiveTarget(deps: SecurityActionsDeps, access: AccountAccess, trx: Db, memberId: string, what: string) {
+async function lockActiveTarget(
+  deps: SecurityActionsDeps,
+  access: AccountAccess,
+  trx: Db,
+  memberId: string,
+  what: string,
+) {
   const actorId = access.member?.snapshot.memberId;
   const locked = await store.lockMembers(trx, access.accountId, actorId ? [memberId, actorId] : [memberId]);
-  if (actorId && locked.get(actorId)?.status !== 'active') throw new AppError('authz.forbidden', 'Your membership is no longer active');
+  if (actorId && locked.get(actorId)?.status !== 'active')
+    throw new AppError('authz.forbidden', 'Your membership is no longer active');
   const current = locked.get(memberId);
   if (!current || current.status === 'removed') throw new AppError('member.not_found');
   if (current.is_owner) throw new AppError('member.owner_protected');
   if (current.status === 'inactive') throw new AppError('member.inactive', `Reactivate the member before you ${what}`);
-  if (current.status !== 'active') throw new AppError('member.not_active', `The member has not joined yet; revoke the invitation and invite them again instead of trying to ${what}`);
+  if (current.status !== 'active')
+    throw new AppError(
+      'member.not_active',
+      `The member has not joined yet; revoke the invitation and invite them again instead of trying to ${what}`,
+    );
   const row = await store.findMember(trx, access.accountId, memberId);
   return row!;
 }
@@ -54,13 +65,25 @@ async function authorise(deps: SecurityActionsDeps, access: AccountAccess, membe
  * notice. API keys keep working: a lost phone does not expose them, and revoking them would
  * break the merchant's integrations; an admin revokes keys separately when they are at risk.
  */
-export async function resetMemberTwoFactor(deps: SecurityActionsDeps, access: AccountAccess, memberId: string): Promise<MemberView> {
+export async function resetMemberTwoFactor(
+  deps: SecurityActionsDeps,
+  access: AccountAccess,
+  memberId: string,
+): Promise<MemberView> {
   await authorise(deps, access, memberId);
   const now = deps.clock.now();
   return deps.access.commit(async (trx, changed) => {
     const target = await lockActiveTarget(deps, access, trx, memberId, 'reset their two-factor authentication');
-    if (!target.two_factor_enabled) throw new AppError('two_factor.not_enrolled', 'The member has no two-factor authentication to reset; they enrol at their next sign-in');
-    const { rows } = await sql<{ count: number }>`select count(*)::int as count from recovery_codes where user_id = ${target.user_id} and used_at is null`.execute(trx);
+    if (!target.two_factor_enabled)
+      throw new AppError(
+        'two_factor.not_enrolled',
+        'The member has no two-factor authentication to reset; they enrol at their next sign-in',
+      );
+    const { rows } = await sql<{
+      count: number;
+    }>`select count(*)::int as count from recovery_codes where user_id = ${target.user_id} and used_at is null`.execute(
+      trx,
+    );
     await clearTotp(trx, target.user_id, now);
     await deleteRecoveryCodes(trx, target.user_id);
     changed({ kind: 'user', id: target.user_id });
@@ -96,10 +119,19 @@ export async function requestMemberEmailChange(
   return deps.access.commit(async (trx) => {
     const target = await lockActiveTarget(deps, access, trx, memberId, 'change their email');
     if (newEmail === target.email) {
-      throw new AppError('request.invalid', 'That is already the member’s address', { errors: [{ field: 'body/newEmail', message: 'is the member’s current address' }] });
+      throw new AppError('request.invalid', 'That is already the member’s address', {
+        errors: [{ field: 'body/newEmail', message: 'is the member’s current address' }],
+      });
     }
-    const { rows } = await sql`select 1 from members where user_id = ${target.user_id} and id <> ${memberId} and status <> 'removed' limit 1`.execute(trx);
-    if (rows.length > 0) throw new AppError('member.identity_shared', 'This person belongs to other accounts too; they change their email themselves (POST /v1/me/email-change)');
+    const { rows } =
+      await sql`select 1 from members where user_id = ${target.user_id} and id <> ${memberId} and status <> 'removed' limit 1`.execute(
+        trx,
+      );
+    if (rows.length > 0)
+      throw new AppError(
+        'member.identity_shared',
+        'This person belongs to other accounts too; they change their email themselves (POST /v1/me/email-change)',
+      );
     const expiresAt = await issueEmailChange(trx, deps, {
       userId: target.user_id,
       newEmail,

@@ -29,7 +29,12 @@ export interface MembersDeps {
   endSessions: (trx: Db, userId: string) => Promise<number>;
 }
 
-async function loadTarget(deps: MembersDeps, access: AccountAccess, memberId: string, db: Db = deps.access.database.db): Promise<store.MemberRow> {
+async function loadTarget(
+  deps: MembersDeps,
+  access: AccountAccess,
+  memberId: string,
+  db: Db = deps.access.database.db,
+): Promise<store.MemberRow> {
   const row = await store.findMember(db, access.accountId, memberId);
   if (!row) throw new AppError('member.not_found');
   return row;
@@ -65,7 +70,8 @@ function assertIdentityFixed(row: store.MemberRow, identity: NonNullable<MemberU
     const wanted = identity[field];
     if (wanted === undefined) continue;
     // PRODUCT rule 5: identity fields are set once, then fixed.
-    if (current[field] !== null && current[field] !== wanted) throw new AppError('member.identity_fixed', `${field} is already set and cannot change`);
+    if (current[field] !== null && current[field] !== wanted)
+      throw new AppError('member.identity_fixed', `${field} is already set and cannot change`);
     next[field] = wanted;
   }
   return next;
@@ -75,15 +81,26 @@ function assertIdentityFixed(row: store.MemberRow, identity: NonNullable<MemberU
  * Edits a member: name, role or individual permissions, profile and resource scope, flags,
  * and identity fields not yet set. The route has demanded step-up and confirmation.
  */
-export async function updateMember(deps: MembersDeps, access: AccountAccess, memberId: string, input: MemberUpdate): Promise<MemberView> {
+export async function updateMember(
+  deps: MembersDeps,
+  access: AccountAccess,
+  memberId: string,
+  input: MemberUpdate,
+): Promise<MemberView> {
   requirePermission(access, 'users.edit');
   if (input.roleId !== undefined && input.permissions !== undefined) {
     throw new AppError('request.invalid', 'Give either roleId or permissions, not both');
   }
-  const changesAccess = input.roleId !== undefined || input.permissions !== undefined || input.profileIds !== undefined || input.resources !== undefined || input.flags !== undefined;
+  const changesAccess =
+    input.roleId !== undefined ||
+    input.permissions !== undefined ||
+    input.profileIds !== undefined ||
+    input.resources !== undefined ||
+    input.flags !== undefined;
   const snapshot = await targetSnapshot(deps, access, memberId);
   if (changesAccess) assertCanManage(access, snapshot);
-  else if (snapshot.isOwner && access.member?.snapshot.memberId !== memberId) throw new AppError('member.owner_protected');
+  else if (snapshot.isOwner && access.member?.snapshot.memberId !== memberId)
+    throw new AppError('member.owner_protected');
 
   let role: store.MemberChange['role'];
   let grants: Grant[] | undefined;
@@ -122,12 +139,15 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
     await store.updateMember(trx, access.accountId, memberId, change, now);
     if (input.name !== undefined && input.name.trim() !== before.name) {
       if (await store.hasOtherActiveMembership(trx, before.user_id, memberId)) {
-        throw new AppError('member.identity_fixed', 'This person belongs to other accounts too; they change their name themselves');
+        throw new AppError(
+          'member.identity_fixed',
+          'This person belongs to other accounts too; they change their name themselves',
+        );
       }
       await store.setUserName(trx, before.user_id, input.name.trim(), now);
     }
     if (changesAccess) changed({ kind: 'member', id: memberId });
-    const after = (await loadTarget(deps, access, memberId, trx));
+    const after = await loadTarget(deps, access, memberId, trx);
     await recordAccessEvent(trx, access, now, {
       action: role ? 'member.role_changed' : 'member.updated',
       target: { type: 'member', id: memberId, name: after.name || after.email },
@@ -141,15 +161,32 @@ export async function updateMember(deps: MembersDeps, access: AccountAccess, mem
 /** What the security log keeps of a member: access-relevant fields, no secrets. */
 function auditShape(catalog: Catalog, row: store.MemberRow) {
   const view = memberView(catalog, row);
-  return { name: view.name, status: view.status, role: view.role, permissions: view.permissions, profileIds: view.profileIds, resourceScope: view.resourceScope, flags: view.flags, identity: view.identity };
+  return {
+    name: view.name,
+    status: view.status,
+    role: view.role,
+    permissions: view.permissions,
+    profileIds: view.profileIds,
+    resourceScope: view.resourceScope,
+    flags: view.flags,
+    identity: view.identity,
+  };
 }
 
 type StatusAction = 'deactivate' | 'reactivate' | 'remove';
 
-const transitions: Record<StatusAction, { permission: ServicePermission; from: store.MemberStatus[]; to: store.MemberStatus; event: string }> = {
+const transitions: Record<
+  StatusAction,
+  { permission: ServicePermission; from: store.MemberStatus[]; to: store.MemberStatus; event: string }
+> = {
   deactivate: { permission: 'users.deactivate', from: ['active'], to: 'inactive', event: 'member.deactivated' },
   reactivate: { permission: 'users.deactivate', from: ['inactive'], to: 'active', event: 'member.reactivated' },
-  remove: { permission: 'users.delete', from: ['invited', 'active', 'inactive'], to: 'removed', event: 'member.removed' },
+  remove: {
+    permission: 'users.delete',
+    from: ['invited', 'active', 'inactive'],
+    to: 'removed',
+    event: 'member.removed',
+  },
 };
 
 /**
@@ -159,7 +196,12 @@ const transitions: Record<StatusAction, { permission: ServicePermission; from: s
  * next request (their compiled access is invalidated everywhere) and end their sessions when
  * this was their last active membership.
  */
-export async function changeStatus(deps: MembersDeps, access: AccountAccess, memberId: string, action: StatusAction): Promise<MemberView> {
+export async function changeStatus(
+  deps: MembersDeps,
+  access: AccountAccess,
+  memberId: string,
+  action: StatusAction,
+): Promise<MemberView> {
   const transition = transitions[action];
   requirePermission(access, transition.permission);
   const snapshot = await targetSnapshot(deps, access, memberId);
@@ -168,12 +210,16 @@ export async function changeStatus(deps: MembersDeps, access: AccountAccess, mem
   const actorId = access.member?.snapshot.memberId;
   return deps.access.commit(async (trx, changed) => {
     const locked = await store.lockMembers(trx, access.accountId, actorId ? [memberId, actorId] : [memberId]);
-    if (actorId && locked.get(actorId)?.status !== 'active') throw new AppError('authz.forbidden', 'Your membership is no longer active');
+    if (actorId && locked.get(actorId)?.status !== 'active')
+      throw new AppError('authz.forbidden', 'Your membership is no longer active');
     const current = locked.get(memberId);
     if (!current || current.status === 'removed') throw new AppError('member.not_found');
     if (current.is_owner) throw new AppError('member.owner_protected');
     if (!transition.from.includes(current.status)) {
-      throw new AppError('member.invalid_transition', `A member who is ${current.status} cannot be ${transition.to === 'active' ? 'reactivated' : transition.to}`);
+      throw new AppError(
+        'member.invalid_transition',
+        `A member who is ${current.status} cannot be ${transition.to === 'active' ? 'reactivated' : transition.to}`,
+      );
     }
     await store.setStatus(trx, access.accountId, memberId, transition.to, now);
     if (action === 'remove') await revokeMemberInvitations(trx, access.accountId, memberId, now);
@@ -181,9 +227,10 @@ export async function changeStatus(deps: MembersDeps, access: AccountAccess, mem
     // PRODUCT rule 4: this account refuses them on their next request already (the snapshot
     // above). Sessions belong to the person, not to one account: they end only when this was
     // the person's last active membership, so a member of two accounts keeps working in the other.
-    const lastActive = transition.to !== 'active' && !(await store.hasOtherActiveMembership(trx, current.user_id, memberId));
+    const lastActive =
+      transition.to !== 'active' && !(await store.hasOtherActiveMembership(trx, current.user_id, memberId));
     const sessionsEnded = lastActive ? await deps.endSessions(trx, current.user_id) : 0;
-    const after = (await loadTarget(deps, access, memberId, trx));
+    const after = await loadTarget(deps, access, memberId, trx);
     await recordAccessEvent(trx, access, now, {
       action: transition.event,
       target: { type: 'member', id: memberId, name: after.name || after.email },
@@ -209,14 +256,21 @@ export async function setResourceAssignment(
   requirePermission(access, 'users.edit');
   const snapshot = await targetSnapshot(deps, access, memberId);
   assertCanManage(access, snapshot);
-  if (assigned) assertCanGrantScope(access, { resourceScope: { ...Object.fromEntries([...(access.member?.snapshot.resourceScope ?? [])].map(([t, ids]) => [t, [...ids]])), [type]: [externalId] } });
+  if (assigned)
+    assertCanGrantScope(access, {
+      resourceScope: {
+        ...Object.fromEntries([...(access.member?.snapshot.resourceScope ?? [])].map(([t, ids]) => [t, [...ids]])),
+        [type]: [externalId],
+      },
+    });
   const now = deps.clock.now();
   return deps.access.commit(async (trx, changed) => {
     const current = (await store.lockMembers(trx, access.accountId, [memberId])).get(memberId);
     if (!current || current.status === 'removed') throw new AppError('member.not_found');
-    if (current.status === 'inactive') throw new AppError('member.not_active', 'Inactive members cannot be given resources; reactivate them first');
+    if (current.status === 'inactive')
+      throw new AppError('member.not_active', 'Inactive members cannot be given resources; reactivate them first');
     await assertResourcesExist(deps.catalog, trx, access.accountId, { [type]: [externalId] });
-    const before = (await loadTarget(deps, access, memberId, trx));
+    const before = await loadTarget(deps, access, memberId, trx);
     const ids = before.resource_scope[type];
     if (!ids) {
       const name = deps.catalog.resourceType(type)?.name.toLowerCase() ?? type;
@@ -229,8 +283,17 @@ export async function setResourceAssignment(
     }
     const next = assigned ? [...new Set([...ids, externalId])] : ids.filter((id) => id !== externalId);
     // Invited members: only types the catalog lets be assigned before activation (PRODUCT rule 6).
-    assertScopeChangeAllowed(deps.catalog, current.status, before.resource_scope, { ...before.resource_scope, [type]: next });
-    await store.updateMember(trx, access.accountId, memberId, { resourceScope: { ...before.resource_scope, [type]: next } }, now);
+    assertScopeChangeAllowed(deps.catalog, current.status, before.resource_scope, {
+      ...before.resource_scope,
+      [type]: next,
+    });
+    await store.updateMember(
+      trx,
+      access.accountId,
+      memberId,
+      { resourceScope: { ...before.resource_scope, [type]: next } },
+      now,
+    );
     changed({ kind: 'member', id: memberId });
     await recordAccessEvent(trx, access, now, {
       action: assigned ? 'member.resource_assigned' : 'member.resource_unassigned',
@@ -238,7 +301,7 @@ export async function setResourceAssignment(
       before: { [type]: ids },
       after: { [type]: next },
     });
-    return memberView(deps.catalog, (await loadTarget(deps, access, memberId, trx)));
+    return memberView(deps.catalog, await loadTarget(deps, access, memberId, trx));
   });
 }
 

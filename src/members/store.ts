@@ -36,7 +36,19 @@ const fromMembers = sql`
 /** What a row of the users list needs (PRODUCT rule 9); details and edits read MemberRow. */
 export type MemberListRow = Pick<
   MemberRow,
-  'id' | 'user_id' | 'name' | 'email' | 'status' | 'is_owner' | 'builtin_role' | 'role_id' | 'role_name' | 'profile_ids' | 'two_factor_enabled' | 'last_sign_in_at' | 'created_at'
+  | 'id'
+  | 'user_id'
+  | 'name'
+  | 'email'
+  | 'status'
+  | 'is_owner'
+  | 'builtin_role'
+  | 'role_id'
+  | 'role_name'
+  | 'profile_ids'
+  | 'two_factor_enabled'
+  | 'last_sign_in_at'
+  | 'created_at'
 >;
 
 const listedColumns = sql`
@@ -50,7 +62,8 @@ const selectMember = sql`
   ${fromMembers}`;
 
 export async function findMember(db: Db, accountId: string, memberId: string): Promise<MemberRow | undefined> {
-  const { rows } = await sql<MemberRow>`${selectMember} where m.account_id = ${accountId} and m.id = ${memberId}`.execute(db);
+  const { rows } =
+    await sql<MemberRow>`${selectMember} where m.account_id = ${accountId} and m.id = ${memberId}`.execute(db);
   return rows[0];
 }
 
@@ -58,9 +71,15 @@ export async function findMember(db: Db, accountId: string, memberId: string): P
  * Locks the given members of one account in id order (so two concurrent requests that lock
  * the same pair can never deadlock) and returns their current status and ownership.
  */
-export async function lockMembers(db: Db, accountId: string, memberIds: string[]): Promise<Map<string, { status: MemberStatus; is_owner: boolean; user_id: string }>> {
+export async function lockMembers(
+  db: Db,
+  accountId: string,
+  memberIds: string[],
+): Promise<Map<string, { status: MemberStatus; is_owner: boolean; user_id: string }>> {
   const { rows } = await sql<{ id: string; status: MemberStatus; is_owner: boolean; user_id: string }>`
-    select id, status, is_owner, user_id from members where account_id = ${accountId} and id = any(${memberIds}) order by id for update`.execute(db);
+    select id, status, is_owner, user_id from members where account_id = ${accountId} and id = any(${memberIds}) order by id for update`.execute(
+    db,
+  );
   return new Map(rows.map((row) => [row.id, row]));
 }
 
@@ -68,10 +87,27 @@ export async function lockMembers(db: Db, accountId: string, memberIds: string[]
  * The one writer of a member's status (with the stamp of the new one). With `from`, only a
  * member in one of those statuses changes: the answer says whether this call changed it.
  */
-export async function setStatus(db: Db, accountId: string, memberId: string, status: MemberStatus, now: Date, from?: readonly MemberStatus[]): Promise<boolean> {
-  const stamp = status === 'active' ? sql`activated_at = ${now},` : status === 'inactive' ? sql`deactivated_at = ${now},` : status === 'removed' ? sql`removed_at = ${now},` : sql``;
+export async function setStatus(
+  db: Db,
+  accountId: string,
+  memberId: string,
+  status: MemberStatus,
+  now: Date,
+  from?: readonly MemberStatus[],
+): Promise<boolean> {
+  const stamp =
+    status === 'active'
+      ? sql`activated_at = ${now},`
+      : status === 'inactive'
+        ? sql`deactivated_at = ${now},`
+        : status === 'removed'
+          ? sql`removed_at = ${now},`
+          : sql``;
   const guard = from ? sql` and status = any(${[...from]})` : sql``;
-  const result = await sql`update members set status = ${status}, ${stamp} updated_at = ${now} where account_id = ${accountId} and id = ${memberId}${guard}`.execute(db);
+  const result =
+    await sql`update members set status = ${status}, ${stamp} updated_at = ${now} where account_id = ${accountId} and id = ${memberId}${guard}`.execute(
+      db,
+    );
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
@@ -80,7 +116,11 @@ export async function setStatus(db: Db, accountId: string, memberId: string, sta
  * (PRODUCT rule 3: a membership becomes active only once TOTP is set up). Called in the
  * same transaction that confirms enrolment; returns what changed for invalidation.
  */
-export async function activateAcceptedMemberships(trx: Db, userId: string, now: Date): Promise<{ memberId: string; accountId: string }[]> {
+export async function activateAcceptedMemberships(
+  trx: Db,
+  userId: string,
+  now: Date,
+): Promise<{ memberId: string; accountId: string }[]> {
   const { rows } = await sql<{ id: string; account_id: string }>`
     update members m set status = 'active', activated_at = ${now}, updated_at = ${now}
       from invitations i
@@ -98,16 +138,29 @@ export interface MemberChange {
   identity?: { idType: string | null; idNumber: string | null; phone: string | null };
 }
 
-export async function updateMember(db: Db, accountId: string, memberId: string, change: MemberChange, now: Date): Promise<void> {
+export async function updateMember(
+  db: Db,
+  accountId: string,
+  memberId: string,
+  change: MemberChange,
+  now: Date,
+): Promise<void> {
   const sets: RawBuilder<unknown>[] = [sql`updated_at = ${now}`];
   if (change.role) {
     sets.push(sql`builtin_role = ${change.role.builtinRole}`, sql`role_id = ${change.role.roleId}`);
-    sets.push(sql`permissions = ${change.role.permissions === null ? null : JSON.stringify(change.role.permissions)}::jsonb`);
+    sets.push(
+      sql`permissions = ${change.role.permissions === null ? null : JSON.stringify(change.role.permissions)}::jsonb`,
+    );
   }
   if (change.profileIds !== undefined) sets.push(sql`profile_ids = ${change.profileIds}`);
   if (change.resourceScope) sets.push(sql`resource_scope = ${JSON.stringify(change.resourceScope)}::jsonb`);
   if (change.flags) sets.push(sql`flags = ${JSON.stringify(change.flags)}::jsonb`);
-  if (change.identity) sets.push(sql`id_type = ${change.identity.idType}`, sql`id_number = ${change.identity.idNumber}`, sql`phone = ${change.identity.phone}`);
+  if (change.identity)
+    sets.push(
+      sql`id_type = ${change.identity.idType}`,
+      sql`id_number = ${change.identity.idNumber}`,
+      sql`phone = ${change.identity.phone}`,
+    );
   await sql`update members set ${sql.join(sets)} where account_id = ${accountId} and id = ${memberId}`.execute(db);
 }
 
@@ -117,7 +170,10 @@ export async function setUserName(db: Db, userId: string, name: string, now: Dat
 
 /** Does the user still hold a live, active membership anywhere else? */
 export async function hasOtherActiveMembership(db: Db, userId: string, exceptMemberId: string): Promise<boolean> {
-  const { rows } = await sql`select 1 from members where user_id = ${userId} and id <> ${exceptMemberId} and status = 'active' limit 1`.execute(db);
+  const { rows } =
+    await sql`select 1 from members where user_id = ${userId} and id <> ${exceptMemberId} and status = 'active' limit 1`.execute(
+      db,
+    );
   return rows.length > 0;
 }
 
@@ -161,22 +217,30 @@ export async function listMembers(
   if (filter.role && 'roleId' in filter.role) conditions.push(sql`m.role_id = ${filter.role.roleId}`);
   if (filter.role && 'individual' in filter.role) conditions.push(sql`m.permissions is not null`);
   // Members with every profile (null) work in each profile too.
-  if (filter.profileId) conditions.push(sql`(m.profile_ids is null or m.profile_ids @> array[${filter.profileId}]::text[])`);
+  if (filter.profileId)
+    conditions.push(sql`(m.profile_ids is null or m.profile_ids @> array[${filter.profileId}]::text[])`);
   if (after) {
-    const cursorValue = sort.key === 'createdAt' ? sql`${new Date(after.value)}::timestamptz` : sql`(${after.value}::text collate "C")`;
-    conditions.push(sort.descending ? sql`(${column}, m.id) < (${cursorValue}, ${after.id})` : sql`(${column}, m.id) > (${cursorValue}, ${after.id})`);
+    const cursorValue =
+      sort.key === 'createdAt' ? sql`${new Date(after.value)}::timestamptz` : sql`(${after.value}::text collate "C")`;
+    conditions.push(
+      sort.descending
+        ? sql`(${column}, m.id) < (${cursorValue}, ${after.id})`
+        : sql`(${column}, m.id) > (${cursorValue}, ${after.id})`,
+    );
   }
   const direction = sort.descending ? sql`desc` : sql`asc`;
   const order = sql`order by ${column} ${direction}, m.id ${direction} limit ${limit}`;
   if (!filter.q) {
-    const { rows } = await sql<MemberListRow>`${selectListedMember} where ${sql.join(conditions, sql` and `)} ${order}`.execute(db);
+    const { rows } =
+      await sql<MemberListRow>`${selectListedMember} where ${sql.join(conditions, sql` and `)} ${order}`.execute(db);
     return rows;
   }
   // A search matches the name OR the email. One OR'ed condition would walk the whole sort
   // index; two branches, each a range scan on its own index and each already limited to one
   // page, then merged, answer in about a millisecond.
   const prefix = likePrefix(filter.q.trim().normalize('NFKC').toLowerCase());
-  const branch = (match: RawBuilder<unknown>) => sql`(select m.id from members m where ${sql.join([...conditions, match], sql` and `)} ${order})`;
+  const branch = (match: RawBuilder<unknown>) =>
+    sql`(select m.id from members m where ${sql.join([...conditions, match], sql` and `)} ${order})`;
   const { rows } = await sql<MemberListRow>`
     ${selectListedMember}
     where m.id in (${branch(sql`(lower(m.name) collate "C") like ${prefix}`)} union ${branch(sql`(m.email collate "C") like ${prefix}`)})

@@ -30,11 +30,31 @@ export interface MemberView {
  * acted on. Scopes, flags, the individual permission set and identity fields (an ID number
  * is personal data) are read from the member's details, one member at a time.
  */
-export type MemberSummary = Pick<MemberView, 'id' | 'userId' | 'name' | 'email' | 'status' | 'isOwner' | 'role' | 'profileIds' | 'twoFactorEnabled' | 'lastSignInAt' | 'createdAt'>;
+export type MemberSummary = Pick<
+  MemberView,
+  | 'id'
+  | 'userId'
+  | 'name'
+  | 'email'
+  | 'status'
+  | 'isOwner'
+  | 'role'
+  | 'profileIds'
+  | 'twoFactorEnabled'
+  | 'lastSignInAt'
+  | 'createdAt'
+>;
 
-export function roleOf(catalog: Catalog, row: Pick<MemberRow, 'builtin_role' | 'role_id' | 'role_name' | 'is_owner'>): MemberView['role'] {
+export function roleOf(
+  catalog: Catalog,
+  row: Pick<MemberRow, 'builtin_role' | 'role_id' | 'role_name' | 'is_owner'>,
+): MemberView['role'] {
   if (row.is_owner) return { id: `${builtinRolePrefix}owner`, name: catalog.builtinRole('owner')?.name ?? 'Owner' };
-  if (row.builtin_role) return { id: builtinRolePrefix + row.builtin_role, name: catalog.builtinRole(row.builtin_role)?.name ?? row.builtin_role };
+  if (row.builtin_role)
+    return {
+      id: builtinRolePrefix + row.builtin_role,
+      name: catalog.builtinRole(row.builtin_role)?.name ?? row.builtin_role,
+    };
   if (row.role_id) return { id: row.role_id, name: row.role_name ?? '' };
   return null;
 }

@@ -25,7 +25,8 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
       schema: {
         tags,
         summary: 'The owner offers ownership to an active member (owner + step-up + confirm)',
-        description: 'A new offer to another member replaces the pending one. 409 `transfer.pending` when this member already has a pending offer (also for every loser of a burst of parallel offers: one offer, one mail); 409 `member.not_active`.',
+        description:
+          'A new offer to another member replaces the pending one. 409 `transfer.pending` when this member already has a pending offer (also for every loser of a burst of parallel offers: one offer, one mail); 409 `member.not_active`.',
         params: AccountParams,
         body: Type.Object({ memberId: Id, confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 201: TransferSchema, ...errorResponses },
@@ -40,13 +41,27 @@ export function registerOwnershipRoutes(app: TypedApp, deps: AppDeps & ownership
 
   app.get(
     url,
-    { schema: { tags, summary: 'The pending offer, to the owner and the offered member', params: AccountParams, response: { 200: Type.Object({ transfer: Type.Union([TransferSchema, Type.Null()]) }), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The pending offer, to the owner and the offered member',
+        params: AccountParams,
+        response: { 200: Type.Object({ transfer: Type.Union([TransferSchema, Type.Null()]) }), ...errorResponses },
+      },
+    },
     async (request) => ({ transfer: await ownership.pendingTransfer(deps, accessOf(request)) }),
   );
 
   app.delete(
     url,
-    { schema: { tags, summary: 'The owner withdraws the offer', params: AccountParams, response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The owner withdraws the offer',
+        params: AccountParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await ownership.cancelOwnershipOffer(deps, accessOf(request));
       return reply.code(204).send(null);

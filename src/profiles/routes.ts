@@ -5,7 +5,12 @@ import { AccountParams, errorResponses, Id, ListOf, SingleLineText, Timestamp } 
 import type { TypedApp } from '../http/typed-app.js';
 import * as profiles from './service.js';
 
-const ProfileSchema = Type.Object({ id: Type.String(), name: Type.String(), archived: Type.Boolean(), createdAt: Timestamp });
+const ProfileSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  archived: Type.Boolean(),
+  createdAt: Timestamp,
+});
 const Name = SingleLineText({ minLength: 1, maxLength: 200 });
 
 /** Merchant profiles (business units) inside an account; members may be limited to some. */
@@ -23,15 +28,25 @@ export function registerProfileRoutes(app: TypedApp, deps: AppDeps): void {
         response: { 200: ListOf(ProfileSchema), ...errorResponses },
       },
     },
-    async (request) => ({ items: await profiles.listProfiles(deps, accessOf(request), request.query.includeArchived === true), nextCursor: null }),
+    async (request) => ({
+      items: await profiles.listProfiles(deps, accessOf(request), request.query.includeArchived === true),
+      nextCursor: null,
+    }),
   );
 
   app.post(
     '/v1/accounts/:accountId/profiles',
     {
-      schema: { tags, summary: 'Create a profile (platform or profiles.manage)', params: AccountParams, body: Type.Object({ name: Name }, { additionalProperties: false }), response: { 201: ProfileSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Create a profile (platform or profiles.manage)',
+        params: AccountParams,
+        body: Type.Object({ name: Name }, { additionalProperties: false }),
+        response: { 201: ProfileSchema, ...errorResponses },
+      },
     },
-    async (request, reply) => reply.code(201).send(await profiles.createProfile(deps, accessOf(request), request.body.name)),
+    async (request, reply) =>
+      reply.code(201).send(await profiles.createProfile(deps, accessOf(request), request.body.name)),
   );
 
   app.patch(
@@ -41,7 +56,10 @@ export function registerProfileRoutes(app: TypedApp, deps: AppDeps): void {
         tags,
         summary: 'Rename or archive/unarchive a profile (profiles.manage)',
         params: Type.Object({ accountId: Id, profileId: Id }),
-        body: Type.Object({ name: Type.Optional(Name), archived: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.Optional(Name), archived: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
         response: { 200: ProfileSchema, ...errorResponses },
       },
     },

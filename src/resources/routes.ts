@@ -56,7 +56,15 @@ export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
 
   app.delete(
     '/v1/accounts/:accountId/resources/:type/:externalId',
-    { schema: { tags, summary: 'Forget a resource (platform token)', params: ResourceParams, response: { 204: Type.Null(), ...errorResponses } }, preValidation: platformOnly },
+    {
+      schema: {
+        tags,
+        summary: 'Forget a resource (platform token)',
+        params: ResourceParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+      preValidation: platformOnly,
+    },
     async (request, reply) => {
       const { type, externalId } = request.params;
       await resources.deleteResource(deps, accessOf(request), type, externalId);

@@ -36,7 +36,9 @@ const view = (row: store.ResourceRow): ResourceView => ({
 
 function assertKnownType(catalog: Catalog, type: string): void {
   if (!catalog.resourceTypes.some((known) => known.key === type)) {
-    throw new AppError('request.invalid', `Unknown resource type "${type}"`, { errors: [{ field: 'params/type', message: 'is not a resource type of the catalog' }] });
+    throw new AppError('request.invalid', `Unknown resource type "${type}"`, {
+      errors: [{ field: 'params/type', message: 'is not a resource type of the catalog' }],
+    });
   }
 }
 
@@ -52,8 +54,10 @@ export async function putResource(
   const now = deps.clock.now();
   // Through commit: every instance's resource index re-reads this resource before the answer.
   return deps.access.commit(async (trx, changed) => {
-    if (input.profileId && !(await store.profileExists(trx, access.accountId, input.profileId))) throw new AppError('profile.not_found');
-    if (input.ownerMemberId && !(await store.memberExists(trx, access.accountId, input.ownerMemberId))) throw new AppError('member.not_found');
+    if (input.profileId && !(await store.profileExists(trx, access.accountId, input.profileId)))
+      throw new AppError('profile.not_found');
+    if (input.ownerMemberId && !(await store.memberExists(trx, access.accountId, input.ownerMemberId)))
+      throw new AppError('member.not_found');
     const { created } = await store.upsertResource(trx, access.accountId, {
       type,
       externalId,
@@ -73,10 +77,16 @@ export async function putResource(
   });
 }
 
-export async function deleteResource(deps: ResourcesDeps, access: AccountAccess, type: string, externalId: string): Promise<void> {
+export async function deleteResource(
+  deps: ResourcesDeps,
+  access: AccountAccess,
+  type: string,
+  externalId: string,
+): Promise<void> {
   assertKnownType(deps.catalog, type);
   await deps.access.commit(async (trx, changed) => {
-    if (!(await store.deleteResource(trx, access.accountId, type, externalId))) throw new AppError('resource.not_found');
+    if (!(await store.deleteResource(trx, access.accountId, type, externalId)))
+      throw new AppError('resource.not_found');
     changed(resourceChange(access.accountId, type, externalId));
     await recordAccessEvent(trx, access, deps.clock.now(), {
       action: 'resource.deleted',
@@ -101,7 +111,12 @@ export async function listResources(
   let cursor = after;
   // Scope filtering happens in memory on pages of the index; loop until the page is full.
   for (let round = 0; round < 20 && items.length < limit; round++) {
-    const rows = await store.listResources(deps.access.database.db, access.accountId, { type: query.type, profileId: query.profileId, after: cursor, limit: limit * 2 });
+    const rows = await store.listResources(deps.access.database.db, access.accountId, {
+      type: query.type,
+      profileId: query.profileId,
+      after: cursor,
+      limit: limit * 2,
+    });
     for (const row of rows) {
       cursor = { type: row.type, externalId: row.external_id };
       const limitedIds = snapshot?.resourceScope.get(row.type);

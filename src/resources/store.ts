@@ -14,7 +14,14 @@ export interface ResourceRow {
 export async function upsertResource(
   db: Db,
   accountId: string,
-  resource: { type: string; externalId: string; name: string; profileId: string | null; ownerMemberId: string | null; now: Date },
+  resource: {
+    type: string;
+    externalId: string;
+    name: string;
+    profileId: string | null;
+    ownerMemberId: string | null;
+    now: Date;
+  },
 ): Promise<{ created: boolean }> {
   const { rows } = await sql<{ created: boolean }>`
     insert into resources (account_id, type, external_id, name, profile_id, owner_member_id, created_at, updated_at)
@@ -26,12 +33,23 @@ export async function upsertResource(
 }
 
 export async function deleteResource(db: Db, accountId: string, type: string, externalId: string): Promise<boolean> {
-  const result = await sql`delete from resources where account_id = ${accountId} and type = ${type} and external_id = ${externalId}`.execute(db);
+  const result =
+    await sql`delete from resources where account_id = ${accountId} and type = ${type} and external_id = ${externalId}`.execute(
+      db,
+    );
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
-export async function findResource(db: Db, accountId: string, type: string, externalId: string): Promise<ResourceRow | undefined> {
-  const { rows } = await sql<ResourceRow>`select * from resources where account_id = ${accountId} and type = ${type} and external_id = ${externalId}`.execute(db);
+export async function findResource(
+  db: Db,
+  accountId: string,
+  type: string,
+  externalId: string,
+): Promise<ResourceRow | undefined> {
+  const { rows } =
+    await sql<ResourceRow>`select * from resources where account_id = ${accountId} and type = ${type} and external_id = ${externalId}`.execute(
+      db,
+    );
   return rows[0];
 }
 

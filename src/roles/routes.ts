@@ -2,7 +2,15 @@ import { Type } from 'typebox';
 import type { AppDeps } from '../app-deps.js';
 import type { TypedApp } from '../http/typed-app.js';
 import { accessOf } from '../http/account-scope.js';
-import { AccountParams, errorResponses, GrantSchema, Id, ListOf, MultiLineText, SingleLineText } from '../http/schemas.js';
+import {
+  AccountParams,
+  errorResponses,
+  GrantSchema,
+  Id,
+  ListOf,
+  MultiLineText,
+  SingleLineText,
+} from '../http/schemas.js';
 import { bodyHas, stepUpGate } from '../http/sensitive.js';
 import * as roles from './service.js';
 
@@ -25,7 +33,14 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
 
   app.get(
     '/v1/accounts/:accountId/roles',
-    { schema: { tags, summary: 'Built-in and custom roles with member counts', params: AccountParams, response: { 200: ListOf(RoleSchema), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Built-in and custom roles with member counts',
+        params: AccountParams,
+        response: { 200: ListOf(RoleSchema), ...errorResponses },
+      },
+    },
     async (request) => {
       const access = accessOf(request);
       return { items: await roles.listRoles(deps, access), nextCursor: null };
@@ -38,9 +53,13 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Create a custom role (permissions you hold only)',
-        description: 'A name that reads as a built-in role’s (compared after NFKC and case folding) answers 409 `role.name_reserved`; one that reads as another custom role’s, 409 `role.name_taken`.',
+        description:
+          'A name that reads as a built-in role’s (compared after NFKC and case folding) answers 409 `role.name_reserved`; one that reads as another custom role’s, 409 `role.name_taken`.',
         params: AccountParams,
-        body: Type.Object({ name: Name, description: Type.Optional(Description), permissions: Permissions }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Name, description: Type.Optional(Description), permissions: Permissions },
+          { additionalProperties: false },
+        ),
         response: { 201: RoleSchema, ...errorResponses },
       },
     },
@@ -66,10 +85,16 @@ export function registerRoleRoutes(app: TypedApp, deps: AppDeps): void {
       schema: {
         tags,
         summary: 'Rename or change a custom role (step-up and confirm when permissions change)',
-        description: 'Names follow the rules of role creation: 409 `role.name_reserved` for a built-in role’s name, 409 `role.name_taken` for another custom role’s.',
+        description:
+          'Names follow the rules of role creation: 409 `role.name_reserved` for a built-in role’s name, 409 `role.name_taken` for another custom role’s.',
         params: RoleParams,
         body: Type.Object(
-          { name: Type.Optional(Name), description: Type.Optional(Description), permissions: Type.Optional(Permissions), confirm: Type.Optional(Type.Boolean()) },
+          {
+            name: Type.Optional(Name),
+            description: Type.Optional(Description),
+            permissions: Type.Optional(Permissions),
+            confirm: Type.Optional(Type.Boolean()),
+          },
           { additionalProperties: false },
         ),
         response: { 200: RoleSchema, ...errorResponses },

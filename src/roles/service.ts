@@ -32,7 +32,11 @@ export const builtinRolePrefix = 'builtin:';
 export type RoleRef = { builtinRole: string } | { roleId: string };
 
 /** The member row's columns for a role, or for an individual permission set. */
-export function roleColumns(ref: RoleRef | { permissions: Grant[] }): { builtinRole: string | null; roleId: string | null; permissions: Grant[] | null } {
+export function roleColumns(ref: RoleRef | { permissions: Grant[] }): {
+  builtinRole: string | null;
+  roleId: string | null;
+  permissions: Grant[] | null;
+} {
   return {
     builtinRole: 'builtinRole' in ref ? ref.builtinRole : null,
     roleId: 'roleId' in ref ? ref.roleId : null,
@@ -49,7 +53,10 @@ function builtinView(catalog: Catalog, key: string, counts: Map<string, number>)
     description: role.description,
     builtin: true,
     assignable: role.key !== 'owner',
-    permissions: role.key === 'owner' ? catalog.permissions.map((permission) => ({ permission, scope: 'all' as const })) : [...role.grants],
+    permissions:
+      role.key === 'owner'
+        ? catalog.permissions.map((permission) => ({ permission, scope: 'all' as const }))
+        : [...role.grants],
     memberCount: counts.get(role.key) ?? 0,
   };
 }
@@ -77,7 +84,10 @@ async function builtinCounts(db: Db, accountId: string): Promise<Map<string, num
 /** Built-in templates first, then the account's custom roles, each with its member count. */
 export async function listRoles(deps: RolesDeps, access: AccountAccess): Promise<RoleView[]> {
   const db = deps.access.database.db;
-  const [counts, custom] = await Promise.all([builtinCounts(db, access.accountId), store.listRoles(db, access.accountId)]);
+  const [counts, custom] = await Promise.all([
+    builtinCounts(db, access.accountId),
+    store.listRoles(db, access.accountId),
+  ]);
   const builtins = deps.catalog.builtinRoles.map((role) => builtinView(deps.catalog, role.key, counts)!);
   return [...builtins, ...custom.map(customView)];
 }
@@ -85,7 +95,11 @@ export async function listRoles(deps: RolesDeps, access: AccountAccess): Promise
 export async function getRole(deps: RolesDeps, access: AccountAccess, roleId: string): Promise<RoleView> {
   const db = deps.access.database.db;
   if (roleId.startsWith(builtinRolePrefix)) {
-    const view = builtinView(deps.catalog, roleId.slice(builtinRolePrefix.length), await builtinCounts(db, access.accountId));
+    const view = builtinView(
+      deps.catalog,
+      roleId.slice(builtinRolePrefix.length),
+      await builtinCounts(db, access.accountId),
+    );
     if (!view) throw new AppError('role.not_found');
     return view;
   }
@@ -107,7 +121,8 @@ export async function resolveAssignableRole(
   if (roleId.startsWith(builtinRolePrefix)) {
     const role = deps.catalog.builtinRole(roleId.slice(builtinRolePrefix.length));
     if (!role) throw new AppError('role.not_found');
-    if (role.key === 'owner') throw new AppError('member.owner_protected', 'Ownership moves only by an ownership transfer');
+    if (role.key === 'owner')
+      throw new AppError('member.owner_protected', 'Ownership moves only by an ownership transfer');
     return { ref: { builtinRole: role.key }, grants: [...role.grants], name: role.name };
   }
   const row = await store.findRole(db, accountId, roleId);
@@ -118,7 +133,10 @@ export async function resolveAssignableRole(
 /** The stored form of a role name: NFKC, trimmed, runs of white space made one space. */
 function normaliseName(name: string, field = 'body/name'): string {
   const normalised = name.normalize('NFKC').trim().replace(/\s+/g, ' ');
-  if (normalised.length === 0) throw new AppError('request.invalid', 'The role needs a name', { errors: [{ field, message: 'must not be blank' }] });
+  if (normalised.length === 0)
+    throw new AppError('request.invalid', 'The role needs a name', {
+      errors: [{ field, message: 'must not be blank' }],
+    });
   return normalised;
 }
 
@@ -144,15 +162,30 @@ export function roleNameKey(name: string): string {
  * called "Owner" showed as a second owner in the roles list and was mailed to invitees as
  * "invited as Owner". The caller holds the account's role-name lock (see lockRoleNames).
  */
-async function assertNameFree(deps: Pick<RolesDeps, 'catalog'>, db: Db, accountId: string, name: string, field: string, exceptRoleId?: string): Promise<void> {
+async function assertNameFree(
+  deps: Pick<RolesDeps, 'catalog'>,
+  db: Db,
+  accountId: string,
+  name: string,
+  field: string,
+  exceptRoleId?: string,
+): Promise<void> {
   const key = roleNameKey(name);
-  const builtin = deps.catalog.builtinRoles.find((role) => roleNameKey(role.name) === key || roleNameKey(role.key) === key);
+  const builtin = deps.catalog.builtinRoles.find(
+    (role) => roleNameKey(role.name) === key || roleNameKey(role.key) === key,
+  );
   if (builtin) {
-    throw new AppError('role.name_reserved', `"${builtin.name}" is a built-in role; give the custom role another name`, {
-      errors: [{ field, message: `reads as the built-in role "${builtin.name}"` }],
-    });
+    throw new AppError(
+      'role.name_reserved',
+      `"${builtin.name}" is a built-in role; give the custom role another name`,
+      {
+        errors: [{ field, message: `reads as the built-in role "${builtin.name}"` }],
+      },
+    );
   }
-  const taken = (await store.listRoleNames(db, accountId)).find((role) => role.id !== exceptRoleId && roleNameKey(role.name) === key);
+  const taken = (await store.listRoleNames(db, accountId)).find(
+    (role) => role.id !== exceptRoleId && roleNameKey(role.name) === key,
+  );
   if (taken) {
     throw new AppError('role.name_taken', `The role "${taken.name}" exists; give this one another name`, {
       errors: [{ field, message: `reads as the existing role "${taken.name}"` }],
@@ -183,11 +216,19 @@ export async function createRole(
   const permissions = dedupe(input.permissions);
   assertValidGrants(deps.catalog, permissions);
   assertCanGrant(deps.catalog, access, permissions);
-  const role = { accountId: access.accountId, id: newId('rol'), name: normaliseName(input.name, nameField), description: input.description?.trim() ?? '', permissions };
+  const role = {
+    accountId: access.accountId,
+    id: newId('rol'),
+    name: normaliseName(input.name, nameField),
+    description: input.description?.trim() ?? '',
+    permissions,
+  };
   const write = async (db: Db) => {
     await store.lockRoleNames(db, access.accountId);
     await assertNameFree(deps, db, access.accountId, role.name, nameField);
-    await insertOrConflict(() => store.insertRole(db, { ...role, createdBy: access.member?.snapshot.memberId ?? null }));
+    await insertOrConflict(() =>
+      store.insertRole(db, { ...role, createdBy: access.member?.snapshot.memberId ?? null }),
+    );
     await recordAccessEvent(db, access, deps.clock.now(), {
       action: 'role.created',
       target: { type: 'role', id: role.id, name: role.name },
@@ -196,7 +237,15 @@ export async function createRole(
   };
   // A new role changes nobody's access yet: no invalidation to send.
   await (trx ? write(trx) : deps.access.database.db.transaction().execute(write));
-  return { id: role.id, name: role.name, description: role.description, builtin: false, assignable: true, permissions, memberCount: 0 };
+  return {
+    id: role.id,
+    name: role.name,
+    description: role.description,
+    builtin: false,
+    assignable: true,
+    permissions,
+    memberCount: 0,
+  };
 }
 
 async function insertOrConflict(write: () => Promise<void>): Promise<void> {
@@ -209,7 +258,8 @@ async function insertOrConflict(write: () => Promise<void>): Promise<void> {
 }
 
 function assertNotOwnRole(access: AccountAccess, roleId: string): void {
-  if (access.member?.roleId === roleId) throw new AppError('authz.self_change', 'You cannot change the role you hold yourself');
+  if (access.member?.roleId === roleId)
+    throw new AppError('authz.self_change', 'You cannot change the role you hold yourself');
 }
 
 export async function updateRole(
@@ -255,7 +305,12 @@ export async function updateRole(
  * Deletes a custom role. While members hold it the call is refused, unless `reassignTo`
  * names a role (which the actor could grant) that they all move to in the same transaction.
  */
-export async function deleteRole(deps: RolesDeps, access: AccountAccess, roleId: string, reassignTo: string | undefined): Promise<void> {
+export async function deleteRole(
+  deps: RolesDeps,
+  access: AccountAccess,
+  roleId: string,
+  reassignTo: string | undefined,
+): Promise<void> {
   requirePermission(access, 'roles.manage');
   if (roleId.startsWith(builtinRolePrefix)) throw new AppError('role.builtin_readonly');
   assertNotOwnRole(access, roleId);
@@ -266,7 +321,8 @@ export async function deleteRole(deps: RolesDeps, access: AccountAccess, roleId:
     const holders = await store.membersHoldingRole(trx, access.accountId, roleId);
     let target: Awaited<ReturnType<typeof resolveAssignableRole>> | undefined;
     if (holders.length > 0) {
-      if (!reassignTo) throw new AppError('role.in_use', `${holders.length} member(s) hold this role; pass reassignTo to move them`);
+      if (!reassignTo)
+        throw new AppError('role.in_use', `${holders.length} member(s) hold this role; pass reassignTo to move them`);
       target = await resolveAssignableRole(deps, trx, access.accountId, reassignTo);
       assertCanGrant(deps.catalog, access, target.grants);
       await store.reassignRole(trx, access.accountId, roleId, roleColumns(target.ref));

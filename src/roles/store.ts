@@ -17,11 +17,18 @@ const memberCount = sql`(select count(*) from members m where m.account_id = r.a
 
 export async function listRoles(db: Db, accountId: string): Promise<RoleRow[]> {
   const { rows } = await sql<RoleRow>`
-    select r.*, ${memberCount} as member_count from roles r where r.account_id = ${accountId} order by lower(r.name)`.execute(db);
+    select r.*, ${memberCount} as member_count from roles r where r.account_id = ${accountId} order by lower(r.name)`.execute(
+    db,
+  );
   return rows;
 }
 
-export async function findRole(db: Db, accountId: string, roleId: string, forUpdate = false): Promise<RoleRow | undefined> {
+export async function findRole(
+  db: Db,
+  accountId: string,
+  roleId: string,
+  forUpdate = false,
+): Promise<RoleRow | undefined> {
   const { rows } = await sql<RoleRow>`
     select r.*, ${memberCount} as member_count from roles r where r.account_id = ${accountId} and r.id = ${roleId}
     ${forUpdate ? sql`for update` : sql``}`.execute(db);
@@ -32,13 +39,18 @@ export async function findRole(db: Db, accountId: string, roleId: string, forUpd
 export async function builtinRoleCounts(db: Db, accountId: string): Promise<Map<string, number>> {
   const { rows } = await sql<{ builtin_role: string; count: number }>`
     select builtin_role, count(*) as count from members
-     where account_id = ${accountId} and builtin_role is not null and status <> 'removed' group by builtin_role`.execute(db);
+     where account_id = ${accountId} and builtin_role is not null and status <> 'removed' group by builtin_role`.execute(
+    db,
+  );
   return new Map(rows.map((row) => [row.builtin_role, Number(row.count)]));
 }
 
 /** Every custom role's name in the account, to compare them as a person would (see roleNameKey). */
 export async function listRoleNames(db: Db, accountId: string): Promise<{ id: string; name: string }[]> {
-  const { rows } = await sql<{ id: string; name: string }>`select id, name from roles where account_id = ${accountId}`.execute(db);
+  const { rows } = await sql<{
+    id: string;
+    name: string;
+  }>`select id, name from roles where account_id = ${accountId}`.execute(db);
   return rows;
 }
 
@@ -53,10 +65,19 @@ export async function lockRoleNames(db: Db, accountId: string): Promise<void> {
 
 export async function insertRole(
   db: Db,
-  role: { accountId: string; id: string; name: string; description: string; permissions: Grant[]; createdBy: string | null },
+  role: {
+    accountId: string;
+    id: string;
+    name: string;
+    description: string;
+    permissions: Grant[];
+    createdBy: string | null;
+  },
 ): Promise<void> {
   await sql`insert into roles (account_id, id, name, description, permissions, created_by)
-            values (${role.accountId}, ${role.id}, ${role.name}, ${role.description}, ${JSON.stringify(role.permissions)}::jsonb, ${role.createdBy})`.execute(db);
+            values (${role.accountId}, ${role.id}, ${role.name}, ${role.description}, ${JSON.stringify(role.permissions)}::jsonb, ${role.createdBy})`.execute(
+    db,
+  );
 }
 
 export async function updateRole(
@@ -75,7 +96,11 @@ export async function deleteRole(db: Db, accountId: string, roleId: string): Pro
 }
 
 /** Live members holding the custom role, locked for the reassignment. */
-export async function membersHoldingRole(db: Db, accountId: string, roleId: string): Promise<{ id: string; user_id: string }[]> {
+export async function membersHoldingRole(
+  db: Db,
+  accountId: string,
+  roleId: string,
+): Promise<{ id: string; user_id: string }[]> {
   const { rows } = await sql<{ id: string; user_id: string }>`
     select id, user_id from members where account_id = ${accountId} and role_id = ${roleId} for update`.execute(db);
   return rows;

@@ -34,7 +34,9 @@ export function writeServerRecord(dataDir: string, record: ServerRecord): void {
 export function readServerRecord(dataDir: string): ServerRecord | null {
   try {
     const value = JSON.parse(readFileSync(recordFile(dataDir), 'utf8')) as Partial<ServerRecord>;
-    return typeof value.pid === 'number' && typeof value.url === 'string' && typeof value.publicUrl === 'string' ? (value as ServerRecord) : null;
+    return typeof value.pid === 'number' && typeof value.url === 'string' && typeof value.publicUrl === 'string'
+      ? (value as ServerRecord)
+      : null;
   } catch {
     return null;
   }

@@ -68,7 +68,12 @@ const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
  * the session's CSRF token in `x-csrf-token` (ASVS 5.0 V3.5.1), compared in constant time;
  * a wrong or missing one is 403 `auth.csrf`, never a silent fall-back to anonymous.
  */
-export function sessionAuthenticator(deps: { config: Config; database: Database; clock: Clock; secretKey: Buffer }): Authenticator {
+export function sessionAuthenticator(deps: {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  secretKey: Buffer;
+}): Authenticator {
   const name = sessionCookieName(deps.config);
   return async (request): Promise<Actor | null> => {
     const token = request.cookies[name];
@@ -80,7 +85,10 @@ export function sessionAuthenticator(deps: { config: Config; database: Database;
     if (!safeMethods.has(request.method) && request.routeOptions.config.csrf !== false) {
       const given = request.headers[csrfHeader];
       if (typeof given !== 'string' || !constantTimeEqual(given, csrfTokenFor(deps.secretKey, session.tokenHash))) {
-        throw new AppError('auth.csrf', `Send the session's CSRF token (from sign-in or GET /v1/me) in the ${csrfHeader} header`);
+        throw new AppError(
+          'auth.csrf',
+          `Send the session's CSRF token (from sign-in or GET /v1/me) in the ${csrfHeader} header`,
+        );
       }
     }
     resolved.set(request, session);

@@ -23,12 +23,22 @@ export function registerSessionRoutes(app: TypedApp, deps: AppDeps): void {
 
   app.get(
     '/v1/me/sessions',
-    { schema: { tags, summary: 'Your live sessions, most recently used first', response: { 200: ListOf(SessionSchema), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Your live sessions, most recently used first',
+        response: { 200: ListOf(SessionSchema), ...errorResponses },
+      },
+    },
     async (request) => {
       const actor = requireUser(request);
       const sessions = await listSessions(db, actor.userId, actor.sessionId, deps.clock.now());
       return {
-        items: sessions.map((s) => ({ ...s, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString() })),
+        items: sessions.map((s) => ({
+          ...s,
+          createdAt: s.createdAt.toISOString(),
+          lastSeenAt: s.lastSeenAt.toISOString(),
+        })),
         nextCursor: null,
       };
     },
@@ -54,7 +64,13 @@ export function registerSessionRoutes(app: TypedApp, deps: AppDeps): void {
 
   app.delete(
     '/v1/me/sessions',
-    { schema: { tags, summary: 'End all your sessions except this one', response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'End all your sessions except this one',
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const actor = requireUser(request);
       await revokeOtherSessions(db, actor, requestContext(request), deps.clock.now());

@@ -142,7 +142,13 @@ export async function revokeSessionsOfUser(db: Db, userId: string, exceptSession
 }
 
 /** DELETE /v1/me/sessions/{id}: ends the session if it is the user's; any other id changes nothing and says nothing. */
-export async function revokeOwnSession(db: Db, userId: string, sessionId: string, context: RequestContext, now: Date): Promise<void> {
+export async function revokeOwnSession(
+  db: Db,
+  userId: string,
+  sessionId: string,
+  context: RequestContext,
+  now: Date,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (await revokeSession(trx, userId, sessionId)) {
       await recordSecurityEvent(trx, { action: 'session.revoked', userId, after: { sessionId }, context, at: now });
@@ -151,10 +157,21 @@ export async function revokeOwnSession(db: Db, userId: string, sessionId: string
 }
 
 /** DELETE /v1/me/sessions: signs the user out everywhere but here. */
-export async function revokeOtherSessions(db: Db, current: { userId: string; sessionId: string }, context: RequestContext, now: Date): Promise<void> {
+export async function revokeOtherSessions(
+  db: Db,
+  current: { userId: string; sessionId: string },
+  context: RequestContext,
+  now: Date,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const count = await revokeSessionsOfUser(trx, current.userId, current.sessionId);
-    await recordSecurityEvent(trx, { action: 'session.others_revoked', userId: current.userId, after: { count }, context, at: now });
+    await recordSecurityEvent(trx, {
+      action: 'session.others_revoked',
+      userId: current.userId,
+      after: { count },
+      context,
+      at: now,
+    });
   });
 }
 
@@ -168,7 +185,12 @@ export interface SessionView {
 }
 
 /** The user's live, fully signed-in sessions (ASVS 5.0 V7.5.2). */
-export async function listSessions(db: Db, userId: string, currentSessionId: string, now: Date): Promise<SessionView[]> {
+export async function listSessions(
+  db: Db,
+  userId: string,
+  currentSessionId: string,
+  now: Date,
+): Promise<SessionView[]> {
   const rows = await store.listLiveSessions(db, userId, now, defaultSessionLimits);
   return rows.map((row) => ({
     id: row.id,

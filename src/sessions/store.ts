@@ -29,7 +29,16 @@ const userLimits = (userId: unknown) => sql`
 
 export async function insertSession(
   db: Db,
-  session: { id: string; userId: string; tokenHash: Buffer; stage: SessionStage; secondFactorAt: Date | null; ip: string | null; userAgent: string | null; now: Date },
+  session: {
+    id: string;
+    userId: string;
+    tokenHash: Buffer;
+    stage: SessionStage;
+    secondFactorAt: Date | null;
+    ip: string | null;
+    userAgent: string | null;
+    now: Date;
+  },
 ): Promise<void> {
   await sql`
     insert into sessions (id, user_id, token_hash, stage, second_factor_at, ip, user_agent, created_at, last_seen_at)
@@ -60,7 +69,13 @@ export async function touchSession(db: Db, sessionId: string, now: Date): Promis
 export async function rotateSession(
   db: Db,
   sessionId: string,
-  change: { fromStages: SessionStage[]; stage: SessionStage; tokenHash: Buffer; secondFactorAt: Date | null | undefined; now: Date },
+  change: {
+    fromStages: SessionStage[];
+    stage: SessionStage;
+    tokenHash: Buffer;
+    secondFactorAt: Date | null | undefined;
+    now: Date;
+  },
 ): Promise<SessionRow | undefined> {
   const { rows } = await sql<SessionRow>`
     update sessions
@@ -78,7 +93,9 @@ export async function deleteSessionOfUser(db: Db, userId: string, sessionId: str
 
 export async function deleteSessionsOfUser(db: Db, userId: string, exceptSessionId: string | null): Promise<number> {
   const result = await sql`
-    delete from sessions where user_id = ${userId} and (${exceptSessionId}::text is null or id <> ${exceptSessionId})`.execute(db);
+    delete from sessions where user_id = ${userId} and (${exceptSessionId}::text is null or id <> ${exceptSessionId})`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0);
 }
 

@@ -8,9 +8,18 @@ import type { ErrorCode } from './errors.js';
  * have given, never a 500. The whole transaction is rolled back, mail in its outbox included.
  */
 const uniqueIndexes: Record<string, { code: ErrorCode; detail: string }> = {
-  members_account_user_live_key: { code: 'member.already_member', detail: 'This person is already a member of the account, or has a pending invitation' },
-  invitations_pending_member_key: { code: 'invitation.not_pending', detail: 'Another invitation for this member was issued at the same time' },
-  ownership_transfers_pending_key: { code: 'transfer.pending', detail: 'Another ownership offer was made at the same time' },
+  members_account_user_live_key: {
+    code: 'member.already_member',
+    detail: 'This person is already a member of the account, or has a pending invitation',
+  },
+  invitations_pending_member_key: {
+    code: 'invitation.not_pending',
+    detail: 'Another invitation for this member was issued at the same time',
+  },
+  ownership_transfers_pending_key: {
+    code: 'transfer.pending',
+    detail: 'Another ownership offer was made at the same time',
+  },
   members_account_owner_key: { code: 'conflict', detail: 'The owner changed at the same time; retry' },
   roles_account_name_key: { code: 'role.name_taken', detail: 'A role with this name exists' },
   contacts_account_email_key: { code: 'contact.email_taken', detail: 'A contact with this email exists' },

@@ -27,7 +27,9 @@ function fits(value: unknown, kind: CursorField): boolean {
 }
 
 function invalidCursor(message = 'is not a cursor this API issued'): AppError {
-  return new AppError('request.invalid', 'The cursor is not valid', { errors: [{ field: 'querystring/cursor', message }] });
+  return new AppError('request.invalid', 'The cursor is not valid', {
+    errors: [{ field: 'querystring/cursor', message }],
+  });
 }
 
 /**
@@ -45,7 +47,10 @@ export function decodeCursor<S extends Record<string, CursorField>>(cursor: stri
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidCursor();
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length !== Object.keys(shape).length || !Object.entries(shape).every(([key, kind]) => Object.hasOwn(record, key) && fits(record[key], kind))) {
+  if (
+    keys.length !== Object.keys(shape).length ||
+    !Object.entries(shape).every(([key, kind]) => Object.hasOwn(record, key) && fits(record[key], kind))
+  ) {
     throw invalidCursor();
   }
   return record as Decoded<S>;

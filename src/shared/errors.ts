@@ -49,7 +49,10 @@ export const errorCatalog = {
   'member.invalid_transition': { status: 409, title: 'The member is not in a state that allows this' },
   'member.identity_fixed': { status: 409, title: 'Identity fields cannot change once set' },
   'member.already_member': { status: 409, title: 'This person is already a member' },
-  'member.identity_shared': { status: 409, title: 'This person belongs to other accounts too; they change it themselves' },
+  'member.identity_shared': {
+    status: 409,
+    title: 'This person belongs to other accounts too; they change it themselves',
+  },
   'member.resources_unlimited': { status: 409, title: 'The member already has every resource of this type' },
   'user.not_found': { status: 404, title: 'No such user' },
   'invitation.not_found': { status: 404, title: 'No such invitation' },
@@ -67,7 +70,7 @@ export const errorCatalog = {
   'two_factor.not_enrolled': { status: 409, title: 'Two-factor authentication is not set up' },
   'two_factor.enrolment_not_started': { status: 409, title: 'Start two-factor enrolment first' },
   'token.invalid': { status: 400, title: 'The link is invalid or has expired' },
-  'conflict': { status: 409, title: 'The resource changed meanwhile; retry' },
+  conflict: { status: 409, title: 'The resource changed meanwhile; retry' },
   'internal.error': { status: 500, title: 'Internal error' },
   'service.unavailable': { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

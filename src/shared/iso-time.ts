@@ -28,7 +28,9 @@ function datePart(days: number): string {
   const shifted = days + 719_468;
   const era = Math.floor(shifted / 146_097);
   const dayOfEra = shifted - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const marchMonth = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * marchMonth + 2) / 5) + 1;
@@ -49,5 +51,7 @@ export function isoTimestamp(date: Date): string {
   const minuteOfDay = Math.floor(msOfDay / 60_000);
   const msOfMinute = msOfDay - minuteOfDay * 60_000;
   const seconds = Math.floor(msOfMinute / 1000);
-  return cachedDatePart + hoursMinutes[minuteOfDay] + secondsPoint[seconds] + millisecondsZ[msOfMinute - seconds * 1000];
+  return (
+    cachedDatePart + hoursMinutes[minuteOfDay] + secondsPoint[seconds] + millisecondsZ[msOfMinute - seconds * 1000]
+  );
 }

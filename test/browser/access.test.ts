@@ -12,7 +12,11 @@ let owner: TestUser & TestSession;
 
 beforeAll(async () => {
   [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-  owner = await signUpAndSignIn(g.app, { email: 'owner@wompi.example', name: 'Sofía Ortiz', account: { name: 'Wompi Colombia' } });
+  owner = await signUpAndSignIn(g.app, {
+    email: 'owner@wompi.example',
+    name: 'Sofía Ortiz',
+    account: { name: 'Wompi Colombia' },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -20,13 +24,22 @@ afterAll(async () => {
 });
 
 async function deactivate(memberId: string): Promise<void> {
-  const res = await g.app.inject({ method: 'POST', url: `/v1/accounts/${owner.accountId}/members/${memberId}/deactivate`, headers: owner.headers, payload: { confirm: true } });
+  const res = await g.app.inject({
+    method: 'POST',
+    url: `/v1/accounts/${owner.accountId}/members/${memberId}/deactivate`,
+    headers: owner.headers,
+    payload: { confirm: true },
+  });
   expect(res.statusCode, res.body).toBe(200);
 }
 
 it('a member deactivated while their page is open is signed out and told so, without reloading', async () => {
   // Tomás is a view-only member of Wompi and of nothing else.
-  const joined = await createPerson(g, { email: 'tomas-at-wompi@example.com', name: 'Tomás Ruiz', accountId: owner.accountId });
+  const joined = await createPerson(g, {
+    email: 'tomas-at-wompi@example.com',
+    name: 'Tomás Ruiz',
+    accountId: owner.accountId,
+  });
   const page = await openPage(browser, g);
   await signInThroughPage(page, g, joined);
   await page.getByRole('heading', { name: 'Wompi Colombia' }).waitFor();
@@ -39,11 +52,17 @@ it('a member deactivated while their page is open is signed out and told so, wit
 });
 
 it('a person in two accounts who is deactivated in one gets a clear page there and can switch to the other', async () => {
-  const person = await createPerson(g, { email: 'lucia@example.com', name: 'Lucía Pardo', account: { name: 'Lucía Studio' } });
+  const person = await createPerson(g, {
+    email: 'lucia@example.com',
+    name: 'Lucía Pardo',
+    account: { name: 'Lucía Studio' },
+  });
   // Also a member of Wompi, through the same user.
   const memberId = newId('mem');
   await sql`insert into members (account_id, id, user_id, status, is_owner, builtin_role, activated_at)
-            values (${owner.accountId}, ${memberId}, ${person.userId}, 'active', false, 'view_only', now())`.execute(g.app.deps.database.db);
+            values (${owner.accountId}, ${memberId}, ${person.userId}, 'active', false, 'view_only', now())`.execute(
+    g.app.deps.database.db,
+  );
   g.app.deps.access.cache.invalidate([{ kind: 'user', id: person.userId }]);
 
   const page = await openPage(browser, g);

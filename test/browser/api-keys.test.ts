@@ -10,7 +10,11 @@ let owner: TestUser & TestSession;
 
 beforeAll(async () => {
   [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-  owner = await signUpAndSignIn(g.app, { email: 'owner@billpro.example', name: 'Rosa Lim', account: { name: 'BillPro' } });
+  owner = await signUpAndSignIn(g.app, {
+    email: 'owner@billpro.example',
+    name: 'Rosa Lim',
+    account: { name: 'BillPro' },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -18,9 +22,19 @@ afterAll(async () => {
 });
 
 it('a developer with API access creates a key behind the step-up prompt, it works on the API, and once revoked it stops', async () => {
-  const dev = await createPerson(g, { email: 'dev@billpro.example', name: 'Dev Diaz', accountId: owner.accountId, builtinRole: 'developer' });
+  const dev = await createPerson(g, {
+    email: 'dev@billpro.example',
+    name: 'Dev Diaz',
+    accountId: owner.accountId,
+    builtinRole: 'developer',
+  });
   owner = await stepUp(g.app, owner);
-  const flagged = await g.app.inject({ method: 'PATCH', url: `/v1/accounts/${owner.accountId}/members/${dev.memberId}`, headers: owner.headers, payload: { flags: { apiAccess: true }, confirm: true } });
+  const flagged = await g.app.inject({
+    method: 'PATCH',
+    url: `/v1/accounts/${owner.accountId}/members/${dev.memberId}`,
+    headers: owner.headers,
+    payload: { flags: { apiAccess: true }, confirm: true },
+  });
   expect(flagged.statusCode, flagged.body).toBe(200);
 
   const page = await openPage(browser, g);
@@ -47,7 +61,12 @@ it('a developer with API access creates a key behind the step-up prompt, it work
   await screenshot(page, 'api-key-created');
 
   const check = () =>
-    g.app.inject({ method: 'POST', url: '/v1/authz/check', headers: { authorization: `Bearer ${key}` }, payload: { accountId: owner.accountId, subject: { memberId: dev.memberId }, permission: 'payments.view' } });
+    g.app.inject({
+      method: 'POST',
+      url: '/v1/authz/check',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { accountId: owner.accountId, subject: { memberId: dev.memberId }, permission: 'payments.view' },
+    });
   const allowed = await check();
   expect(allowed.statusCode, allowed.body).toBe(200);
   expect(allowed.json<{ allowed: boolean }>().allowed).toBe(true);

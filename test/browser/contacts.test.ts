@@ -1,6 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import {
+  expectAccessible,
+  launchChromium,
+  openPage,
+  pageErrors,
+  screenshot,
+  signInThroughPage,
+} from './support/browser.js';
 import { createPerson, type Gatehouse, startGatehouse } from './support/gatehouse.js';
 
 let g: Gatehouse;
@@ -15,7 +22,11 @@ afterAll(async () => {
 });
 
 it('Monarx: the owner adds a contact, edits it, and removes it after confirming', async () => {
-  const owner = await createPerson(g, { email: 'owner@monarx.example', name: 'Mona Rix', account: { name: 'Monarx Billing' } });
+  const owner = await createPerson(g, {
+    email: 'owner@monarx.example',
+    name: 'Mona Rix',
+    account: { name: 'Monarx Billing' },
+  });
   const page = await openPage(browser, g);
   await signInThroughPage(page, g, owner);
   await page.getByRole('link', { name: 'Contacts' }).first().click();

@@ -1,6 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import {
+  expectAccessible,
+  launchChromium,
+  openPage,
+  pageErrors,
+  screenshot,
+  signInThroughPage,
+} from './support/browser.js';
 import { codeFor, createPerson, expireStepUp, type Gatehouse, pathOf, startGatehouse } from './support/gatehouse.js';
 
 let g: Gatehouse;
@@ -15,7 +22,11 @@ afterAll(async () => {
 });
 
 it('the password-reset link from the mail opens a page that sets a new password, once', async () => {
-  const person = await createPerson(g, { email: 'marta@juspay.example', name: 'Marta Silva', account: { name: 'Juspay Retail' } });
+  const person = await createPerson(g, {
+    email: 'marta@juspay.example',
+    name: 'Marta Silva',
+    account: { name: 'Juspay Retail' },
+  });
   const page = await openPage(browser, g);
   await page.goto('/sign-in');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
@@ -66,7 +77,11 @@ it('the password-reset link from the mail opens a page that sets a new password,
 });
 
 it('changing your email asks for a fresh code once, keeps what you typed, and the mailed link confirms it', async () => {
-  const person = await createPerson(g, { email: 'old@billpro.example', name: 'Iris Novak', account: { name: 'BillPro' } });
+  const person = await createPerson(g, {
+    email: 'old@billpro.example',
+    name: 'Iris Novak',
+    account: { name: 'BillPro' },
+  });
   const page = await openPage(browser, g);
   await signInThroughPage(page, g, person);
   await expireStepUp(g, person.userId);

@@ -16,7 +16,12 @@ afterAll(async () => {
 });
 
 it('a member without TOTP enrols at sign-in (QR, key as text, code), keeps the recovery codes, then signs in with one', async () => {
-  const person = await createPerson(g, { email: 'leo@wompi.example', name: 'Leo Duarte', totp: false, account: { name: 'Wompi Colombia', requireTwoFactor: true } });
+  const person = await createPerson(g, {
+    email: 'leo@wompi.example',
+    name: 'Leo Duarte',
+    totp: false,
+    account: { name: 'Wompi Colombia', requireTwoFactor: true },
+  });
   const page = await openPage(browser, g);
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(person.email);
@@ -44,7 +49,10 @@ it('a member without TOTP enrols at sign-in (QR, key as text, code), keeps the r
   expect(codes.length).toBeGreaterThanOrEqual(8);
   const finish = page.getByRole('button', { name: 'Finish signing in' });
   expect(await finish.isDisabled()).toBe(true);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('gatehouse-recovery-codes.txt');
   await expectAccessible(page, 'recovery codes');
   await screenshot(page, 'enrol-recovery-codes');

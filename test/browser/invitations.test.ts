@@ -12,7 +12,11 @@ let owner: TestUser & TestSession;
 
 beforeAll(async () => {
   [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-  owner = await signUpAndSignIn(g.app, { email: 'ana@paymongo.example', name: 'Ana Reyes', account: { name: 'PayMongo Shop' } });
+  owner = await signUpAndSignIn(g.app, {
+    email: 'ana@paymongo.example',
+    name: 'Ana Reyes',
+    account: { name: 'PayMongo Shop' },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -67,7 +71,11 @@ it('a new person opens the mailed invitation, sees who invited them where, sets 
 });
 
 it('an existing user signs in from the invitation, accepts, and switches between their accounts (remembered)', async () => {
-  const carla = await createPerson(g, { email: 'carla@example.com', name: 'Carla Gómez', account: { name: 'Carla Store' } });
+  const carla = await createPerson(g, {
+    email: 'carla@example.com',
+    name: 'Carla Gómez',
+    account: { name: 'Carla Store' },
+  });
   await invite(g, owner, carla.email, 'builtin:view_only');
   const link = await invitationLink(carla.email);
   const page = await openPage(browser, g);
@@ -105,7 +113,9 @@ it('an existing user signs in from the invitation, accepts, and switches between
 
 it('expired, revoked and mangled invitation links each show a clear page', async () => {
   const expired = await invite(g, owner, 'late@example.com');
-  await sql`update invitations set expires_at = now() - interval '1 day' where id = ${expired.id}`.execute(g.app.deps.database.db);
+  await sql`update invitations set expires_at = now() - interval '1 day' where id = ${expired.id}`.execute(
+    g.app.deps.database.db,
+  );
   const page = await openPage(browser, g);
   await page.goto(await invitationLink('late@example.com'));
   await page.getByRole('heading', { name: 'This invitation has expired' }).waitFor();
@@ -114,7 +124,11 @@ it('expired, revoked and mangled invitation links each show a clear page', async
 
   const revoked = await invite(g, owner, 'withdrawn@example.com');
   const link = await invitationLink('withdrawn@example.com');
-  const revoke = await g.app.inject({ method: 'DELETE', url: `/v1/accounts/${owner.accountId}/invitations/${revoked.id}`, headers: owner.headers });
+  const revoke = await g.app.inject({
+    method: 'DELETE',
+    url: `/v1/accounts/${owner.accountId}/invitations/${revoked.id}`,
+    headers: owner.headers,
+  });
   expect(revoke.statusCode).toBeLessThan(300);
   await page.goto(link);
   await page.getByRole('heading', { name: /This invitation (was already used|link does not work)/ }).waitFor();

@@ -3,7 +3,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signUpAndSignIn, type TestSession, type TestUser } from '../support/users.js';
 import { waitFor } from '../support/wait.js';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import {
+  expectAccessible,
+  launchChromium,
+  openPage,
+  pageErrors,
+  screenshot,
+  signInThroughPage,
+} from './support/browser.js';
 import { type Gatehouse, invite, startGatehouse } from './support/gatehouse.js';
 
 let g: Gatehouse;
@@ -12,7 +19,11 @@ let owner: TestUser & TestSession;
 
 beforeAll(async () => {
   [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-  owner = await signUpAndSignIn(g.app, { email: 'ana@monarx.example', name: 'Ana Reyes', account: { name: 'Monarx Billing' } });
+  owner = await signUpAndSignIn(g.app, {
+    email: 'ana@monarx.example',
+    name: 'Ana Reyes',
+    account: { name: 'Monarx Billing' },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -34,10 +45,21 @@ async function ownerPage(path: string): Promise<Page> {
   return page;
 }
 
-async function memberByEmail(email: string): Promise<{ role: { name: string } | null; permissions: { permission: string; scope: string }[] | null; flags: Record<string, boolean>; identity: Record<string, string | null> }> {
-  const list = await g.app.inject({ method: 'GET', url: `/v1/accounts/${owner.accountId}/members?q=${encodeURIComponent(email)}`, headers: owner.headers });
+async function memberByEmail(email: string): Promise<{
+  role: { name: string } | null;
+  permissions: { permission: string; scope: string }[] | null;
+  flags: Record<string, boolean>;
+  identity: Record<string, string | null>;
+}> {
+  const list = await g.app.inject({
+    method: 'GET',
+    url: `/v1/accounts/${owner.accountId}/members?q=${encodeURIComponent(email)}`,
+    headers: owner.headers,
+  });
   const id = list.json<{ items: { id: string }[] }>().items[0].id;
-  return (await g.app.inject({ method: 'GET', url: `/v1/accounts/${owner.accountId}/members/${id}`, headers: owner.headers })).json();
+  return (
+    await g.app.inject({ method: 'GET', url: `/v1/accounts/${owner.accountId}/members/${id}`, headers: owner.headers })
+  ).json();
 }
 
 it('the owner invites with chosen permissions (own records where allowed), identity and flags, and the mail arrives over SMTP', async () => {
@@ -53,7 +75,9 @@ it('the owner invites with chosen permissions (own records where allowed), ident
   await page.getByLabel('Customers: Display customers', { exact: true }).check();
   await page.getByLabel('Customers: Display customers — Own records only').check();
   // Owner-only permissions are never offered.
-  expect(await page.getByLabel('Payout bank accounts: Change bank account details', { exact: true }).isDisabled()).toBe(true);
+  expect(await page.getByLabel('Payout bank accounts: Change bank account details', { exact: true }).isDisabled()).toBe(
+    true,
+  );
   await page.getByLabel('API access').check();
   await expectAccessible(page, 'invite form');
   await screenshot(page, 'invite-choose-permissions', { fullPage: true });
@@ -66,7 +90,12 @@ it('the owner invites with chosen permissions (own records where allowed), ident
   expect(mail.links.some((link) => link.includes('/invitations/accept#token='))).toBe(true);
   const ben = await memberByEmail('ben@monarx.example');
   expect(ben.role).toBeNull();
-  expect(ben.permissions).toEqual(expect.arrayContaining([{ permission: 'payments.view', scope: 'all' }, { permission: 'customers.view', scope: 'own' }]));
+  expect(ben.permissions).toEqual(
+    expect.arrayContaining([
+      { permission: 'payments.view', scope: 'all' },
+      { permission: 'customers.view', scope: 'own' },
+    ]),
+  );
   expect(ben.permissions).toHaveLength(2);
   expect(ben.flags.apiAccess).toBe(true);
   expect(ben.identity).toMatchObject({ idType: 'Passport', idNumber: 'P1234567', phone: '+63 917 555 0101' });
@@ -110,8 +139,11 @@ it('a custom role created inside the invite form is selected and used', async ()
 it('a bulk CSV with one bad row shows that row’s error and invites nobody; fixed, it invites everyone', async () => {
   const page = await ownerPage('invite');
   await page.getByRole('tab', { name: 'Upload a CSV' }).click();
-  const bad = 'email,role,name\nfay@monarx.example,View only,Fay Lim\ngus@monarx.example,Astronaut,Gus Tan\nhal@monarx.example,Developer,Hal Ong\n';
-  await page.locator('input[type=file]').setInputFiles({ name: 'team.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  const bad =
+    'email,role,name\nfay@monarx.example,View only,Fay Lim\ngus@monarx.example,Astronaut,Gus Tan\nhal@monarx.example,Developer,Hal Ong\n';
+  await page
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'team.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await page.getByRole('button', { name: 'Invite 3 people' }).click();
   const error = page.getByTestId('bulk-error-3');
   await error.waitFor();
@@ -119,10 +151,20 @@ it('a bulk CSV with one bad row shows that row’s error and invites nobody; fix
   expect(await page.getByTestId('bulk-error-2').count()).toBe(0);
   await expectAccessible(page, 'bulk invite with an error');
   await screenshot(page, 'invite-bulk-row-error', { fullPage: true });
-  const list = await g.app.inject({ method: 'GET', url: `/v1/accounts/${owner.accountId}/invitations?status=pending`, headers: owner.headers });
-  expect(list.json<{ items: { email: string }[] }>().items.map((item) => item.email)).not.toContain('fay@monarx.example');
+  const list = await g.app.inject({
+    method: 'GET',
+    url: `/v1/accounts/${owner.accountId}/invitations?status=pending`,
+    headers: owner.headers,
+  });
+  expect(list.json<{ items: { email: string }[] }>().items.map((item) => item.email)).not.toContain(
+    'fay@monarx.example',
+  );
 
-  await page.locator('input[type=file]').setInputFiles({ name: 'team.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.replace('Astronaut', 'Finance')) });
+  await page.locator('input[type=file]').setInputFiles({
+    name: 'team.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(bad.replace('Astronaut', 'Finance')),
+  });
   await page.getByRole('button', { name: 'Invite 3 people' }).click();
   await page.getByText('3 invitations sent').waitFor();
   await g.smtp.waitForMail('gus@monarx.example', /invited/);
@@ -132,7 +174,9 @@ it('pending invitations show expiry; resend mails a new link and revoke asks fir
   const pending = await invite(g, owner, 'ivy@monarx.example');
   await g.smtp.waitForMail('ivy@monarx.example', /invited/);
   // Resending is allowed once a minute; make this one old enough.
-  await sql`update invitations set last_sent_at = now() - interval '5 minutes' where id = ${pending.id}`.execute(g.app.deps.database.db);
+  await sql`update invitations set last_sent_at = now() - interval '5 minutes' where id = ${pending.id}`.execute(
+    g.app.deps.database.db,
+  );
   const page = await ownerPage('invitations');
   await page.getByRole('heading', { name: 'Pending invitations' }).waitFor();
   const row = page.getByTestId('invitation-row').filter({ hasText: 'ivy@monarx.example' });
@@ -143,7 +187,10 @@ it('pending invitations show expiry; resend mails a new link and revoke asks fir
   const before = g.smtp.mails.filter((mail) => mail.to === 'ivy@monarx.example').length;
   await page.getByRole('button', { name: 'Resend the invitation to ivy@monarx.example' }).click();
   await page.getByText('A new invitation was sent to ivy@monarx.example.').waitFor();
-  await waitFor('the resent mail', () => g.smtp.mails.filter((mail) => mail.to === 'ivy@monarx.example').length > before);
+  await waitFor(
+    'the resent mail',
+    () => g.smtp.mails.filter((mail) => mail.to === 'ivy@monarx.example').length > before,
+  );
   await row.getByText('Sent 2 times').waitFor();
 
   await page.getByRole('button', { name: 'Revoke the invitation to ivy@monarx.example' }).click();
@@ -152,7 +199,11 @@ it('pending invitations show expiry; resend mails a new link and revoke asks fir
   await screenshot(page, 'invitations-revoke-confirm');
   await dialog.getByRole('button', { name: 'Revoke invitation' }).click();
   await row.waitFor({ state: 'detached' });
-  const list = await g.app.inject({ method: 'GET', url: `/v1/accounts/${owner.accountId}/invitations?status=revoked`, headers: owner.headers });
+  const list = await g.app.inject({
+    method: 'GET',
+    url: `/v1/accounts/${owner.accountId}/invitations?status=revoked`,
+    headers: owner.headers,
+  });
   expect(list.json<{ items: { email: string }[] }>().items.map((item) => item.email)).toContain('ivy@monarx.example');
   expect(pageErrors(page)).toEqual([]);
 });

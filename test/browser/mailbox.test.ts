@@ -24,7 +24,11 @@ it('the development mailbox lists the mail the service would have sent, and its 
   await expectAccessible(page, 'empty mailbox');
   await screenshot(page, 'mailbox-empty');
 
-  const owner = await signUpAndSignIn(g.app, { email: 'ana@monarx.example', name: 'Ana Reyes', account: { name: 'Monarx' } });
+  const owner = await signUpAndSignIn(g.app, {
+    email: 'ana@monarx.example',
+    name: 'Ana Reyes',
+    account: { name: 'Monarx' },
+  });
 
   await invite(g, owner, 'dora@monarx.example', 'builtin:view_only', { name: 'Dora Lim' });
   // The page polls: the mail appears without a reload.
@@ -35,6 +39,8 @@ it('the development mailbox lists the mail the service would have sent, and its 
   await screenshot(page, 'mailbox');
   await mail.getByRole('link', { name: /\/invitations\/accept#token=/ }).click();
   await page.getByTestId('invitation-summary').waitFor();
-  expect(await page.getByTestId('invitation-summary').innerText()).toContain('Ana Reyes invited Dora Lim to join Monarx');
+  expect(await page.getByTestId('invitation-summary').innerText()).toContain(
+    'Ana Reyes invited Dora Lim to join Monarx',
+  );
   expect(pageErrors(page)).toEqual([]);
 });

@@ -1,7 +1,14 @@
 import type { Browser, Cookie, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { TestUser } from '../support/users.js';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import {
+  expectAccessible,
+  launchChromium,
+  openPage,
+  pageErrors,
+  screenshot,
+  signInThroughPage,
+} from './support/browser.js';
 import { codeFor, createPerson, expireStepUp, type Gatehouse, startGatehouse } from './support/gatehouse.js';
 
 let g: Gatehouse;
@@ -13,7 +20,11 @@ const team: Record<string, TestUser> = {};
 
 beforeAll(async () => {
   [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-  owner = await createPerson(g, { email: 'lucia@wompi.example', name: 'Lucía Ortega', account: { name: 'Wompi Store' } });
+  owner = await createPerson(g, {
+    email: 'lucia@wompi.example',
+    name: 'Lucía Ortega',
+    account: { name: 'Wompi Store' },
+  });
   const people: [string, string, string][] = [
     ['mateo', 'Mateo Ruiz', 'developer'],
     ['sofia', 'Sofía Herrera', 'finance'],
@@ -41,7 +52,8 @@ afterAll(async () => {
   await g?.close();
 });
 
-const rowNames = async () => (await page.getByTestId('member-row').locator('td:first-child a').allInnerTexts()).map((name) => name.trim());
+const rowNames = async () =>
+  (await page.getByTestId('member-row').locator('td:first-child a').allInnerTexts()).map((name) => name.trim());
 
 async function openMember(name: string): Promise<void> {
   await page.goto(`/accounts/${owner.accountId}/members`);
@@ -77,13 +89,18 @@ it('lists the team with role, status, 2FA and the owner mark; searches, filters 
   await page.waitForURL(/q=sof/);
   await expect.poll(rowNames).toEqual(['Sofía Herrera']);
 
-  await page.getByRole('button', { name: 'Clear search and filters' }).waitFor({ state: 'detached' }).catch(() => undefined);
+  await page
+    .getByRole('button', { name: 'Clear search and filters' })
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
   await page.goto(`/accounts/${owner.accountId}/members`);
   await page.getByRole('textbox', { name: 'Role' }).click();
   await page.getByRole('option', { name: 'Finance' }).click();
   await expect.poll(rowNames).toEqual(['Sofía Herrera']);
   // The CSV export carries the same filters.
-  expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toContain('roleId=builtin%3Afinance');
+  expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toContain(
+    'roleId=builtin%3Afinance',
+  );
 
   await page.goto(`/accounts/${owner.accountId}/members?status=inactive`);
   await page.getByRole('heading', { name: 'No one matches' }).waitFor();
@@ -104,7 +121,9 @@ it('shows a member’s details and changes their role with the gained/lost previ
   await page.getByRole('option', { name: 'View only' }).click();
   const preview = dialog.getByTestId('role-preview');
   await preview.waitFor();
-  expect(await preview.innerText()).toMatch(/Gains \d+ permissions[\s\S]*Loses 2 permissions[\s\S]*API: Access API keys and documentation/i);
+  expect(await preview.innerText()).toMatch(
+    /Gains \d+ permissions[\s\S]*Loses 2 permissions[\s\S]*API: Access API keys and documentation/i,
+  );
   await expectAccessible(page, 'role change dialog');
   await screenshot(page, 'member-role-change');
   await dialog.getByRole('button', { name: 'Change role' }).click();
@@ -122,7 +141,10 @@ it('deactivates a member, then offers only reactivate and remove, and removes th
   await confirm.getByRole('button', { name: 'Deactivate' }).click();
   await confirm.waitFor({ state: 'hidden' });
   await expect.poll(() => page.getByTestId('member-status').textContent()).toBe('Deactivated');
-  expect(await page.getByTestId('member-actions').getByRole('button').allInnerTexts()).toEqual(['Reactivate', 'Remove']);
+  expect(await page.getByTestId('member-actions').getByRole('button').allInnerTexts()).toEqual([
+    'Reactivate',
+    'Remove',
+  ]);
   await screenshot(page, 'member-deactivated', { fullPage: true });
 
   await page.getByRole('button', { name: 'Remove' }).click();

@@ -11,7 +11,11 @@ let owner: TestUser & TestSession;
 
 beforeAll(async () => {
   [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-  owner = await signUpAndSignIn(g.app, { email: 'rosa@billpro.example', name: 'Rosa Lim', account: { name: 'BillPro' } });
+  owner = await signUpAndSignIn(g.app, {
+    email: 'rosa@billpro.example',
+    name: 'Rosa Lim',
+    account: { name: 'BillPro' },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -26,7 +30,11 @@ interface RoleRow {
   permissions: { permission: string; scope: string }[];
 }
 async function roles(): Promise<RoleRow[]> {
-  const res = await g.app.inject({ method: 'GET', url: `/v1/accounts/${owner.accountId}/roles`, headers: owner.headers });
+  const res = await g.app.inject({
+    method: 'GET',
+    url: `/v1/accounts/${owner.accountId}/roles`,
+    headers: owner.headers,
+  });
   return res.json<{ items: RoleRow[] }>().items;
 }
 
@@ -45,7 +53,9 @@ it('the owner builds a custom role in the matrix with an own-records rule, edits
   await page.getByRole('switch', { name: 'Customers: Display customers, own records only' }).check();
   await page.getByRole('checkbox', { name: 'Orders: Display orders', exact: true }).check();
   // Owner-only permissions are shown locked, with the reason.
-  expect(await page.getByRole('checkbox', { name: 'Payout bank accounts: Change bank account details' }).isDisabled()).toBe(true);
+  expect(
+    await page.getByRole('checkbox', { name: 'Payout bank accounts: Change bank account details' }).isDisabled(),
+  ).toBe(true);
   await expectAccessible(page, 'role editor');
   await screenshot(page, 'role-editor', { fullPage: false });
   await page.getByRole('button', { name: 'Create role' }).click();
@@ -72,7 +82,9 @@ it('the owner builds a custom role in the matrix with an own-records rule, edits
 
   // A member holds it; deleting asks where they go.
   const holder = await createPerson(g, { email: 'tom@billpro.example', name: 'Tom Sy', accountId: owner.accountId });
-  await sql`update members set role_id = ${role.id}, builtin_role = null where id = ${holder.memberId!}`.execute(g.app.deps.database.db);
+  await sql`update members set role_id = ${role.id}, builtin_role = null where id = ${holder.memberId!}`.execute(
+    g.app.deps.database.db,
+  );
   await page.reload();
   await page.getByTestId('role-Support, own customers').getByText('1 member').waitFor();
   await page.getByRole('button', { name: 'Delete Support, own customers' }).click();
@@ -85,7 +97,11 @@ it('the owner builds a custom role in the matrix with an own-records rule, edits
   await dialog.getByRole('button', { name: 'Move members and delete' }).click();
   await page.getByTestId('role-Support, own customers').waitFor({ state: 'detached' });
   expect((await roles()).some((r) => r.id === role.id)).toBe(false);
-  const member = await g.app.inject({ method: 'GET', url: `/v1/accounts/${owner.accountId}/members/${holder.memberId}`, headers: owner.headers });
+  const member = await g.app.inject({
+    method: 'GET',
+    url: `/v1/accounts/${owner.accountId}/members/${holder.memberId}`,
+    headers: owner.headers,
+  });
   expect(member.json<{ role: { id: string } | null }>().role?.id).toBe('builtin:view_only');
   await page.close();
 });
@@ -95,17 +111,29 @@ it('a role manager without some permissions sees them locked in the editor, not 
     method: 'POST',
     url: `/v1/accounts/${owner.accountId}/roles`,
     headers: owner.headers,
-    payload: { name: 'Team lead', permissions: [{ permission: 'roles.view' }, { permission: 'roles.manage' }, { permission: 'dashboard.view' }, { permission: 'customers.view', scope: 'own' }] },
+    payload: {
+      name: 'Team lead',
+      permissions: [
+        { permission: 'roles.view' },
+        { permission: 'roles.manage' },
+        { permission: 'dashboard.view' },
+        { permission: 'customers.view', scope: 'own' },
+      ],
+    },
   });
   expect(created.statusCode).toBe(201);
   const lead = await createPerson(g, { email: 'lea@billpro.example', name: 'Lea Tan', accountId: owner.accountId });
-  await sql`update members set role_id = ${created.json<{ id: string }>().id}, builtin_role = null where id = ${lead.memberId!}`.execute(g.app.deps.database.db);
+  await sql`update members set role_id = ${created.json<{ id: string }>().id}, builtin_role = null where id = ${lead.memberId!}`.execute(
+    g.app.deps.database.db,
+  );
   const page = await openPage(browser, g);
   await signInThroughPage(page, g, lead);
   await page.goto(`/accounts/${owner.accountId}/roles/new`);
   await page.getByText('You can only grant permissions you hold yourself').waitFor();
   expect(await page.getByRole('checkbox', { name: 'Orders: Display orders', exact: true }).isDisabled()).toBe(true);
-  expect(await page.getByRole('img', { name: /Orders: Display orders: You do not hold this permission/ }).count()).toBe(1);
+  expect(await page.getByRole('img', { name: /Orders: Display orders: You do not hold this permission/ }).count()).toBe(
+    1,
+  );
   // Held only for own records: grantable, but only as own records.
   await page.getByRole('checkbox', { name: 'Customers: Display customers', exact: true }).check();
   const own = page.getByRole('switch', { name: 'Customers: Display customers, own records only' });

@@ -10,7 +10,11 @@ let owner: TestUser & TestSession;
 
 beforeAll(async () => {
   [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-  owner = await signUpAndSignIn(g.app, { email: 'ana@paymongo.example', name: 'Ana Reyes', account: { name: 'PayMongo Shop' } });
+  owner = await signUpAndSignIn(g.app, {
+    email: 'ana@paymongo.example',
+    name: 'Ana Reyes',
+    account: { name: 'PayMongo Shop' },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -19,9 +23,19 @@ afterAll(async () => {
 
 it('the security log lists earlier changes newest first, filters by action and by person, and links a CSV export', async () => {
   await invite(g, owner, 'ben@paymongo.example', 'builtin:view_only', { name: 'Ben Cruz' });
-  const role = await g.app.inject({ method: 'POST', url: `/v1/accounts/${owner.accountId}/roles`, headers: owner.headers, payload: { name: 'Refund desk', permissions: [{ permission: 'refunds.view' }] } });
+  const role = await g.app.inject({
+    method: 'POST',
+    url: `/v1/accounts/${owner.accountId}/roles`,
+    headers: owner.headers,
+    payload: { name: 'Refund desk', permissions: [{ permission: 'refunds.view' }] },
+  });
   expect(role.statusCode).toBe(201);
-  const other = await createPerson(g, { email: 'carla@paymongo.example', name: 'Carla Diaz', accountId: owner.accountId, builtinRole: 'administrator' });
+  const other = await createPerson(g, {
+    email: 'carla@paymongo.example',
+    name: 'Carla Diaz',
+    accountId: owner.accountId,
+    builtinRole: 'administrator',
+  });
 
   const page = await openPage(browser, g);
   await signInThroughPage(page, g, owner);
@@ -31,13 +45,19 @@ it('the security log lists earlier changes newest first, filters by action and b
   await table.getByText('role.created').waitFor();
   // Newest first: the role was created after the invitation.
   const actions = await table.locator('tbody tr td:nth-child(3)').allInnerTexts();
-  expect(actions.findIndex((a) => a.includes('role.created'))).toBeLessThan(actions.findIndex((a) => a.includes('invitation.created')));
+  expect(actions.findIndex((a) => a.includes('role.created'))).toBeLessThan(
+    actions.findIndex((a) => a.includes('invitation.created')),
+  );
   await expectAccessible(page, 'security log');
   await screenshot(page, 'security-log');
 
   await page.getByRole('textbox', { name: 'Action' }).click();
   await page.getByRole('option', { name: 'Roles' }).click();
-  await expect.poll(async () => (await table.locator('tbody tr td:nth-child(3)').allInnerTexts()).every((a) => a.startsWith('role.'))).toBe(true);
+  await expect
+    .poll(async () =>
+      (await table.locator('tbody tr td:nth-child(3)').allInnerTexts()).every((a) => a.startsWith('role.')),
+    )
+    .toBe(true);
   expect(await table.getByText('invitation.created').count()).toBe(0);
   const exportHref = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
   expect(new URL(exportHref!, g.url).searchParams.get('action')).toBe('role.*');

@@ -15,7 +15,11 @@ afterAll(async () => {
 });
 
 it('an owner signs in with email, password and a TOTP code, lands in their account, and signs out', async () => {
-  const owner = await createPerson(g, { email: 'ana@paymongo.example', name: 'Ana Reyes', account: { name: 'PayMongo Shop' } });
+  const owner = await createPerson(g, {
+    email: 'ana@paymongo.example',
+    name: 'Ana Reyes',
+    account: { name: 'PayMongo Shop' },
+  });
   const page = await openPage(browser, g);
 
   await page.goto('/');

@@ -30,17 +30,33 @@ afterAll(async () => {
 });
 
 const check = async (app: App, memberId: string) => {
-  const res = await app.inject({ method: 'POST', url: '/v1/authz/check', headers: platformHeaders, payload: { accountId, subject: { memberId }, permission: 'payments.view' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/authz/check',
+    headers: platformHeaders,
+    payload: { accountId, subject: { memberId }, permission: 'payments.view' },
+  });
   expect(res.statusCode).toBe(200);
   return res.json<{ allowed: boolean; reason: string }>();
 };
 const setStatus = async (app: App, memberId: string, action: 'deactivate' | 'reactivate') => {
-  const res = await app.inject({ method: 'POST', url: `/v1/accounts/${accountId}/members/${memberId}/${action}`, headers: platformHeaders, payload: { confirm: true } });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/accounts/${accountId}/members/${memberId}/${action}`,
+    headers: platformHeaders,
+    payload: { confirm: true },
+  });
   expect(res.statusCode, res.body).toBe(200);
 };
 const ready = async (app: App) => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200;
 /** Both instances' change-feed connections, as PostgreSQL sees them (how writers count instances). */
-const listeners = async () => (await cluster.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where query = 'LISTEN "gatehouse_access"'`, 'gatehouse'))[0].n;
+const listeners = async () =>
+  (
+    await cluster.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where query = 'LISTEN "gatehouse_access"'`,
+      'gatehouse',
+    )
+  )[0].n;
 const logged = (message: string) => bLog.some((line) => line.includes(message));
 
 describe('a PostgreSQL outage', () => {
@@ -56,7 +72,12 @@ describe('a PostgreSQL outage', () => {
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
       expect(res.json()).toMatchObject({ code: 'service.unavailable', status: 503 });
       // A write too, which fails on BEGIN rather than on a read.
-      const write = await a.inject({ method: 'POST', url: `/v1/accounts/${accountId}/roles`, headers: platformHeaders, payload: { name: 'During the outage', permissions: [] } });
+      const write = await a.inject({
+        method: 'POST',
+        url: `/v1/accounts/${accountId}/roles`,
+        headers: platformHeaders,
+        payload: { name: 'During the outage', permissions: [] },
+      });
       expect(write.statusCode).toBe(503);
       expect(write.headers['retry-after']).toMatch(/^\d+$/);
       // /readyz says what is not ready, the change feed included.
@@ -71,8 +92,16 @@ describe('a PostgreSQL outage', () => {
     }
 
     // Nothing restarts the service: the pool reconnects on the next query.
-    await waitFor('the members list to answer again', async () => (await a.inject({ method: 'GET', url: members, headers: platformHeaders })).statusCode === 200);
-    const role = await a.inject({ method: 'POST', url: `/v1/accounts/${accountId}/roles`, headers: platformHeaders, payload: { name: 'After the outage', permissions: [] } });
+    await waitFor(
+      'the members list to answer again',
+      async () => (await a.inject({ method: 'GET', url: members, headers: platformHeaders })).statusCode === 200,
+    );
+    const role = await a.inject({
+      method: 'POST',
+      url: `/v1/accounts/${accountId}/roles`,
+      headers: platformHeaders,
+      payload: { name: 'After the outage', permissions: [] },
+    });
     expect(role.statusCode).toBe(201);
   });
 });
@@ -122,15 +151,40 @@ describe('the change feed (cross-instance invalidation) across PostgreSQL faults
 
   it('while the feed is down holds no registered resources: a resource moved meanwhile is decided on fresh data', async () => {
     await waitFor('both feeds to listen', async () => (await listeners()) === 2);
-    const profile = async (name: string) => (await a.inject({ method: 'POST', url: `/v1/accounts/${accountId}/profiles`, headers: platformHeaders, payload: { name } })).json<{ id: string }>().id;
+    const profile = async (name: string) =>
+      (
+        await a.inject({
+          method: 'POST',
+          url: `/v1/accounts/${accountId}/profiles`,
+          headers: platformHeaders,
+          payload: { name },
+        })
+      ).json<{ id: string }>().id;
     const [storeA, storeB] = [await profile('Feed store A'), await profile('Feed store B')];
     const member = await addMember(a, accountId, { builtinRole: 'administrator', profileIds: [storeA] });
     const move = async (profileId: string) => {
-      const res = await a.inject({ method: 'PUT', url: `/v1/accounts/${accountId}/resources/product/feed-p`, headers: platformHeaders, payload: { name: 'Feed product', profileId } });
+      const res = await a.inject({
+        method: 'PUT',
+        url: `/v1/accounts/${accountId}/resources/product/feed-p`,
+        headers: platformHeaders,
+        payload: { name: 'Feed product', profileId },
+      });
       expect(res.statusCode, res.body).toBeLessThan(300);
     };
     const ask = async () =>
-      (await b.inject({ method: 'POST', url: '/v1/authz/check', headers: platformHeaders, payload: { accountId, subject: { memberId: member.memberId }, permission: 'products.view', resource: { type: 'product', id: 'feed-p' } } })).json<{ reason: string }>().reason;
+      (
+        await b.inject({
+          method: 'POST',
+          url: '/v1/authz/check',
+          headers: platformHeaders,
+          payload: {
+            accountId,
+            subject: { memberId: member.memberId },
+            permission: 'products.view',
+            resource: { type: 'product', id: 'feed-p' },
+          },
+        })
+      ).json<{ reason: string }>().reason;
     await move(storeA);
     expect(await ask()).toBe('granted');
     expect(b.deps.access.resources.size).toBeGreaterThan(0);

@@ -43,7 +43,11 @@ beforeAll(async () => {
   server.stdout!.on('data', keep);
   server.stderr!.on('data', keep);
   server.on('exit', (code, signal) => void (exit = { code, signal }));
-  const url = await waitFor('the server to listen', () => exit === undefined && /Gatehouse listening on (http:\/\/\S+?)"/.exec(output)?.[1], { timeoutMs: 90_000 }).catch((error: Error) => {
+  const url = await waitFor(
+    'the server to listen',
+    () => exit === undefined && /Gatehouse listening on (http:\/\/\S+?)"/.exec(output)?.[1],
+    { timeoutMs: 90_000 },
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${output}`);
   });
   baseUrl = url;
@@ -60,12 +64,18 @@ afterAll(async () => {
 });
 
 async function request(method: string, path: string, body?: unknown) {
-  const res = await fetch(baseUrl + path, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers: auth,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 }
 
 let roleNumber = 0;
-const createRole = (accountId: string) => request('POST', `/v1/accounts/${accountId}/roles`, { name: `Role ${++roleNumber}`, permissions: [] });
+const createRole = (accountId: string) =>
+  request('POST', `/v1/accounts/${accountId}/roles`, { name: `Role ${++roleNumber}`, permissions: [] });
 
 function expectAlive() {
   expect(exit, `the server exited:\n${output}`).toBeUndefined();
@@ -87,9 +97,13 @@ describe('the server process when PostgreSQL drops its connections', () => {
     await locker.connect();
     await locker.query('begin');
     await locker.query('lock table roles in access exclusive mode');
-    const pending = Array.from({ length: 6 }, () => createRole(accountId).catch((error: Error) => ({ status: 0, error })));
+    const pending = Array.from({ length: 6 }, () =>
+      createRole(accountId).catch((error: Error) => ({ status: 0, error })),
+    );
     await waitFor('the role creations to wait on the lock', async () => {
-      const [row] = await cluster.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = 'gatehouse'`);
+      const [row] = await cluster.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = 'gatehouse'`,
+      );
       return row.n >= 6;
     });
 
@@ -114,7 +128,9 @@ describe('the server process when PostgreSQL drops its connections', () => {
     const client = async (n: number) => {
       // Bounded in count as well as by the flag.
       for (let i = 0; i < 5000 && !stop; i++) {
-        const answer = await (n % 2 === 0 ? createRole(accountId) : request('GET', `/v1/accounts/${accountId}/members`)).catch(() => ({ status: 0 }));
+        const answer = await (
+          n % 2 === 0 ? createRole(accountId) : request('GET', `/v1/accounts/${accountId}/members`)
+        ).catch(() => ({ status: 0 }));
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         if (answer.status === 503) await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -123,7 +139,10 @@ describe('the server process when PostgreSQL drops its connections', () => {
     try {
       await waitFor('some load before the restart', () => (statuses.get(201) ?? 0) >= 20);
       await cluster.restart();
-      await waitFor('/readyz to be 200 after the restart', async () => (await request('GET', '/readyz')).status === 200);
+      await waitFor(
+        '/readyz to be 200 after the restart',
+        async () => (await request('GET', '/readyz')).status === 200,
+      );
       const after = statuses.get(201) ?? 0;
       await waitFor('writes to succeed again', () => (statuses.get(201) ?? 0) >= after + 20);
     } finally {
@@ -133,6 +152,7 @@ describe('the server process when PostgreSQL drops its connections', () => {
     expectAlive();
     // 0 would be a connection the process dropped (it crashed); 500 a failure reported as a bug.
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([200, 201]));
-    for (const status of statuses.keys()) expect([200, 201, 503], `statuses seen: ${JSON.stringify([...statuses])}`).toContain(status);
+    for (const status of statuses.keys())
+      expect([200, 201, 503], `statuses seen: ${JSON.stringify([...statuses])}`).toContain(status);
   });
 });

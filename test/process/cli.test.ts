@@ -7,7 +7,14 @@ import { cli, run, withInitialisedDatabase } from '../support/process.js';
 
 const dataDir = withInitialisedDatabase(mkdtempSync(join(tmpdir(), 'gatehouse-cli-')));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: '', PUBLIC_URL: 'https://iam.example.com' };
+const env = {
+  ...process.env,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  PUBLIC_URL: 'https://iam.example.com',
+};
 const gatehouse = (...args: string[]) => run([...cli, ...args], env);
 
 describe('the gatehouse CLI', () => {
@@ -45,7 +52,9 @@ describe('the gatehouse CLI', () => {
 
   it('lists the mail SMTP delivery gave up on, with the last error (gatehouse mail --failed)', async () => {
     const db = await PGlite.create(join(dataDir, 'pgdata'));
-    await db.exec(`update mail_outbox set status = 'failed', attempts = 81, last_error = '421 relay unavailable' where to_address = 'owner@acme.example'`);
+    await db.exec(
+      `update mail_outbox set status = 'failed', attempts = 81, last_error = '421 relay unavailable' where to_address = 'owner@acme.example'`,
+    );
     await db.close();
     const failed = await gatehouse('mail', '--failed');
     expect(failed.status, failed.stderr).toBe(0);

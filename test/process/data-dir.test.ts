@@ -9,7 +9,16 @@ import { cli, exitWithin, run, start, type Started } from '../support/process.js
 // first steps do. Development mode: no PLATFORM_TOKEN, no SMTP (the dev mailbox).
 const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-datadir-'));
 const publicUrl = 'http://gatehouse.example:8080';
-const common = { ...process.env, NODE_ENV: 'development', LOG_PRETTY: 'false', DATA_DIR: dataDir, DATABASE_URL: '', PLATFORM_TOKEN: '', PUBLIC_URL: '', PORT: '' };
+const common = {
+  ...process.env,
+  NODE_ENV: 'development',
+  LOG_PRETTY: 'false',
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  PLATFORM_TOKEN: '',
+  PUBLIC_URL: '',
+  PORT: '',
+};
 const serverEnv = { ...common, LOG_LEVEL: 'info', PORT: '0', PUBLIC_URL: publicUrl };
 // The CLI has none of the server's PORT or PUBLIC_URL: its links must still be the server's.
 const cliEnv = { ...common, LOG_LEVEL: 'silent' };
@@ -27,8 +36,15 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const invitationLink = new RegExp(`^${publicUrl.replace(/[.:/]/g, '\\$&')}/invitations/accept#token=([A-Za-z0-9_-]{43})$`, 'm');
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const invitationLink = new RegExp(
+  `^${publicUrl.replace(/[.:/]/g, '\\$&')}/invitations/accept#token=([A-Za-z0-9_-]{43})$`,
+  'm',
+);
 
 describe('the first ten minutes, on the embedded store', () => {
   it('generates a development platform token, prints it once with where it is kept, and the platform API takes it', async () => {
@@ -36,12 +52,27 @@ describe('the first ten minutes, on the embedded store', () => {
     expect(token.length).toBeGreaterThanOrEqual(32);
     expect(server.output()).toContain(`Generated a platform token for development: ${token}`);
     expect(server.output()).toContain(join(dataDir, 'platform.token'));
-    const res = await fetch(`${serverUrl}/v1/accounts`, { ...json({ name: 'Platform Co', ownerEmail: 'owner@platform.example' }), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+    const res = await fetch(`${serverUrl}/v1/accounts`, {
+      ...json({ name: 'Platform Co', ownerEmail: 'owner@platform.example' }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(201);
   });
 
   it('create-account beside the running server goes through it; the link is the server’s; the README’s first steps work', async () => {
-    const created = await run([...cli, 'create-account', '--name', 'Acme Payments', '--owner-email', 'Owner@Acme.example', '--owner-name', 'Olivia Owner'], cliEnv);
+    const created = await run(
+      [
+        ...cli,
+        'create-account',
+        '--name',
+        'Acme Payments',
+        '--owner-email',
+        'Owner@Acme.example',
+        '--owner-name',
+        'Olivia Owner',
+      ],
+      cliEnv,
+    );
     expect(created.status, created.stderr).toBe(0);
     expect(created.stdout).toMatch(/Account acc_\w+ "Acme Payments" created/);
     const token = invitationLink.exec(created.stdout)?.[1];
@@ -67,7 +98,10 @@ describe('the first ten minutes, on the embedded store', () => {
     const enrol = await fetch(`${serverUrl}/v1/me/totp`, { method: 'POST', headers: pending });
     expect(enrol.status).toBe(200);
     const secret = new URL(((await enrol.json()) as { otpauthUri: string }).otpauthUri).searchParams.get('secret')!;
-    const confirm = await fetch(`${serverUrl}/v1/me/totp/confirm`, { ...json({ code: await generate({ secret }) }), headers: { ...pending, 'content-type': 'application/json' } });
+    const confirm = await fetch(`${serverUrl}/v1/me/totp/confirm`, {
+      ...json({ code: await generate({ secret }) }),
+      headers: { ...pending, 'content-type': 'application/json' },
+    });
     expect(confirm.status).toBe(200);
     const { recoveryCodes } = (await confirm.json()) as { recoveryCodes: string[] };
 
@@ -76,11 +110,19 @@ describe('the first ten minutes, on the embedded store', () => {
     const started = (await signIn.json()) as { next: string; csrfToken: string };
     expect(started.next).toBe('second_factor');
     const session = { cookie: signIn.headers.getSetCookie()[0].split(';')[0], 'x-csrf-token': started.csrfToken };
-    const second = await fetch(`${serverUrl}/v1/session/second-factor`, { ...json({ recoveryCode: recoveryCodes[0] }), headers: { ...session, 'content-type': 'application/json' } });
+    const second = await fetch(`${serverUrl}/v1/session/second-factor`, {
+      ...json({ recoveryCode: recoveryCodes[0] }),
+      headers: { ...session, 'content-type': 'application/json' },
+    });
     expect(second.status).toBe(200);
-    const me = await fetch(`${serverUrl}/v1/me`, { headers: { cookie: second.headers.getSetCookie()[0].split(';')[0] } });
+    const me = await fetch(`${serverUrl}/v1/me`, {
+      headers: { cookie: second.headers.getSetCookie()[0].split(';')[0] },
+    });
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ user: { email: 'owner@acme.example', twoFactorEnabled: true }, memberships: [{ accountName: 'Acme Payments', isOwner: true, status: 'active' }] });
+    expect(await me.json()).toMatchObject({
+      user: { email: 'owner@acme.example', twoFactorEnabled: true },
+      memberships: [{ accountName: 'Acme Payments', isOwner: true, status: 'active' }],
+    });
   });
 });
 
@@ -104,7 +146,10 @@ describe('one process owns an embedded data directory', () => {
   it('a killed server leaves no lock behind: the CLI then works on the data itself, nothing lost, links still the server’s', async () => {
     server.child.kill('SIGKILL');
     await exitWithin(server, 30_000);
-    const created = await run([...cli, 'create-account', '--name', 'Later Co', '--owner-email', 'owner@later.example'], cliEnv);
+    const created = await run(
+      [...cli, 'create-account', '--name', 'Later Co', '--owner-email', 'owner@later.example'],
+      cliEnv,
+    );
     expect(created.status, created.stderr).toBe(0);
     expect(created.stdout).toMatch(invitationLink);
     // Three accounts, each with its log: one by the platform API, one by the CLI through the

@@ -8,7 +8,15 @@ import { cli, exitWithin, fixture, start, type Started, withInitialisedDatabase 
 
 // One data directory, served by one process after another: migrated once, by the first.
 const dataDir = withInitialisedDatabase(mkdtempSync(join(tmpdir(), 'gatehouse-shutdown-')));
-const envFor = (extra: Record<string, string>) => ({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', ...extra });
+const envFor = (extra: Record<string, string>) => ({
+  ...process.env,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'info',
+  DATA_DIR: dataDir,
+  PORT: '0',
+  DATABASE_URL: '',
+  ...extra,
+});
 const started: Started[] = [];
 afterAll(async () => {
   for (const server of started) if (server.child.exitCode === null) server.child.kill('SIGKILL');
@@ -38,12 +46,17 @@ async function stalledClient(url: URL): Promise<{ socket: Socket; received: () =
   socket.write(`GET /healthz HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
   await firstAnswer;
   received = '';
-  socket.write(`POST /v1/session HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"email":"stalled@`);
+  socket.write(
+    `POST /v1/session HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"email":"stalled@`,
+  );
   return { socket, received: () => received, closed };
 }
 
 const within = <T>(promise: Promise<T>, ms: number, what: string) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+  ]);
 
 describe('timeouts and shutdown', () => {
   it('answers 408 and closes the socket when a request body never completes (REQUEST_TIMEOUT_SECONDS)', async () => {
@@ -56,7 +69,10 @@ describe('timeouts and shutdown', () => {
   });
 
   it('SIGTERM with a client that never finishes its request: the process exits after SHUTDOWN_TIMEOUT_SECONDS', async () => {
-    const { server, url } = await serve([...cli, 'serve'], { REQUEST_TIMEOUT_SECONDS: '600', SHUTDOWN_TIMEOUT_SECONDS: '2' });
+    const { server, url } = await serve([...cli, 'serve'], {
+      REQUEST_TIMEOUT_SECONDS: '600',
+      SHUTDOWN_TIMEOUT_SECONDS: '2',
+    });
     const client = await stalledClient(url);
     server.child.kill('SIGTERM');
     expect(await exitWithin(server, 60_000)).toBe(0);
@@ -91,7 +107,13 @@ describe('timeouts and shutdown', () => {
       }
     };
     const readers = [reader(), reader(), reader()];
-    await within((async () => { while (answered < 30) await new Promise((resolve) => setTimeout(resolve, 20)); })(), 60_000, 'readers never got going');
+    await within(
+      (async () => {
+        while (answered < 30) await new Promise((resolve) => setTimeout(resolve, 20));
+      })(),
+      60_000,
+      'readers never got going',
+    );
     const inFlight = get('/test/slow');
     await new Promise((resolve) => setTimeout(resolve, 300));
     server.child.kill('SIGTERM');

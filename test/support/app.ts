@@ -24,7 +24,9 @@ export interface TestApp {
 }
 
 /** An app on a fresh database of the engine under test, with a controllable clock. */
-export async function createTestApp(options: { env?: Record<string, string>; database?: TestDatabase; logStream?: { write(line: string): void } } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; database?: TestDatabase; logStream?: { write(line: string): void } } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const clock = new TestClock();
   const app = await buildApp(testConfig(options.env), { database, clock, logStream: options.logStream });

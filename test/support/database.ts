@@ -21,7 +21,9 @@ export interface TestDatabase extends Database {
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (engine === 'postgres') {
     const name = `gatehouse_t_${randomBytes(6).toString('hex')}`;
-    await adminQuery(options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplateDb')}`);
+    await adminQuery(
+      options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplateDb')}`,
+    );
     const url = databaseUrlFor(name);
     const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
     return {

@@ -1,4 +1,13 @@
-import type { KyselyPlugin, OperationNode, RawNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  OperationNode,
+  RawNode,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import type { TestDatabase } from './database.js';
 
 /**
@@ -46,7 +55,9 @@ const injectedFailure = () => new Error('Connection terminated unexpectedly (inj
 function sqlText(node: OperationNode): string {
   if (node.kind !== 'RawNode') return '';
   const raw = node as RawNode;
-  return raw.sqlFragments.map((fragment, index) => fragment + (raw.parameters[index] ? sqlText(raw.parameters[index]) || '?' : '')).join('');
+  return raw.sqlFragments
+    .map((fragment, index) => fragment + (raw.parameters[index] ? sqlText(raw.parameters[index]) || '?' : ''))
+    .join('');
 }
 
 /** `database` with every query passing through `faults`. */

@@ -7,11 +7,25 @@ import { testPlatformToken } from './app.js';
 export const platformHeaders = { authorization: `Bearer ${testPlatformToken}` };
 
 /** Creates an account through the platform API and returns its ids and the owner's link. */
-export async function createAccount(app: App, name = 'Acme Payments', ownerEmail = `owner-${newId('usr')}@example.com`) {
-  const res = await app.inject({ method: 'POST', url: '/v1/accounts', headers: platformHeaders, payload: { name, ownerEmail } });
+export async function createAccount(
+  app: App,
+  name = 'Acme Payments',
+  ownerEmail = `owner-${newId('usr')}@example.com`,
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    headers: platformHeaders,
+    payload: { name, ownerEmail },
+  });
   if (res.statusCode !== 201) throw new Error(`account creation failed: ${res.statusCode} ${res.body}`);
   const body = res.json();
-  return { accountId: body.account.id as string, ownerMemberId: body.ownerMemberId as string, invitationUrl: body.invitation.url as string, ownerEmail };
+  return {
+    accountId: body.account.id as string,
+    ownerMemberId: body.ownerMemberId as string,
+    invitationUrl: body.invitation.url as string,
+    ownerEmail,
+  };
 }
 
 /**
@@ -21,7 +35,9 @@ export async function createAccount(app: App, name = 'Acme Payments', ownerEmail
 export async function activateOwner(app: App, accountId: string): Promise<{ memberId: string; userId: string }> {
   const db = app.deps.database.db;
   const { rows } = await sql<{ id: string; user_id: string }>`
-    update members set status = 'active', activated_at = now() where account_id = ${accountId} and is_owner returning id, user_id`.execute(db);
+    update members set status = 'active', activated_at = now() where account_id = ${accountId} and is_owner returning id, user_id`.execute(
+    db,
+  );
   const owner = rows[0];
   await sql`update users set totp_enabled_at = now() where id = ${owner.user_id}`.execute(db);
   app.deps.access.cache.invalidate([{ kind: 'user', id: owner.user_id }]);
@@ -41,7 +57,11 @@ export interface MemberFixture {
 }
 
 /** Inserts a member (and their user) directly, for tests that exercise decisions, not flows. */
-export async function addMember(app: App, accountId: string, fixture: MemberFixture = {}): Promise<{ memberId: string; userId: string; email: string }> {
+export async function addMember(
+  app: App,
+  accountId: string,
+  fixture: MemberFixture = {},
+): Promise<{ memberId: string; userId: string; email: string }> {
   const db = app.deps.database.db;
   const userId = newId('usr');
   const memberId = newId('mem');
@@ -53,7 +73,9 @@ export async function addMember(app: App, accountId: string, fixture: MemberFixt
     insert into members (account_id, id, user_id, status, builtin_role, role_id, permissions, profile_ids, resource_scope, flags)
     values (${accountId}, ${memberId}, ${userId}, ${fixture.status ?? 'active'}, ${hasRole ? null : (fixture.builtinRole ?? 'view_only')},
             ${fixture.roleId ?? null}, ${fixture.permissions ? JSON.stringify(fixture.permissions) : null}::jsonb,
-            ${fixture.profileIds ?? null}, ${JSON.stringify(fixture.resourceScope ?? {})}::jsonb, ${JSON.stringify(fixture.flags ?? {})}::jsonb)`.execute(db);
+            ${fixture.profileIds ?? null}, ${JSON.stringify(fixture.resourceScope ?? {})}::jsonb, ${JSON.stringify(fixture.flags ?? {})}::jsonb)`.execute(
+    db,
+  );
   return { memberId, userId, email };
 }
 

@@ -40,7 +40,9 @@ export interface PgCluster {
 export function postgresBinDir(): string | undefined {
   const candidates = [process.env.PG_BIN ?? ''];
   if (existsSync('/usr/lib/postgresql')) {
-    const versions = readdirSync('/usr/lib/postgresql').filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((name) => /^\d+$/.test(name))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((version) => `/usr/lib/postgresql/${version}/bin`));
   }
   candidates.push('/usr/local/bin', '/usr/bin');
@@ -84,12 +86,24 @@ export async function startPgCluster(options: { maxConnections?: number } = {}):
   if (asRoot) execFileSync('chown', ['postgres:', root]);
   const dataDir = join(root, 'data');
   const logFile = join(root, 'postgres.log');
-  await run(bin, 'initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+  await run(bin, 'initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '-A',
+    'trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+    '--no-instructions',
+  ]);
   const port = await freePort();
   // Durability is not the point of a throw-away cluster; speed on a busy machine is.
   const settings = [
     `-p ${port}`,
-    "-c listen_addresses=127.0.0.1",
+    '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories=${root}`,
     `-c max_connections=${options.maxConnections ?? 100}`,
     '-c fsync=off',

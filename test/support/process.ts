@@ -64,7 +64,11 @@ export function start(args: string[], env: NodeJS.ProcessEnv): Started {
           else resolve(match!);
         };
         waiters.add(check);
-        void exited.then((code) => setImmediate(() => waiters.has(check) && finish(new Error(`exited with ${code} before ${pattern}:\n${buffer}`))));
+        void exited.then((code) =>
+          setImmediate(
+            () => waiters.has(check) && finish(new Error(`exited with ${code} before ${pattern}:\n${buffer}`)),
+          ),
+        );
         check();
       });
     },
@@ -72,7 +76,11 @@ export function start(args: string[], env: NodeJS.ProcessEnv): Started {
 }
 
 /** Like spawnSync, but without blocking the test process (whose servers must keep answering). */
-export function run(args: string[], env: NodeJS.ProcessEnv, ms = 150_000): Promise<Pick<SpawnSyncReturns<string>, 'status' | 'stdout' | 'stderr'>> {
+export function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ms = 150_000,
+): Promise<Pick<SpawnSyncReturns<string>, 'status' | 'stdout' | 'stderr'>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -94,6 +102,8 @@ export function run(args: string[], env: NodeJS.ProcessEnv, ms = 150_000): Promi
 export function exitWithin(started: Started, ms: number): Promise<number | null> {
   return Promise.race([
     started.exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after ${ms} ms:\n${started.output()}`)), ms)),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`still running after ${ms} ms:\n${started.output()}`)), ms),
+    ),
   ]);
 }

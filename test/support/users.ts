@@ -18,7 +18,8 @@ export interface TestUserOptions {
   /** Give the user an enrolled TOTP secret (default true). */
   totp?: boolean;
   /** Also create an account the user owns (active owner membership). */
-  account?: boolean | { name?: string; requireTwoFactor?: boolean; sessionIdleMinutes?: number; sessionAbsoluteHours?: number };
+  account?:
+    boolean | { name?: string; requireTwoFactor?: boolean; sessionIdleMinutes?: number; sessionAbsoluteHours?: number };
   /** Or make the user an active member (not owner) of this existing account. */
   accountId?: string;
   /** Built-in role for `accountId` memberships (default view_only). */
@@ -72,18 +73,30 @@ export async function createUser(app: App, options: TestUserOptions = {}): Promi
     memberId = newId('mem');
     const owner = Boolean(options.account);
     await sql`insert into members (account_id, id, user_id, status, is_owner, builtin_role, activated_at)
-              values (${accountId}, ${memberId}, ${userId}, 'active', ${owner}, ${owner ? 'owner' : (options.builtinRole ?? 'view_only')}, now())`.execute(db);
+              values (${accountId}, ${memberId}, ${userId}, 'active', ${owner}, ${owner ? 'owner' : (options.builtinRole ?? 'view_only')}, now())`.execute(
+      db,
+    );
   }
   app.deps.access.cache.invalidate([{ kind: 'user', id: userId }]);
   return { userId, email, password, totpSecret, accountId, memberId };
 }
 
 /** The session token a response set, or undefined. */
-export function sessionTokenFrom(app: App, response: { cookies: { name: string; value: string }[] }): string | undefined {
-  return response.cookies.find((cookie) => cookie.name === sessionCookieName(app.deps.config) && cookie.value !== '')?.value;
+export function sessionTokenFrom(
+  app: App,
+  response: { cookies: { name: string; value: string }[] },
+): string | undefined {
+  return response.cookies.find((cookie) => cookie.name === sessionCookieName(app.deps.config) && cookie.value !== '')
+    ?.value;
 }
 
-function withToken<T extends TestUser>(app: App, base: T, token: string, csrf: string, next: TestSession['next']): T & TestSession {
+function withToken<T extends TestUser>(
+  app: App,
+  base: T,
+  token: string,
+  csrf: string,
+  next: TestSession['next'],
+): T & TestSession {
   const cookie = `${sessionCookieName(app.deps.config)}=${token}`;
   return Object.assign(base, { cookie, token, csrf, headers: { cookie, 'x-csrf-token': csrf }, next });
 }
@@ -95,7 +108,9 @@ function withToken<T extends TestUser>(app: App, base: T, token: string, csrf: s
  */
 export async function totpCode(app: App, user: Pick<TestUser, 'userId' | 'totpSecret'>): Promise<string> {
   if (!user.totpSecret) throw new Error('the user has no TOTP secret');
-  const { rows } = await sql<{ totp_last_step: number | null }>`select totp_last_step from users where id = ${user.userId}`.execute(app.deps.database.db);
+  const { rows } = await sql<{
+    totp_last_step: number | null;
+  }>`select totp_last_step from users where id = ${user.userId}`.execute(app.deps.database.db);
   const lastStep = rows[0]?.totp_last_step ?? -1;
   let current = Math.floor(app.deps.clock.now().getTime() / 30_000);
   if (lastStep > current && app.deps.clock instanceof TestClock) {
@@ -111,7 +126,11 @@ export async function totpCode(app: App, user: Pick<TestUser, 'userId' | 'totpSe
  * the session is left where sign-in put it (`next` tells: `enrol_totp` or `done`).
  */
 export async function signIn<T extends TestUser>(app: App, user: T): Promise<T & TestSession> {
-  const res = await app.inject({ method: 'POST', url: '/v1/session', payload: { email: user.email, password: user.password } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/session',
+    payload: { email: user.email, password: user.password },
+  });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
   const body = res.json<{ next: TestSession['next']; csrfToken: string }>();
   const session = withToken(app, user, sessionTokenFrom(app, res)!, body.csrfToken, body.next);
@@ -140,7 +159,12 @@ export async function signUpAndSignIn(app: App, options: TestUserOptions = {}): 
 
 /** Steps the session up (a fresh TOTP code) and updates its cookie and CSRF token in place. */
 export async function stepUp<T extends TestSession>(app: App, session: T): Promise<T> {
-  const res = await app.inject({ method: 'POST', url: '/v1/me/step-up', headers: session.headers, payload: { code: await totpCode(app, session) } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/me/step-up',
+    headers: session.headers,
+    payload: { code: await totpCode(app, session) },
+  });
   if (res.statusCode !== 200) throw new Error(`step-up failed: ${res.statusCode} ${res.body}`);
   return withToken(app, session, sessionTokenFrom(app, res)!, res.json<{ csrfToken: string }>().csrfToken, 'done');
 }

@@ -56,7 +56,11 @@ const middleware: Middleware = {
       return fetch(retry);
     }
     // /v1/me answering 401 is how a signed-out visitor is recognised, not a session that ended.
-    if (problem.code === 'auth.required' && !/\/v1\/(session|me)(\/second-factor)?$/.test(new URL(request.url).pathname)) sessionEndedHandler?.();
+    if (
+      problem.code === 'auth.required' &&
+      !/\/v1\/(session|me)(\/second-factor)?$/.test(new URL(request.url).pathname)
+    )
+      sessionEndedHandler?.();
     return response;
   },
 };
@@ -78,12 +82,23 @@ export async function data<T>(call: Promise<{ data?: T; error?: unknown; respons
     result = await call;
   } catch (error) {
     if (error instanceof ApiProblem) throw error;
-    throw new ApiProblem({ type: 'about:blank', title: 'The service could not be reached', status: 0, code: 'service.unavailable', detail: 'Check your connection and try again.' });
+    throw new ApiProblem({
+      type: 'about:blank',
+      title: 'The service could not be reached',
+      status: 0,
+      code: 'service.unavailable',
+      detail: 'Check your connection and try again.',
+    });
   }
   if (result.error !== undefined || !result.response.ok) {
     const body = result.error as Partial<Problem> | undefined;
     if (body && typeof body === 'object' && typeof body.code === 'string') throw new ApiProblem(body as Problem);
-    throw new ApiProblem({ type: 'about:blank', title: 'Unexpected answer', status: result.response.status, code: 'internal.error' });
+    throw new ApiProblem({
+      type: 'about:blank',
+      title: 'Unexpected answer',
+      status: result.response.status,
+      code: 'internal.error',
+    });
   }
   return result.data as T;
 }

@@ -84,7 +84,10 @@ export function usePermissions(membership: Membership | undefined) {
 }
 
 /** Does the permission list allow `permission` (at any scope)? The owner holds everything. */
-export function allows(permissions: { isOwner: boolean; permissions: { permission: string }[] } | undefined, permission: string): boolean {
+export function allows(
+  permissions: { isOwner: boolean; permissions: { permission: string }[] } | undefined,
+  permission: string,
+): boolean {
   if (!permissions) return false;
   return permissions.isOwner || permissions.permissions.some((grant) => grant.permission === permission);
 }

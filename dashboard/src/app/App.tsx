@@ -2,10 +2,29 @@ import { Button, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
+import {
+  Link,
+  Navigate,
+  Outlet,
+  Route,
+  Routes,
+  useLocation,
+  useNavigate,
+  useOutletContext,
+  useParams,
+} from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { forgetSession, setSessionEndedHandler } from '../api/client';
-import { allows, defaultAccount, type Me, meQueryKey, rememberAccount, usableMemberships, useMe, usePermissions } from '../api/session';
+import {
+  allows,
+  defaultAccount,
+  type Me,
+  meQueryKey,
+  rememberAccount,
+  usableMemberships,
+  useMe,
+  usePermissions,
+} from '../api/session';
 import { AuthLayout } from '../components/AuthLayout';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { AccountContext, useAccount } from './account-context';
@@ -34,7 +53,11 @@ export function App() {
           <Route path="/me/security" element={<PersonalPage />} />
           <Route path="/accounts/:accountId" element={<AccountLayout />}>
             {screens.map((screen) =>
-              screen.path === '' ? <Route key="index" index element={<ScreenGate screen={screen} />} /> : <Route key={screen.path} path={screen.path} element={<ScreenGate screen={screen} />} />,
+              screen.path === '' ? (
+                <Route key="index" index element={<ScreenGate screen={screen} />} />
+              ) : (
+                <Route key={screen.path} path={screen.path} element={<ScreenGate screen={screen} />} />
+              ),
             )}
             <Route path="*" element={<NotFoundInAccount />} />
           </Route>
@@ -58,13 +81,16 @@ function RequireSignedIn() {
       forgetSession();
       queryClient.clear();
       notifications.show({ color: 'orange', title: t('session.endedTitle'), message: t('session.endedMessage') });
-      void navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, { replace: true });
+      void navigate(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`, {
+        replace: true,
+      });
     });
     return () => setSessionEndedHandler(undefined);
   }, [navigate, queryClient, t]);
   if (me.isPending) return <LoadingState />;
   if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
-  if (!me.data) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!me.data)
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <Outlet context={me.data} />;
 }
 
@@ -182,4 +208,3 @@ function NotFoundPage() {
     </AuthLayout>
   );
 }
-

@@ -1,4 +1,16 @@
-import { AppShell, Avatar, Box, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import {
+  AppShell,
+  Avatar,
+  Box,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import { IconBuildingStore, IconCheck, IconChevronDown, IconLogout, IconShieldLock } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -13,7 +25,17 @@ import { screens } from './screens';
  * The frame of every signed-in page: the account switcher, the navigation of the current
  * account (only what the member's effective permissions allow), and the personal menu.
  */
-export function Shell({ me, membership, can, children }: { me: Me; membership: Membership | undefined; can: (permission: string) => boolean; children: ReactNode }) {
+export function Shell({
+  me,
+  membership,
+  can,
+  children,
+}: {
+  me: Me;
+  membership: Membership | undefined;
+  can: (permission: string) => boolean;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const location = useLocation();
   const base = membership ? `/accounts/${membership.accountId}` : undefined;
@@ -83,7 +105,12 @@ function AccountSwitcher({ me, current }: { me: Me; current: Membership | undefi
   return (
     <Menu position="bottom-start" width={280} shadow="md">
       <Menu.Target>
-        <UnstyledButton data-testid="account-switcher" px="sm" py={6} style={{ borderRadius: 'var(--mantine-radius-md)', border: '1px solid var(--mantine-color-gray-3)' }}>
+        <UnstyledButton
+          data-testid="account-switcher"
+          px="sm"
+          py={6}
+          style={{ borderRadius: 'var(--mantine-radius-md)', border: '1px solid var(--mantine-color-gray-3)' }}
+        >
           <Group gap="xs" wrap="nowrap">
             <IconBuildingStore size={18} stroke={1.7} aria-hidden />
             <VisuallyHidden>{t('shell.switchAccount')}:</VisuallyHidden>

@@ -1,8 +1,27 @@
 import i18n from '../i18n';
-import { createTheme, type CSSVariablesResolver, darken, defaultVariantColorsResolver, type MantineColorsTuple, parseThemeColor, type VariantColorsResolver } from '@mantine/core';
+import {
+  createTheme,
+  type CSSVariablesResolver,
+  darken,
+  defaultVariantColorsResolver,
+  type MantineColorsTuple,
+  parseThemeColor,
+  type VariantColorsResolver,
+} from '@mantine/core';
 
 // One palette, spacing scale and type scale for every screen; components take their sizes from here.
-const brand: MantineColorsTuple = ['#eef3ff', '#dce4fb', '#b6c6f2', '#8ca6ea', '#6a8be3', '#5479df', '#4870de', '#3a5fc5', '#3054b0', '#22479c'];
+const brand: MantineColorsTuple = [
+  '#eef3ff',
+  '#dce4fb',
+  '#b6c6f2',
+  '#8ca6ea',
+  '#6a8be3',
+  '#5479df',
+  '#4870de',
+  '#3a5fc5',
+  '#3054b0',
+  '#22479c',
+];
 
 /** Text on light (tinted) badges and alerts: Mantine's shade 6 misses WCAG AA on the tint (orange, green). */
 const variantColorResolver: VariantColorsResolver = (input) => {
@@ -22,7 +41,11 @@ export const theme = createTheme({
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   headings: {
     fontWeight: '650',
-    sizes: { h1: { fontSize: '1.625rem', lineHeight: '1.3' }, h2: { fontSize: '1.25rem', lineHeight: '1.35' }, h3: { fontSize: '1.0625rem', lineHeight: '1.4' } },
+    sizes: {
+      h1: { fontSize: '1.625rem', lineHeight: '1.3' },
+      h2: { fontSize: '1.25rem', lineHeight: '1.35' },
+      h3: { fontSize: '1.0625rem', lineHeight: '1.4' },
+    },
   },
   fontSizes: { xs: '0.75rem', sm: '0.875rem', md: '0.9375rem', lg: '1.0625rem', xl: '1.25rem' },
   spacing: { xs: '0.5rem', sm: '0.75rem', md: '1rem', lg: '1.5rem', xl: '2rem' },
@@ -51,6 +74,10 @@ export const theme = createTheme({
 /** Secondary text and error marks dark enough for WCAG AA (4.5:1) on white and on gray.0. */
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': '#596067', '--mantine-color-error': '#c92a2a', '--mantine-color-placeholder': '#737a80' },
+  light: {
+    '--mantine-color-dimmed': '#596067',
+    '--mantine-color-error': '#c92a2a',
+    '--mantine-color-placeholder': '#737a80',
+  },
   dark: {},
 });

@@ -30,7 +30,10 @@ function ConfirmEmailChange({ token }: { token: string | null }) {
   if (!token || isProblem(confirm.error, 'token.invalid')) {
     return (
       <AuthLayout title={t('emailChange.invalidTitle')}>
-        <LinkProblem message={t('emailChange.invalidText')} action={{ label: t('emailChange.toSecurity'), to: '/me/security' }} />
+        <LinkProblem
+          message={t('emailChange.invalidText')}
+          action={{ label: t('emailChange.toSecurity'), to: '/me/security' }}
+        />
       </AuthLayout>
     );
   }

@@ -41,7 +41,16 @@ function RequestReset() {
     <AuthLayout title={t('passwordReset.requestTitle')} subtitle={t('passwordReset.requestSubtitle')}>
       <form onSubmit={submit}>
         <Stack gap="md">
-          <TextInput label={t('fields.email')} type="email" autoComplete="username" value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={fieldError(request.error, 'email')} required autoFocus />
+          <TextInput
+            label={t('fields.email')}
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={fieldError(request.error, 'email')}
+            required
+            autoFocus
+          />
           {request.error ? <ProblemAlert error={request.error} shownFields={['email']} /> : null}
           <Button type="submit" loading={request.isPending} fullWidth>
             {t('passwordReset.send')}
@@ -62,7 +71,9 @@ function ChooseNewPassword({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const confirm = useMutation({ mutationFn: () => data(api.POST('/v1/password-reset/confirm', { body: { token, newPassword: password } })) });
+  const confirm = useMutation({
+    mutationFn: () => data(api.POST('/v1/password-reset/confirm', { body: { token, newPassword: password } })),
+  });
 
   if (confirm.isSuccess) {
     return (
@@ -81,7 +92,10 @@ function ChooseNewPassword({ token }: { token: string }) {
   if (isProblem(confirm.error, 'token.invalid')) {
     return (
       <AuthLayout title={t('passwordReset.linkInvalidTitle')}>
-        <LinkProblem message={t('passwordReset.linkInvalidText')} action={{ label: t('passwordReset.requestAgain'), to: '/password-reset' }} />
+        <LinkProblem
+          message={t('passwordReset.linkInvalidText')}
+          action={{ label: t('passwordReset.requestAgain'), to: '/password-reset' }}
+        />
       </AuthLayout>
     );
   }
@@ -94,9 +108,27 @@ function ChooseNewPassword({ token }: { token: string }) {
     <AuthLayout title={t('passwordReset.chooseTitle')} subtitle={t('passwordReset.chooseSubtitle')}>
       <form onSubmit={submit}>
         <Stack gap="md">
-          <PasswordField label={t('fields.newPassword')} description={t('fields.passwordHint')} autoComplete="new-password" value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(confirm.error, 'newPassword')} required autoFocus />
-          <PasswordField label={t('fields.repeatPassword')} autoComplete="new-password" value={repeat} onChange={(event) => setRepeat(event.currentTarget.value)} error={mismatch ? t('fields.passwordsDiffer') : undefined} required />
-          {confirm.error && !fieldError(confirm.error, 'newPassword') ? <ProblemAlert error={confirm.error} shownFields={['newPassword']} /> : null}
+          <PasswordField
+            label={t('fields.newPassword')}
+            description={t('fields.passwordHint')}
+            autoComplete="new-password"
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={fieldError(confirm.error, 'newPassword')}
+            required
+            autoFocus
+          />
+          <PasswordField
+            label={t('fields.repeatPassword')}
+            autoComplete="new-password"
+            value={repeat}
+            onChange={(event) => setRepeat(event.currentTarget.value)}
+            error={mismatch ? t('fields.passwordsDiffer') : undefined}
+            required
+          />
+          {confirm.error && !fieldError(confirm.error, 'newPassword') ? (
+            <ProblemAlert error={confirm.error} shownFields={['newPassword']} />
+          ) : null}
           <Button type="submit" loading={confirm.isPending} fullWidth>
             {t('passwordReset.save')}
           </Button>

@@ -87,8 +87,17 @@ export default function SignInPage() {
       <AuthLayout title={t('signIn.secondFactorTitle')} subtitle={t('signIn.secondFactorSubtitle', { email })}>
         <form onSubmit={submit}>
           <Stack gap="md">
-            <SecondFactorField value={factor} onChange={setFactor} error={codeError ?? (isProblem(secondFactor.error, 'auth.invalid_code') ? t('signIn.wrongCode') : undefined)} autoFocus />
-            {secondFactor.error && !codeError && !isProblem(secondFactor.error, 'auth.invalid_code') ? <ProblemAlert error={secondFactor.error} shownFields={['code', 'recoveryCode']} /> : null}
+            <SecondFactorField
+              value={factor}
+              onChange={setFactor}
+              error={
+                codeError ?? (isProblem(secondFactor.error, 'auth.invalid_code') ? t('signIn.wrongCode') : undefined)
+              }
+              autoFocus
+            />
+            {secondFactor.error && !codeError && !isProblem(secondFactor.error, 'auth.invalid_code') ? (
+              <ProblemAlert error={secondFactor.error} shownFields={['code', 'recoveryCode']} />
+            ) : null}
             <Button type="submit" loading={secondFactor.isPending} fullWidth>
               {t('signIn.verify')}
             </Button>
@@ -120,8 +129,24 @@ export default function SignInPage() {
               {t('signIn.restarted')}
             </Alert>
           ) : null}
-          <TextInput label={t('fields.email')} type="email" autoComplete="username" value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={fieldError(signIn.error, 'email')} required autoFocus />
-          <PasswordField label={t('fields.password')} autoComplete="current-password" value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(signIn.error, 'password')} required />
+          <TextInput
+            label={t('fields.email')}
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={fieldError(signIn.error, 'email')}
+            required
+            autoFocus
+          />
+          <PasswordField
+            label={t('fields.password')}
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={fieldError(signIn.error, 'password')}
+            required
+          />
           {signIn.error ? <ProblemAlert error={signIn.error} shownFields={['email', 'password']} /> : null}
           <Button type="submit" loading={signIn.isPending} fullWidth>
             {t('signIn.submit')}

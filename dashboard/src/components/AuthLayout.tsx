@@ -4,7 +4,17 @@ import { useTranslation } from 'react-i18next';
 import { Logo } from './Logo';
 
 /** The frame of every page a signed-out person sees: sign-in, emailed links, invitations. */
-export function AuthLayout({ title, subtitle, children, width = 440 }: { title: string; subtitle?: ReactNode; children: ReactNode; width?: number }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+  width = 440,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children: ReactNode;
+  width?: number;
+}) {
   const { t } = useTranslation();
   return (
     <Box mih="100vh" bg="gray.0" py={48} px="md">

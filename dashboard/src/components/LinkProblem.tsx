@@ -4,7 +4,13 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 /** An emailed link that no longer works: a plain explanation and the way forward, no error dump. */
-export function LinkProblem({ message, action }: { message: string; action?: { label: string; to: string } | ReactNode }) {
+export function LinkProblem({
+  message,
+  action,
+}: {
+  message: string;
+  action?: { label: string; to: string } | ReactNode;
+}) {
   return (
     <Stack gap="md" align="flex-start" data-testid="link-problem">
       <ThemeIcon color="orange" variant="light" size={44} radius="xl">

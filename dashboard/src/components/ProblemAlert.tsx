@@ -7,7 +7,15 @@ import { asProblem } from '../api/problem';
  * its code when there is one, else the API's detail), the code, and any field errors no form
  * field shows. Never raw JSON.
  */
-export function ProblemAlert({ error, shownFields = [], title }: { error: unknown; shownFields?: readonly string[]; title?: string }) {
+export function ProblemAlert({
+  error,
+  shownFields = [],
+  title,
+}: {
+  error: unknown;
+  shownFields?: readonly string[];
+  title?: string;
+}) {
   const { t } = useTranslation();
   if (!error) return null;
   const problem = asProblem(error);
@@ -15,7 +23,13 @@ export function ProblemAlert({ error, shownFields = [], title }: { error: unknow
   const message = problem.problem.detail ?? (known || problem.problem.title);
   const others = problem.otherFieldErrors(shownFields);
   return (
-    <Alert color="red" variant="light" title={title ?? (known || t('problems.title'))} role="alert" data-problem-code={problem.code}>
+    <Alert
+      color="red"
+      variant="light"
+      title={title ?? (known || t('problems.title'))}
+      role="alert"
+      data-problem-code={problem.code}
+    >
       <Text size="sm">{message}</Text>
       {others.length > 0 && (
         <List size="sm" mt="xs">

@@ -7,7 +7,15 @@ import { useTranslation } from 'react-i18next';
  * Recovery codes, shown this once: copy, download, and an explicit "I saved them" before
  * the person can go on (the API never shows them again).
  */
-export function RecoveryCodes({ codes, onDone, doneLabel }: { codes: string[]; onDone: () => void; doneLabel?: string }) {
+export function RecoveryCodes({
+  codes,
+  onDone,
+  doneLabel,
+}: {
+  codes: string[];
+  onDone: () => void;
+  doneLabel?: string;
+}) {
   const { t } = useTranslation();
   const [saved, setSaved] = useState(false);
   const text = codes.join('\n') + '\n';
@@ -36,7 +44,11 @@ export function RecoveryCodes({ codes, onDone, doneLabel }: { codes: string[]; o
       <Group gap="sm">
         <CopyButton value={text}>
           {({ copied, copy }) => (
-            <Button variant="default" leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />} onClick={copy}>
+            <Button
+              variant="default"
+              leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+              onClick={copy}
+            >
               {copied ? t('recoveryCodes.copied') : t('recoveryCodes.copy')}
             </Button>
           )}
@@ -45,7 +57,11 @@ export function RecoveryCodes({ codes, onDone, doneLabel }: { codes: string[]; o
           {t('recoveryCodes.download')}
         </Button>
       </Group>
-      <Checkbox label={t('recoveryCodes.savedCheck')} checked={saved} onChange={(event) => setSaved(event.currentTarget.checked)} />
+      <Checkbox
+        label={t('recoveryCodes.savedCheck')}
+        checked={saved}
+        onChange={(event) => setSaved(event.currentTarget.checked)}
+      />
       <Button disabled={!saved} onClick={onDone}>
         {doneLabel ?? t('recoveryCodes.continue')}
       </Button>

@@ -9,7 +9,17 @@ export function secondFactorBody(factor: SecondFactor): { code: string } | { rec
 }
 
 /** One field for a TOTP code, switchable to a recovery code (sign-in and step-up share it). */
-export function SecondFactorField({ value, onChange, error, autoFocus }: { value: SecondFactor; onChange: (next: SecondFactor) => void; error?: string; autoFocus?: boolean }) {
+export function SecondFactorField({
+  value,
+  onChange,
+  error,
+  autoFocus,
+}: {
+  value: SecondFactor;
+  onChange: (next: SecondFactor) => void;
+  error?: string;
+  autoFocus?: boolean;
+}) {
   const { t } = useTranslation();
   const totp = value.kind === 'totp';
   return (
@@ -25,9 +35,17 @@ export function SecondFactorField({ value, onChange, error, autoFocus }: { value
         autoFocus={autoFocus}
         error={error}
         required
-        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: totp ? '0.2em' : undefined } }}
+        styles={{
+          input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: totp ? '0.2em' : undefined },
+        }}
       />
-      <Anchor component="button" type="button" size="sm" mt={6} onClick={() => onChange({ kind: totp ? 'recovery' : 'totp', value: '' })}>
+      <Anchor
+        component="button"
+        type="button"
+        size="sm"
+        mt={6}
+        onClick={() => onChange({ kind: totp ? 'recovery' : 'totp', value: '' })}
+      >
         {totp ? t('secondFactor.useRecovery') : t('secondFactor.useTotp')}
       </Anchor>
     </div>

@@ -19,7 +19,17 @@ export function LoadingState({ label }: { label?: string }) {
 }
 
 /** Nothing to list yet, with the main action that would change that. */
-export function EmptyState({ title, description, action, icon }: { title: string; description?: string; action?: ReactNode; icon?: ReactNode }) {
+export function EmptyState({
+  title,
+  description,
+  action,
+  icon,
+}: {
+  title: string;
+  description?: string;
+  action?: ReactNode;
+  icon?: ReactNode;
+}) {
   return (
     <Paper withBorder p="xl">
       <Stack align="center" gap="sm" py="lg">

@@ -64,7 +64,9 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
               {t('stepUp.explanation')}
             </Text>
             <SecondFactorField value={factor} onChange={setFactor} error={codeError} autoFocus />
-            {stepUp.error && !codeError ? <ProblemAlert error={stepUp.error} shownFields={['code', 'recoveryCode']} /> : null}
+            {stepUp.error && !codeError ? (
+              <ProblemAlert error={stepUp.error} shownFields={['code', 'recoveryCode']} />
+            ) : null}
             <Group justify="flex-end">
               <Button variant="default" onClick={() => finish(false)}>
                 {t('actions.cancel')}

@@ -79,7 +79,9 @@ export function TotpEnrolment({ onDone, doneLabel }: { onDone: () => void; doneL
           required
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: '0.2em' } }}
         />
-        {confirm.error && !fieldError(confirm.error, 'code') ? <ProblemAlert error={confirm.error} shownFields={['code']} /> : null}
+        {confirm.error && !fieldError(confirm.error, 'code') ? (
+          <ProblemAlert error={confirm.error} shownFields={['code']} />
+        ) : null}
         <Button type="submit" loading={confirm.isPending}>
           {t('enrol.confirm')}
         </Button>

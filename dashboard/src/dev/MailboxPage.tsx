@@ -20,7 +20,8 @@ export default function MailboxPage() {
   const [collapsed, setCollapsed] = useState<string[]>([]);
   const mails = useQuery({
     queryKey: ['dev-mailbox', to],
-    queryFn: () => data(api.GET('/v1/dev/mailbox', { params: { query: { limit: 100, ...(to.trim() ? { to: to.trim() } : {}) } } })),
+    queryFn: () =>
+      data(api.GET('/v1/dev/mailbox', { params: { query: { limit: 100, ...(to.trim() ? { to: to.trim() } : {}) } } })),
     refetchInterval: 3_000,
     retry: false,
   });
@@ -45,15 +46,34 @@ export default function MailboxPage() {
               {t('mailbox.subtitle')}
             </Text>
           </div>
-          <TextInput label={t('mailbox.filterLabel')} placeholder="name@example.com" value={to} onChange={(event) => setTo(event.currentTarget.value)} maw={360} />
+          <TextInput
+            label={t('mailbox.filterLabel')}
+            placeholder="name@example.com"
+            value={to}
+            onChange={(event) => setTo(event.currentTarget.value)}
+            maw={360}
+          />
           {mails.isPending ? (
             <LoadingState />
           ) : isProblem(mails.error, 'request.not_found') ? (
-            <EmptyState title={t('mailbox.unavailableTitle')} description={t('mailbox.unavailableText')} icon={<IconMail size={24} />} action={<Button component={Link} to="/">{t('access.backHome')}</Button>} />
+            <EmptyState
+              title={t('mailbox.unavailableTitle')}
+              description={t('mailbox.unavailableText')}
+              icon={<IconMail size={24} />}
+              action={
+                <Button component={Link} to="/">
+                  {t('access.backHome')}
+                </Button>
+              }
+            />
           ) : mails.isError ? (
             <ErrorState error={mails.error} onRetry={() => void mails.refetch()} />
           ) : mails.data.items.length === 0 ? (
-            <EmptyState title={t('mailbox.emptyTitle')} description={t('mailbox.emptyText')} icon={<IconMail size={24} />} />
+            <EmptyState
+              title={t('mailbox.emptyTitle')}
+              description={t('mailbox.emptyText')}
+              icon={<IconMail size={24} />}
+            />
           ) : (
             <Accordion
               variant="separated"
@@ -61,7 +81,9 @@ export default function MailboxPage() {
               multiple
               // Every mail open, new ones too, unless the reader closed it.
               value={mails.data.items.filter((mail) => !collapsed.includes(mail.id)).map((mail) => mail.id)}
-              onChange={(open) => setCollapsed(mails.data.items.map((mail) => mail.id).filter((id) => !open.includes(id)))}
+              onChange={(open) =>
+                setCollapsed(mails.data.items.map((mail) => mail.id).filter((id) => !open.includes(id)))
+              }
             >
               {mails.data.items.map((mail) => (
                 <Accordion.Item key={mail.id} value={mail.id} bg="white" data-testid="mailbox-mail">
@@ -75,7 +97,10 @@ export default function MailboxPage() {
                           {t('mailbox.to', { to: mail.to })} · {formatDateTime(mail.createdAt, i18n.language)}
                         </Text>
                       </div>
-                      <Badge variant="light" color={mail.status === 'failed' ? 'red' : mail.status === 'pending' ? 'gray' : 'green'}>
+                      <Badge
+                        variant="light"
+                        color={mail.status === 'failed' ? 'red' : mail.status === 'pending' ? 'gray' : 'green'}
+                      >
                         {mail.status}
                       </Badge>
                     </Group>

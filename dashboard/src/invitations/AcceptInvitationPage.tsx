@@ -83,7 +83,8 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
     void navigate(`/accounts/${accountId}`, { replace: true });
   };
   const accept = useMutation({
-    mutationFn: (body: { token: string; name?: string; password?: string }) => data(api.POST('/v1/invitations/accept', { body })),
+    mutationFn: (body: { token: string; name?: string; password?: string }) =>
+      data(api.POST('/v1/invitations/accept', { body })),
     onSuccess: async (answer) => {
       rememberCsrfToken(answer.csrfToken);
       if (answer.next === 'enrol_totp') setEnrolling(answer.accountId);
@@ -96,7 +97,12 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
       <Text>
         <Trans
           i18nKey="invitation.summary"
-          values={{ inviter: invitation.inviterName, invitee: invitation.name || invitation.email, account: invitation.accountName, role: invitation.roleName }}
+          values={{
+            inviter: invitation.inviterName,
+            invitee: invitation.name || invitation.email,
+            account: invitation.accountName,
+            role: invitation.roleName,
+          }}
           components={{ b: <b /> }}
         />
       </Text>
@@ -108,8 +114,15 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
 
   if (enrolling) {
     return (
-      <AuthLayout title={t('enrol.title')} subtitle={t('invitation.enrolSubtitle', { account: invitation.accountName })} width={520}>
-        <TotpEnrolment onDone={() => void open(enrolling)} doneLabel={t('invitation.openAccount', { account: invitation.accountName })} />
+      <AuthLayout
+        title={t('enrol.title')}
+        subtitle={t('invitation.enrolSubtitle', { account: invitation.accountName })}
+        width={520}
+      >
+        <TotpEnrolment
+          onDone={() => void open(enrolling)}
+          doneLabel={t('invitation.openAccount', { account: invitation.accountName })}
+        />
       </AuthLayout>
     );
   }
@@ -159,10 +172,34 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
         <Stack gap="md">
           {summary}
           <TextInput label={t('fields.email')} value={invitation.email} readOnly variant="filled" />
-          <TextInput label={t('fields.name')} autoComplete="name" value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(accept.error, 'name')} required />
-          <PasswordField label={t('fields.choosePassword')} description={t('fields.passwordHint')} autoComplete="new-password" value={password} onChange={(event) => setPassword(event.currentTarget.value)} error={fieldError(accept.error, 'password')} required />
-          <PasswordField label={t('fields.repeatPassword')} autoComplete="new-password" value={repeat} onChange={(event) => setRepeat(event.currentTarget.value)} error={mismatch ? t('fields.passwordsDiffer') : undefined} required />
-          {accept.error && !fieldError(accept.error, 'password') && !fieldError(accept.error, 'name') ? <ProblemAlert error={accept.error} shownFields={['name', 'password']} /> : null}
+          <TextInput
+            label={t('fields.name')}
+            autoComplete="name"
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={fieldError(accept.error, 'name')}
+            required
+          />
+          <PasswordField
+            label={t('fields.choosePassword')}
+            description={t('fields.passwordHint')}
+            autoComplete="new-password"
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            error={fieldError(accept.error, 'password')}
+            required
+          />
+          <PasswordField
+            label={t('fields.repeatPassword')}
+            autoComplete="new-password"
+            value={repeat}
+            onChange={(event) => setRepeat(event.currentTarget.value)}
+            error={mismatch ? t('fields.passwordsDiffer') : undefined}
+            required
+          />
+          {accept.error && !fieldError(accept.error, 'password') && !fieldError(accept.error, 'name') ? (
+            <ProblemAlert error={accept.error} shownFields={['name', 'password']} />
+          ) : null}
           <Group justify="flex-end">
             <Button type="submit" loading={accept.isPending}>
               {t('invitation.acceptAndContinue')}

@@ -47,7 +47,9 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
       notifications.show({ color: 'green', message: t('security.nameSaved') });
     },
   });
-  const changeEmail = useMutation({ mutationFn: () => data(api.POST('/v1/me/email-change', { body: { newEmail, confirm: true } })) });
+  const changeEmail = useMutation({
+    mutationFn: () => data(api.POST('/v1/me/email-change', { body: { newEmail, confirm: true } })),
+  });
   return (
     <Card padding="lg">
       <Title order={2} mb="md">
@@ -61,12 +63,21 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
           }}
         >
           <Group align="flex-end" gap="sm">
-            <TextInput label={t('fields.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(rename.error, 'name')} required w={360} />
+            <TextInput
+              label={t('fields.name')}
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              error={fieldError(rename.error, 'name')}
+              required
+              w={360}
+            />
             <Button type="submit" variant="default" loading={rename.isPending} disabled={name === current}>
               {t('actions.save')}
             </Button>
           </Group>
-          {rename.error && !fieldError(rename.error, 'name') ? <ProblemAlert error={rename.error} shownFields={['name']} /> : null}
+          {rename.error && !fieldError(rename.error, 'name') ? (
+            <ProblemAlert error={rename.error} shownFields={['name']} />
+          ) : null}
         </form>
         <form
           onSubmit={(event: FormEvent) => {
@@ -81,7 +92,15 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
             {email}
           </Text>
           <Group align="flex-end" gap="sm">
-            <TextInput label={t('security.newEmail')} type="email" value={newEmail} onChange={(event) => setNewEmail(event.currentTarget.value)} error={fieldError(changeEmail.error, 'newEmail')} required w={360} />
+            <TextInput
+              label={t('security.newEmail')}
+              type="email"
+              value={newEmail}
+              onChange={(event) => setNewEmail(event.currentTarget.value)}
+              error={fieldError(changeEmail.error, 'newEmail')}
+              required
+              w={360}
+            />
             <Button type="submit" variant="default" loading={changeEmail.isPending}>
               {t('security.sendConfirmation')}
             </Button>
@@ -91,7 +110,9 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
               {t('security.emailChangeSent', { email: newEmail })}
             </Alert>
           ) : null}
-          {changeEmail.error && !fieldError(changeEmail.error, 'newEmail') ? <ProblemAlert error={changeEmail.error} shownFields={['newEmail']} /> : null}
+          {changeEmail.error && !fieldError(changeEmail.error, 'newEmail') ? (
+            <ProblemAlert error={changeEmail.error} shownFields={['newEmail']} />
+          ) : null}
         </form>
       </Stack>
     </Card>
@@ -123,9 +144,26 @@ function PasswordCard() {
         }}
       >
         <Stack gap="sm" maw={360}>
-          <PasswordField label={t('fields.currentPassword')} autoComplete="current-password" value={currentPassword} onChange={(event) => setCurrent(event.currentTarget.value)} error={fieldError(change.error, 'currentPassword')} required />
-          <PasswordField label={t('fields.newPassword')} description={t('fields.passwordHint')} autoComplete="new-password" value={newPassword} onChange={(event) => setNew(event.currentTarget.value)} error={fieldError(change.error, 'newPassword')} required />
-          {change.error && !fieldError(change.error, 'newPassword') && !fieldError(change.error, 'currentPassword') ? <ProblemAlert error={change.error} shownFields={['currentPassword', 'newPassword']} /> : null}
+          <PasswordField
+            label={t('fields.currentPassword')}
+            autoComplete="current-password"
+            value={currentPassword}
+            onChange={(event) => setCurrent(event.currentTarget.value)}
+            error={fieldError(change.error, 'currentPassword')}
+            required
+          />
+          <PasswordField
+            label={t('fields.newPassword')}
+            description={t('fields.passwordHint')}
+            autoComplete="new-password"
+            value={newPassword}
+            onChange={(event) => setNew(event.currentTarget.value)}
+            error={fieldError(change.error, 'newPassword')}
+            required
+          />
+          {change.error && !fieldError(change.error, 'newPassword') && !fieldError(change.error, 'currentPassword') ? (
+            <ProblemAlert error={change.error} shownFields={['currentPassword', 'newPassword']} />
+          ) : null}
           <div>
             <Button type="submit" variant="default" loading={change.isPending}>
               {t('security.changePassword')}
@@ -143,7 +181,9 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
   const [enrolling, setEnrolling] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
   const refreshMe = () => queryClient.invalidateQueries({ queryKey: meQueryKey });
-  const regenerate = useMutation({ mutationFn: () => data(api.POST('/v1/me/recovery-codes', { body: { confirm: true } })) });
+  const regenerate = useMutation({
+    mutationFn: () => data(api.POST('/v1/me/recovery-codes', { body: { confirm: true } })),
+  });
   const reset = useMutation({
     mutationFn: () => data(api.DELETE('/v1/me/totp', { body: { confirm: true } })),
     onSuccess: async () => {
@@ -163,7 +203,11 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
         {t('security.twoFactorHint')}
       </Text>
       {regenerate.data ? (
-        <RecoveryCodes codes={regenerate.data.recoveryCodes} onDone={() => regenerate.reset()} doneLabel={t('actions.done')} />
+        <RecoveryCodes
+          codes={regenerate.data.recoveryCodes}
+          onDone={() => regenerate.reset()}
+          doneLabel={t('actions.done')}
+        />
       ) : !enabled && enrolling ? (
         <TotpEnrolment
           onDone={() => {
@@ -212,13 +256,23 @@ function SessionsCard() {
   const queryClient = useQueryClient();
   const sessions = useQuery({ queryKey: ['me', 'sessions'], queryFn: () => data(api.GET('/v1/me/sessions')) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['me', 'sessions'] });
-  const revoke = useMutation({ mutationFn: (sessionId: string) => data(api.DELETE('/v1/me/sessions/{sessionId}', { params: { path: { sessionId } } })), onSuccess: refresh });
+  const revoke = useMutation({
+    mutationFn: (sessionId: string) =>
+      data(api.DELETE('/v1/me/sessions/{sessionId}', { params: { path: { sessionId } } })),
+    onSuccess: refresh,
+  });
   const revokeOthers = useMutation({ mutationFn: () => data(api.DELETE('/v1/me/sessions')), onSuccess: refresh });
   return (
     <Card padding="lg">
       <Group justify="space-between" mb="md">
         <Title order={2}>{t('security.sessions')}</Title>
-        <Button variant="default" size="sm" onClick={() => revokeOthers.mutate()} loading={revokeOthers.isPending} disabled={(sessions.data?.items.length ?? 0) < 2}>
+        <Button
+          variant="default"
+          size="sm"
+          onClick={() => revokeOthers.mutate()}
+          loading={revokeOthers.isPending}
+          disabled={(sessions.data?.items.length ?? 0) < 2}
+        >
           {t('security.signOutOthers')}
         </Button>
       </Group>

@@ -11,7 +11,15 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -24,7 +32,8 @@ export async function openPage(browser: Browser, g: Gatehouse): Promise<Page> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Uncaught/.test(message.text())) errors.push(message.text());
+    if (message.type() === 'error' && /Content Security Policy|Uncaught/.test(message.text()))
+      errors.push(message.text());
   });
   errorsOf.set(page, errors);
   openPages.push(page);
@@ -37,11 +46,20 @@ const openPages: Page[] = [];
 afterEach(async (context) => {
   const pages = openPages.splice(0);
   if (context.task.result?.state === 'fail') {
-    for (const page of pages) if (pageErrors(page).length) console.error(`page errors in "${context.task.name}":\n${pageErrors(page).join('\n')}`);
+    for (const page of pages)
+      if (pageErrors(page).length)
+        console.error(`page errors in "${context.task.name}":\n${pageErrors(page).join('\n')}`);
     const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
     await Promise.all(pages.map((page, index) => screenshot(page, `FAILED-${name}-${index}`).catch(() => {})));
   }
-  await Promise.all(pages.map((page) => page.context().close().catch(() => {})));
+  await Promise.all(
+    pages.map((page) =>
+      page
+        .context()
+        .close()
+        .catch(() => {}),
+    ),
+  );
 });
 
 /** Script errors and CSP refusals the page logged: a screen that "works" but throws is broken. */
@@ -71,9 +89,29 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     // Runs in the page (the test's tsconfig has no DOM types).
-    const page = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } };
+    const page = globalThis as unknown as {
+      document: unknown;
+      axe: {
+        run: (
+          context: unknown,
+          options: object,
+        ) => Promise<{
+          violations: {
+            id: string;
+            impact: string;
+            help: string;
+            nodes: { target: string[]; failureSummary?: string }[];
+          }[];
+        }>;
+      };
+    };
     const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).slice(0, 5) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).slice(0, 5),
+    }));
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `accessibility violations on ${screen}`).toEqual([]);

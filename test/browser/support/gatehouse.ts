@@ -37,7 +37,15 @@ export async function startGatehouse(env: Record<string, string> = {}): Promise<
   const database = await createTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = testConfig({ NODE_ENV: 'development', PUBLIC_URL: url, PORT: String(port), HOST: '127.0.0.1', SMTP_URL: smtp.url, LOG_LEVEL: 'warn', ...env });
+  const config = testConfig({
+    NODE_ENV: 'development',
+    PUBLIC_URL: url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SMTP_URL: smtp.url,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
   const app = await buildApp(config, { database });
   await app.listen({ host: '127.0.0.1', port });
   return {
@@ -64,15 +72,28 @@ export async function codeFor(g: Gatehouse, user: Pick<TestUser, 'userId' | 'tot
 }
 
 /** Invites `email` to the owner's account through the API, as the invite screen would. */
-export async function invite(g: Gatehouse, owner: TestSession, email: string, roleId = 'builtin:view_only', extra: Record<string, unknown> = {}): Promise<{ id: string }> {
-  const res = await g.app.inject({ method: 'POST', url: `/v1/accounts/${owner.accountId}/invitations`, headers: owner.headers, payload: { email, roleId, ...extra } });
+export async function invite(
+  g: Gatehouse,
+  owner: TestSession,
+  email: string,
+  roleId = 'builtin:view_only',
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string }> {
+  const res = await g.app.inject({
+    method: 'POST',
+    url: `/v1/accounts/${owner.accountId}/invitations`,
+    headers: owner.headers,
+    payload: { email, roleId, ...extra },
+  });
   if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`invite failed: ${res.statusCode} ${res.body}`);
   return res.json<{ id: string }>();
 }
 
 /** Makes every session of the user older than the step-up window, so the next sensitive action asks again. */
 export async function expireStepUp(g: Gatehouse, userId: string): Promise<void> {
-  await sql`update sessions set second_factor_at = now() - interval '1 hour' where user_id = ${userId}`.execute(g.app.deps.database.db);
+  await sql`update sessions set second_factor_at = now() - interval '1 hour' where user_id = ${userId}`.execute(
+    g.app.deps.database.db,
+  );
 }
 
 /** The path and fragment of a mailed link (its host is PUBLIC_URL, which is this server). */

@@ -34,7 +34,8 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
     onData(stream, _session, callback) {
       simpleParser(stream).then((mail) => {
         const text = mail.text ?? '';
-        for (const to of recipients(mail)) mails.push({ to, subject: mail.subject ?? '', text, links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [] });
+        for (const to of recipients(mail))
+          mails.push({ to, subject: mail.subject ?? '', text, links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [] });
         callback();
       }, callback);
     },
@@ -45,8 +46,9 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     waitForMail: (to, subject) =>
-      waitFor(`a mail to ${to}${subject ? ` matching ${subject}` : ''}`, () =>
-        mails.findLast((mail) => mail.to === to.toLowerCase() && (!subject || subject.test(mail.subject))),
+      waitFor(
+        `a mail to ${to}${subject ? ` matching ${subject}` : ''}`,
+        () => mails.findLast((mail) => mail.to === to.toLowerCase() && (!subject || subject.test(mail.subject))),
         { timeoutMs: 60_000 },
       ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

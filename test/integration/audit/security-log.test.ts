@@ -5,12 +5,18 @@ import { createUser, signIn, stepUp, type TestSession } from '../../support/user
 
 const { t, owner, accountId, url } = await ownerAccount();
 
-const events = async (session: TestSession, query = '') => (await t.app.inject({ method: 'GET', url: url(`/security-events${query}`), headers: session.headers })).json();
+const events = async (session: TestSession, query = '') =>
+  (await t.app.inject({ method: 'GET', url: url(`/security-events${query}`), headers: session.headers })).json();
 
 describe('the security log', () => {
   it('records who changed what on whom, with before/after, IP, user agent and request id', async () => {
     const target = await createUser(t.app, { accountId, builtinRole: 'view_only' });
-    const res = await t.app.inject({ method: 'PATCH', url: url(`/members/${target.memberId}`), headers: { ...owner.headers, 'user-agent': 'Audit test', 'x-request-id': 'req-audit-0001' }, payload: { roleId: 'builtin:finance', confirm: true } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: url(`/members/${target.memberId}`),
+      headers: { ...owner.headers, 'user-agent': 'Audit test', 'x-request-id': 'req-audit-0001' },
+      payload: { roleId: 'builtin:finance', confirm: true },
+    });
     expect(res.statusCode).toBe(200);
     const { items } = await events(owner, `?target=${target.memberId}`);
     expect(items[0]).toMatchObject({
@@ -30,17 +36,34 @@ describe('the security log', () => {
   it('records refusals with their error code', async () => {
     const viewer = await signIn(t.app, await createUser(t.app, { accountId, builtinRole: 'view_only' }));
     const target = await createUser(t.app, { accountId });
-    await t.app.inject({ method: 'POST', url: url(`/members/${target.memberId}/deactivate`), headers: viewer.headers, payload: { confirm: true } });
+    await t.app.inject({
+      method: 'POST',
+      url: url(`/members/${target.memberId}/deactivate`),
+      headers: viewer.headers,
+      payload: { confirm: true },
+    });
     await t.app.deps.refusals.flush(true);
     const { items } = await events(owner, `?actor=${viewer.memberId}`);
-    expect(items[0]).toMatchObject({ action: 'members.deactivate', outcome: 'refused', errorCode: expect.stringMatching(/^auth|^authz/), target: { id: target.memberId } });
+    expect(items[0]).toMatchObject({
+      action: 'members.deactivate',
+      outcome: 'refused',
+      errorCode: expect.stringMatching(/^auth|^authz/),
+      target: { id: target.memberId },
+    });
   });
 
   it('is visible only with security_log.view, filters by action prefix and time, and pages newest first', async () => {
     const viewer = await signIn(t.app, await createUser(t.app, { accountId, builtinRole: 'support' }));
-    expect((await t.app.inject({ method: 'GET', url: url('/security-events'), headers: viewer.headers })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'GET', url: url('/security-events'), headers: viewer.headers })).statusCode,
+    ).toBe(403);
     for (let i = 0; i < 5; i++) {
-      await t.app.inject({ method: 'POST', url: url('/roles'), headers: owner.headers, payload: { name: `Role ${i}`, permissions: [] } });
+      await t.app.inject({
+        method: 'POST',
+        url: url('/roles'),
+        headers: owner.headers,
+        payload: { name: `Role ${i}`, permissions: [] },
+      });
       t.clock.advance(1000);
     }
     const page1 = await events(owner, '?action=role.*&limit=3');
@@ -56,16 +79,31 @@ describe('the security log', () => {
   it('exports CSV and NDJSON with CR/LF, ANSI escapes and formula prefixes neutralised', async () => {
     const hostile = '=cmd|calc\r\n\u001b[31mred';
     const target = await createUser(t.app, { accountId, name: hostile });
-    await t.app.inject({ method: 'PATCH', url: url(`/members/${target.memberId}`), headers: { ...owner.headers, 'user-agent': '@evil\u001b[2J' }, payload: { roleId: 'builtin:support', confirm: true } });
-    const csv = await t.app.inject({ method: 'GET', url: url('/security-events/export?format=csv'), headers: owner.headers });
+    await t.app.inject({
+      method: 'PATCH',
+      url: url(`/members/${target.memberId}`),
+      headers: { ...owner.headers, 'user-agent': '@evil\u001b[2J' },
+      payload: { roleId: 'builtin:support', confirm: true },
+    });
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: url('/security-events/export?format=csv'),
+      headers: owner.headers,
+    });
     expect(csv.statusCode).toBe(200);
     expect(csv.body).not.toContain('\u001b');
     expect(csv.body).toContain("'=cmd|calc");
     expect(csv.body).not.toMatch(/(^|,)"?=cmd/m);
-    const ndjson = await t.app.inject({ method: 'GET', url: url('/security-events/export?format=ndjson'), headers: owner.headers });
+    const ndjson = await t.app.inject({
+      method: 'GET',
+      url: url('/security-events/export?format=ndjson'),
+      headers: owner.headers,
+    });
     const lines = ndjson.body.trim().split('\n');
     for (const line of lines) JSON.parse(line);
-    const row = lines.map((line) => JSON.parse(line)).find((e: { target: { id: string } | null }) => e.target?.id === target.memberId);
+    const row = lines
+      .map((line) => JSON.parse(line))
+      .find((e: { target: { id: string } | null }) => e.target?.id === target.memberId);
     expect(row.target.name).toBe("'=cmd|calc\\u000d\\u000a\\u001b[31mred");
     expect(row.userAgent.startsWith("'@evil")).toBe(true);
   });
@@ -81,12 +119,18 @@ describe('the security log', () => {
     const member = await createUser(t.app, { accountId, builtinRole: 'support' });
     await signIn(t.app, member);
     for (let i = 0; i < 20; i++) {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/session', payload: { email: member.email, password: `wrong password ${i}` } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/session',
+        payload: { email: member.email, password: `wrong password ${i}` },
+      });
       expect([401, 429]).toContain(res.statusCode);
       t.clock.advance(16 * 60_000); // past every back-off, never an hour apart
     }
     Object.assign(owner, await stepUp(t.app, await signIn(t.app, owner)));
-    const actions = (await events(owner, `?target=${member.memberId}&limit=100`)).items.map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`);
+    const actions = (await events(owner, `?target=${member.memberId}&limit=100`)).items.map(
+      (e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`,
+    );
     expect(actions).toContain('session.signed_in:success');
     expect(actions).toContain('session.sign_in_failed:failure');
     expect(actions).toContain('session.locked_out:failure');

@@ -10,9 +10,19 @@ const { t, owner, accountId, url } = await ownerAccount();
 
 async function liveKey(): Promise<string> {
   const user = await createUser(t.app, { accountId, builtinRole: 'developer' });
-  await t.app.inject({ method: 'PATCH', url: url(`/members/${user.memberId}`), headers: owner.headers, payload: { flags: { apiAccess: true }, confirm: true } });
+  await t.app.inject({
+    method: 'PATCH',
+    url: url(`/members/${user.memberId}`),
+    headers: owner.headers,
+    payload: { flags: { apiAccess: true }, confirm: true },
+  });
   const dev = await stepUp(t.app, await signIn(t.app, user));
-  const res = await t.app.inject({ method: 'POST', url: url('/api-keys'), headers: dev.headers, payload: { name: 'CI', confirm: true } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: url('/api-keys'),
+    headers: dev.headers,
+    payload: { name: 'CI', confirm: true },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().key as string;
 }
@@ -38,17 +48,31 @@ const answerOf = (res: { statusCode: number; headers: Record<string, unknown>; j
 describe('a failed credential', () => {
   for (const [what, authorization] of Object.entries(failing)) {
     it(`answers 401 auth.invalid_credentials for ${what}, alone or beside a valid session cookie`, async () => {
-      for (const headers of [{ authorization }, { authorization, cookie: owner.cookie }, { authorization, ...owner.headers }]) {
+      for (const headers of [
+        { authorization },
+        { authorization, cookie: owner.cookie },
+        { authorization, ...owner.headers },
+      ]) {
         const account = await t.app.inject({ method: 'GET', url: url(''), headers });
         expect(answerOf(account)).toEqual({
           status: 401,
           type: 'application/problem+json; charset=utf-8',
-          body: { type: 'urn:gatehouse:problem:auth.invalid_credentials', title: 'The credentials are not valid', status: 401, code: 'auth.invalid_credentials', detail: 'The credentials are not valid' },
+          body: {
+            type: 'urn:gatehouse:problem:auth.invalid_credentials',
+            title: 'The credentials are not valid',
+            status: 401,
+            code: 'auth.invalid_credentials',
+            detail: 'The credentials are not valid',
+          },
         });
         // Routes that anonymous callers use, and the platform's, answer the same.
         for (const request of [
           { method: 'GET' as const, url: '/v1/me' },
-          { method: 'POST' as const, url: '/v1/authz/check', payload: { accountId, subject: { memberId: owner.memberId }, permission: 'users.view' } },
+          {
+            method: 'POST' as const,
+            url: '/v1/authz/check',
+            payload: { accountId, subject: { memberId: owner.memberId }, permission: 'users.view' },
+          },
           { method: 'POST' as const, url: '/v1/session', payload: { email: owner.email, password: owner.password } },
         ]) {
           const res = await t.app.inject({ ...request, headers });
@@ -64,8 +88,12 @@ describe('a failed credential', () => {
   });
 
   it('leaves working credentials working: the key, the platform token, the cookie alone', async () => {
-    expect((await t.app.inject({ method: 'GET', url: url(''), headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: url(''), headers: { authorization: `bearer ${key}` } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: url(''), headers: { authorization: `Bearer ${key}` } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: url(''), headers: { authorization: `bearer ${key}` } })).statusCode,
+    ).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: url(''), headers: platformHeaders })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: url(''), headers: owner.headers })).statusCode).toBe(200);
   });

@@ -20,7 +20,14 @@ const signInAttempt = (email: string, password: string, remoteAddress = freshIp(
 /** The security log rows about this user, in the user's chain and in the account's. */
 async function eventsOf(user: TestUser) {
   await t.app.deps.refusals.flush(true);
-  const { rows } = await sql<{ account_id: string | null; action: string; outcome: string; error_code: string | null; count: number; after: Record<string, unknown> | null }>`
+  const { rows } = await sql<{
+    account_id: string | null;
+    action: string;
+    outcome: string;
+    error_code: string | null;
+    count: number;
+    after: Record<string, unknown> | null;
+  }>`
     select account_id, action, outcome, error_code, count, after from security_events
      where target_id in (${user.userId}, ${user.memberId!}) order by seq`.execute(t.app.deps.database.db);
   return rows;
@@ -44,14 +51,17 @@ describe('a lockout the person can see', () => {
     const events = await eventsOf(user);
     for (const accountId of [null, user.accountId]) {
       const chain = events.filter((event) => event.account_id === accountId);
-      const of = (action: string, outcome: string) => chain.filter((event) => event.action === action && event.outcome === outcome);
+      const of = (action: string, outcome: string) =>
+        chain.filter((event) => event.action === action && event.outcome === outcome);
       expect(of('session.sign_in_failed', 'failure')).toHaveLength(5);
       expect(of('session.backoff_started', 'failure')).toHaveLength(1);
       const refused = of('session.sign_in_failed', 'refused');
       expect(refused.every((event) => event.error_code === 'auth.locked')).toBe(true);
       expect(refused.reduce((sum, event) => sum + event.count, 0)).toBe(21); // 20 quick ones and the late right password
       expect(refused.length).toBeLessThanOrEqual(3); // collapsed: the first at once, then a tally per minute
-      expect(of('session.locked_out', 'failure')).toEqual([expect.objectContaining({ after: expect.objectContaining({ failures: 20 }) })]);
+      expect(of('session.locked_out', 'failure')).toEqual([
+        expect.objectContaining({ after: expect.objectContaining({ failures: 20 }) }),
+      ]);
     }
 
     const lockMails = await mailsTo(t.app, user.email, 'security_sign_in_locked');
@@ -62,7 +72,12 @@ describe('a lockout the person can see', () => {
     // The link in that mail resets the password and ends the lock; the second factor is still asked.
     const token = /#token=([A-Za-z0-9_-]+)/.exec(lockMails[0].text ?? '')?.[1];
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const reset = await t.app.inject({ method: 'POST', url: '/v1/password-reset/confirm', payload: { token, newPassword: 'a fresh passphrase after the lock' }, remoteAddress: freshIp() });
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/v1/password-reset/confirm',
+      payload: { token, newPassword: 'a fresh passphrase after the lock' },
+      remoteAddress: freshIp(),
+    });
     expect(reset.statusCode, reset.body).toBe(204);
     const after = await signIn(t.app, { ...user, password: 'a fresh passphrase after the lock' });
     expect(after.next).toBe('done');
@@ -71,18 +86,26 @@ describe('a lockout the person can see', () => {
 
   it('mails once per lock, however many refused attempts follow, including parallel ones', async () => {
     const user = await createUser(t.app, { account: true });
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signInAttempt(user.email, `parallel guess ${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signInAttempt(user.email, `parallel guess ${i}`)),
+    );
     expect(answers.filter((res) => res.statusCode === 401)).toHaveLength(5);
     for (let i = 0; i < 10; i++) expect((await signInAttempt(user.email, `more ${i}`)).statusCode).toBe(429);
     expect(await mailsTo(t.app, user.email, 'security_sign_in_locked')).toHaveLength(1);
-    expect((await eventsOf(user)).filter((event) => event.action === 'session.locked_out' && event.account_id === null)).toHaveLength(1);
+    expect(
+      (await eventsOf(user)).filter((event) => event.action === 'session.locked_out' && event.account_id === null),
+    ).toHaveLength(1);
   });
 });
 
 /** Six-digit codes the server will not accept for this user now (none within ±1 step of the clock). */
 async function wrongCodes(user: TestUser, count: number): Promise<string[]> {
   const step = Math.floor(t.app.deps.clock.now().getTime() / 30_000);
-  const valid = new Set(await Promise.all([-1, 0, 1, 2].map((offset) => generate({ secret: user.totpSecret!, epoch: (step + offset) * 30 }))));
+  const valid = new Set(
+    await Promise.all(
+      [-1, 0, 1, 2].map((offset) => generate({ secret: user.totpSecret!, epoch: (step + offset) * 30 })),
+    ),
+  );
   const codes: string[] = [];
   for (let n = 100_000; codes.length < count; n += 7919) if (!valid.has(String(n))) codes.push(String(n));
   return codes;
@@ -92,10 +115,14 @@ async function wrongCodes(user: TestUser, count: number): Promise<string[]> {
 async function pendingSignIn(user: TestUser) {
   const res = await signInAttempt(user.email, user.password);
   expect(res.json().next).toBe('second_factor');
-  return { cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}`, 'x-csrf-token': res.json().csrfToken as string };
+  return {
+    cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}`,
+    'x-csrf-token': res.json().csrfToken as string,
+  };
 }
 
-const secondFactor = (headers: Record<string, string>, payload: object) => t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload, remoteAddress: freshIp() });
+const secondFactor = (headers: Record<string, string>, payload: object) =>
+  t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload, remoteAddress: freshIp() });
 
 describe('a sign-in challenge has its own cap', () => {
   it('ends the pending sign-in at the fifth wrong code: the right code then fails, the password starts again', async () => {
@@ -132,7 +159,11 @@ describe('a sign-in challenge has its own cap', () => {
     const byCode = burst.map((res) => res.json().code as string);
     expect(byCode.filter((code) => code === 'auth.invalid_code')).toHaveLength(4);
     expect(byCode.filter((code) => code === 'auth.challenge_expired').length).toBeGreaterThanOrEqual(1);
-    expect(byCode.filter((code) => code !== 'auth.invalid_code').every((code) => code === 'auth.challenge_expired' || code === 'auth.required')).toBe(true);
+    expect(
+      byCode
+        .filter((code) => code !== 'auth.invalid_code')
+        .every((code) => code === 'auth.challenge_expired' || code === 'auth.required'),
+    ).toBe(true);
 
     t.clock.advance(1000);
     const right = await secondFactor(headers, { code: await totpCode(t.app, user) });

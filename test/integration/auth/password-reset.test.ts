@@ -26,9 +26,13 @@ describe('POST /v1/password-reset', () => {
       expect(res.headers['set-cookie']).toBeUndefined();
     }
     expect(await mailedToken(t.app, user.email, 'password_reset')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const { rows } = await sql<{ token_hash: Buffer }>`select token_hash from password_reset_tokens where user_id = ${user.userId}`.execute(t.app.deps.database.db);
+    const { rows } = await sql<{
+      token_hash: Buffer;
+    }>`select token_hash from password_reset_tokens where user_id = ${user.userId}`.execute(t.app.deps.database.db);
     expect(rows).toHaveLength(1);
-    expect(Buffer.from(rows[0].token_hash).equals(hashToken(await mailedToken(t.app, user.email, 'password_reset')))).toBe(true);
+    expect(
+      Buffer.from(rows[0].token_hash).equals(hashToken(await mailedToken(t.app, user.email, 'password_reset'))),
+    ).toBe(true);
   });
 });
 
@@ -44,9 +48,21 @@ describe('POST /v1/password-reset/confirm', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
     expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).statusCode).toBe(401);
 
-    const signInAgain = await t.app.inject({ method: 'POST', url: '/v1/session', payload: { email: user.email, password: 'a whole new passphrase' } });
+    const signInAgain = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      payload: { email: user.email, password: 'a whole new passphrase' },
+    });
     expect(signInAgain.json().next).toBe('second_factor'); // the reset did not bypass 2FA
-    expect((await t.app.inject({ method: 'POST', url: '/v1/session', payload: { email: user.email, password: user.password } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/v1/session',
+          payload: { email: user.email, password: user.password },
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 
   it('works once, for 30 minutes, and a newer link replaces an older one', async () => {
@@ -101,28 +117,47 @@ describe('the email-address rule for new passwords', () => {
   }
 
   it('lets a password contain a short local part ("pat", "dev", "staff"), an ordinary word', async () => {
-    expect((await confirmReset(await linkFor('pat@short.example.com'), 'compatible pattern of naps')).statusCode).toBe(204);
-    expect((await confirmReset(await linkFor('dev@short.example.com'), 'devoted developer at heart')).statusCode).toBe(204);
-    expect((await confirmReset(await linkFor('staff@short.example.com'), 'staffing the night shift')).statusCode).toBe(204);
+    expect((await confirmReset(await linkFor('pat@short.example.com'), 'compatible pattern of naps')).statusCode).toBe(
+      204,
+    );
+    expect((await confirmReset(await linkFor('dev@short.example.com'), 'devoted developer at heart')).statusCode).toBe(
+      204,
+    );
+    expect((await confirmReset(await linkFor('staff@short.example.com'), 'staffing the night shift')).statusCode).toBe(
+      204,
+    );
   });
 
   it('refuses the whole address, naming it', async () => {
     const token = await linkFor('pat@whole.example.com');
     const res = await confirmReset(token, 'login: PAT@whole.example.com');
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'password.too_weak', errors: [{ field: 'body/newPassword', message: 'must not contain your email address' }] });
+    expect(res.json()).toMatchObject({
+      code: 'password.too_weak',
+      errors: [{ field: 'body/newPassword', message: 'must not contain your email address' }],
+    });
     expect((await confirmReset(token, 'an unrelated passphrase')).statusCode).toBe(204);
   });
 
   it('refuses a local part of 6+ characters (with or without its +tag), naming what matched', async () => {
     const token = await linkFor('patricia.k+gatehouse@example.org');
-    for (const [password, part] of [['Patricia.K loves green tea', 'patricia.k'], ['patricia.k+gatehouse 2026', 'patricia.k+gatehouse']]) {
+    for (const [password, part] of [
+      ['Patricia.K loves green tea', 'patricia.k'],
+      ['patricia.k+gatehouse 2026', 'patricia.k+gatehouse'],
+    ]) {
       const res = await confirmReset(token, password);
       expect(res.statusCode, password).toBe(400);
       const body = res.json();
-      expect(body.errors).toEqual([{ field: 'body/newPassword', message: `must not contain "${part}", the part of your email address before the @` }]);
+      expect(body.errors).toEqual([
+        {
+          field: 'body/newPassword',
+          message: `must not contain "${part}", the part of your email address before the @`,
+        },
+      ]);
       expect(body.detail).toContain(`"${part}"`);
     }
-    expect((await confirmReset(await linkFor('marisa@six.example.com'), 'marisa in the morning')).json().code).toBe('password.too_weak');
+    expect((await confirmReset(await linkFor('marisa@six.example.com'), 'marisa in the morning')).json().code).toBe(
+      'password.too_weak',
+    );
   });
 });

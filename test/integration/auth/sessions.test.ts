@@ -15,7 +15,11 @@ const minutes = (n: number) => n * 60_000;
 describe('session cookie', () => {
   it('is HttpOnly, SameSite=Lax, Path=/ and, over plain-http development, without Secure or __Host-', async () => {
     const user = await createUser(t.app);
-    const res = await t.app.inject({ method: 'POST', url: '/v1/session', payload: { email: user.email, password: user.password } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      payload: { email: user.email, password: user.password },
+    });
     const cookie = res.cookies.find((c) => c.name === 'gatehouse_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.secure).toBeUndefined();
@@ -27,7 +31,11 @@ describe('session cookie', () => {
     const https = await createTestApp({ env: { PUBLIC_URL: 'https://gatehouse.example' } });
     try {
       const user = await createUser(https.app);
-      const res = await https.app.inject({ method: 'POST', url: '/v1/session', payload: { email: user.email, password: user.password } });
+      const res = await https.app.inject({
+        method: 'POST',
+        url: '/v1/session',
+        payload: { email: user.email, password: user.password },
+      });
       const cookie = res.cookies.find((c) => c.name === '__Host-gatehouse_session')!;
       expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
       expect(cookie.domain).toBeUndefined();
@@ -88,7 +96,10 @@ describe('CSRF', () => {
     ];
     for (const attempt of attempts) {
       for (const csrf of [undefined, 'wrong', session.csrf.slice(0, -1) + (session.csrf.endsWith('A') ? 'B' : 'A')]) {
-        const res = await t.app.inject({ ...attempt, headers: { cookie: session.cookie, ...(csrf ? { 'x-csrf-token': csrf } : {}) } });
+        const res = await t.app.inject({
+          ...attempt,
+          headers: { cookie: session.cookie, ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        });
         expect(res.statusCode, `${attempt.method} ${attempt.url}`).toBe(403);
         expect(res.json().code).toBe('auth.csrf');
       }
@@ -101,17 +112,36 @@ describe('CSRF', () => {
   it('is not needed to read, nor on sign-in and the anonymous reset routes', async () => {
     const session = await signUpAndSignIn(t.app);
     expect((await me({ cookie: session.cookie })).statusCode).toBe(200);
-    const again = await t.app.inject({ method: 'POST', url: '/v1/session', headers: { cookie: session.cookie }, payload: { email: session.email, password: session.password } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      headers: { cookie: session.cookie },
+      payload: { email: session.email, password: session.password },
+    });
     expect(again.statusCode).toBe(200);
-    const reset = await t.app.inject({ method: 'POST', url: '/v1/password-reset', headers: { cookie: session.cookie }, payload: { email: session.email } });
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/v1/password-reset',
+      headers: { cookie: session.cookie },
+      payload: { email: session.email },
+    });
     expect(reset.statusCode).toBe(202);
   });
 
   it('is also required of a pending sign-in', async () => {
     const user = await createUser(t.app);
-    const res = await t.app.inject({ method: 'POST', url: '/v1/session', payload: { email: user.email, password: user.password } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      payload: { email: user.email, password: user.password },
+    });
     const cookie = `gatehouse_session=${res.cookies.find((c) => c.name === 'gatehouse_session')!.value}`;
-    const noCsrf = await t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers: { cookie }, payload: { code: '123456' } });
+    const noCsrf = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session/second-factor',
+      headers: { cookie },
+      payload: { code: '123456' },
+    });
     expect(noCsrf.json().code).toBe('auth.csrf');
   });
 });
@@ -120,7 +150,12 @@ describe('your sessions', () => {
   it('lists the live ones, marks the current, and revokes one or all the others', async () => {
     const user = await createUser(t.app);
     const laptop = await signIn(t.app, { ...user });
-    const phone = await t.app.inject({ method: 'POST', url: '/v1/session', payload: { email: user.email, password: user.password }, headers: { 'user-agent': 'Phone/1.0' } });
+    const phone = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      payload: { email: user.email, password: user.password },
+      headers: { 'user-agent': 'Phone/1.0' },
+    });
     expect(phone.statusCode).toBe(200); // pending: not listed
     const tablet = await signIn(t.app, { ...user });
 
@@ -129,23 +164,38 @@ describe('your sessions', () => {
     const items = list.json().items as { id: string; current: boolean; ip: string; userAgent: string | null }[];
     expect(items).toHaveLength(2);
     expect(items.filter((item) => item.current)).toHaveLength(1);
-    expect(items[0]).toEqual({ id: expect.stringMatching(/^ses_/), current: expect.any(Boolean), createdAt: expect.any(String), lastSeenAt: expect.any(String), ip: '127.0.0.1', userAgent: 'lightMyRequest' });
+    expect(items[0]).toEqual({
+      id: expect.stringMatching(/^ses_/),
+      current: expect.any(Boolean),
+      createdAt: expect.any(String),
+      lastSeenAt: expect.any(String),
+      ip: '127.0.0.1',
+      userAgent: 'lightMyRequest',
+    });
     expect(JSON.stringify(list.json())).not.toContain(laptop.token);
 
     const tabletId = items.find((item) => !item.current)!.id;
-    expect((await t.app.inject({ method: 'DELETE', url: `/v1/me/sessions/${tabletId}`, headers: laptop.headers })).statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/v1/me/sessions/${tabletId}`, headers: laptop.headers }))
+        .statusCode,
+    ).toBe(204);
     expect((await me(tablet.headers)).statusCode).toBe(401);
 
     // Another user's session id, or one that never existed: the same 204, and nothing happens.
     const stranger = await signUpAndSignIn(t.app);
-    const strangerId = (await t.app.inject({ method: 'GET', url: '/v1/me/sessions', headers: stranger.headers })).json().items[0].id;
+    const strangerId = (await t.app.inject({ method: 'GET', url: '/v1/me/sessions', headers: stranger.headers })).json()
+      .items[0].id;
     for (const id of [strangerId, 'ses_doesnotexist']) {
-      expect((await t.app.inject({ method: 'DELETE', url: `/v1/me/sessions/${id}`, headers: laptop.headers })).statusCode).toBe(204);
+      expect(
+        (await t.app.inject({ method: 'DELETE', url: `/v1/me/sessions/${id}`, headers: laptop.headers })).statusCode,
+      ).toBe(204);
     }
     expect((await me(stranger.headers)).statusCode).toBe(200);
 
     const third = await signIn(t.app, { ...user });
-    expect((await t.app.inject({ method: 'DELETE', url: '/v1/me/sessions', headers: laptop.headers })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'DELETE', url: '/v1/me/sessions', headers: laptop.headers })).statusCode).toBe(
+      204,
+    );
     expect((await me(third.headers)).statusCode).toBe(401);
     expect((await me(laptop.headers)).statusCode).toBe(200);
   });
@@ -153,7 +203,11 @@ describe('your sessions', () => {
   it('updates last-seen at most once a minute', async () => {
     const session = await signUpAndSignIn(t.app);
     const lastSeen = async () =>
-      (await sql<{ last_seen_at: Date }>`select last_seen_at from sessions where user_id = ${session.userId}`.execute(t.app.deps.database.db)).rows[0].last_seen_at.getTime();
+      (
+        await sql<{ last_seen_at: Date }>`select last_seen_at from sessions where user_id = ${session.userId}`.execute(
+          t.app.deps.database.db,
+        )
+      ).rows[0].last_seen_at.getTime();
     const start = await lastSeen();
     t.clock.advance(30_000);
     await me(session.headers);

@@ -32,10 +32,18 @@ describe('POST /v1/session', () => {
     expect(res.json()).toEqual({ next: 'second_factor', csrfToken: expect.any(String) });
     const cookie = res.cookies.find((c) => c.name === 'gatehouse_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: `gatehouse_session=${cookie.value}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { cookie: `gatehouse_session=${cookie.value}` },
+    });
     expect(me.statusCode).toBe(401);
     expect(me.json().code).toBe('auth.second_factor_required');
-    const sessions = await t.app.inject({ method: 'GET', url: '/v1/me/sessions', headers: { cookie: `gatehouse_session=${cookie.value}` } });
+    const sessions = await t.app.inject({
+      method: 'GET',
+      url: '/v1/me/sessions',
+      headers: { cookie: `gatehouse_session=${cookie.value}` },
+    });
     expect(sessions.statusCode).toBe(401);
   });
 
@@ -50,11 +58,17 @@ describe('POST /v1/session', () => {
     const user = await createUser(t.app, { totp: false, account: { requireTwoFactor: false } });
     const res = await postSession(user.email, user.password);
     expect(res.json().next).toBe('done');
-    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}` },
+    });
     expect(me.statusCode).toBe(200);
 
     const strict = await createUser(t.app, { totp: false, account: true });
-    await sql`insert into members (account_id, id, user_id, status, builtin_role) select ${user.accountId!}, 'mem_second', ${strict.userId}, 'active', 'view_only'`.execute(t.app.deps.database.db);
+    await sql`insert into members (account_id, id, user_id, status, builtin_role) select ${user.accountId!}, 'mem_second', ${strict.userId}, 'active', 'view_only'`.execute(
+      t.app.deps.database.db,
+    );
     expect((await postSession(strict.email, strict.password)).json().next).toBe('enrol_totp');
   });
 
@@ -87,7 +101,9 @@ describe('POST /v1/session', () => {
     const weak = await hash(user.password, { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
     await sql`update users set password_hash = ${weak} where id = ${user.userId}`.execute(t.app.deps.database.db);
     expect((await postSession(user.email, user.password)).statusCode).toBe(200);
-    const { rows } = await sql<{ password_hash: string }>`select password_hash from users where id = ${user.userId}`.execute(t.app.deps.database.db);
+    const { rows } = await sql<{
+      password_hash: string;
+    }>`select password_hash from users where id = ${user.userId}`.execute(t.app.deps.database.db);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 });
@@ -109,10 +125,17 @@ describe('session fixation', () => {
     const finalToken = sessionTokenFrom(t.app, second)!;
     expect(finalToken).not.toBe(pendingToken);
     for (const token of [planted, pendingToken]) {
-      const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: `gatehouse_session=${token}` } });
+      const me = await t.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { cookie: `gatehouse_session=${token}` },
+      });
       expect(me.statusCode).toBe(401);
     }
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: `gatehouse_session=${finalToken}` } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: `gatehouse_session=${finalToken}` } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('ends the session a browser brought when it signs in again (an attacker’s own session planted on a victim dies)', async () => {
@@ -121,12 +144,16 @@ describe('session fixation', () => {
     const res = await postSession(victim.email, victim.password, { cookie: attacker.cookie });
     expect(res.statusCode).toBe(200);
     expect(sessionTokenFrom(t.app, res)).not.toBe(attacker.token);
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: attacker.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: attacker.cookie } })).statusCode,
+    ).toBe(401);
   });
 
   it('stores only the SHA-256 of session tokens', async () => {
     const session = await signUpAndSignIn(t.app);
-    const { rows } = await sql<{ token_hash: Buffer }>`select token_hash from sessions where user_id = ${session.userId}`.execute(t.app.deps.database.db);
+    const { rows } = await sql<{
+      token_hash: Buffer;
+    }>`select token_hash from sessions where user_id = ${session.userId}`.execute(t.app.deps.database.db);
     expect(rows).toHaveLength(1);
     expect(Buffer.from(rows[0].token_hash).equals(hashToken(session.token))).toBe(true);
     expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
@@ -138,14 +165,22 @@ describe('POST /v1/session/second-factor', () => {
     const user = await createUser(t.app);
     const first = await postSession(user.email, user.password);
     const code = await totpCode(t.app, user);
-    const headers = { cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`, 'x-csrf-token': first.json().csrfToken };
-    expect((await t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload: { code } })).statusCode).toBe(200);
+    const headers = {
+      cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`,
+      'x-csrf-token': first.json().csrfToken,
+    };
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload: { code } })).statusCode,
+    ).toBe(200);
 
     const again = await postSession(user.email, user.password);
     const replay = await t.app.inject({
       method: 'POST',
       url: '/v1/session/second-factor',
-      headers: { cookie: `gatehouse_session=${sessionTokenFrom(t.app, again)}`, 'x-csrf-token': again.json().csrfToken },
+      headers: {
+        cookie: `gatehouse_session=${sessionTokenFrom(t.app, again)}`,
+        'x-csrf-token': again.json().csrfToken,
+      },
       payload: { code },
     });
     expect(replay.statusCode).toBe(401);
@@ -155,14 +190,23 @@ describe('POST /v1/session/second-factor', () => {
   it('turns 20 parallel requests with one code into exactly one session', async () => {
     const user = await createUser(t.app);
     const first = await postSession(user.email, user.password);
-    const headers = { cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`, 'x-csrf-token': first.json().csrfToken };
+    const headers = {
+      cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`,
+      'x-csrf-token': first.json().csrfToken,
+    };
     const code = await totpCode(t.app, user);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload: { code } })),
+      Array.from({ length: 20 }, () =>
+        t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload: { code } }),
+      ),
     );
     expect(answers.filter((res) => res.statusCode === 200)).toHaveLength(1);
     for (const res of answers.filter((r) => r.statusCode !== 200)) expect([401, 429]).toContain(res.statusCode);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from sessions where user_id = ${user.userId} and stage = 'active'`.execute(t.app.deps.database.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from sessions where user_id = ${user.userId} and stage = 'active'`.execute(
+      t.app.deps.database.db,
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -172,7 +216,12 @@ describe('POST /v1/session/second-factor', () => {
     const pending = await signIn(t.app, user);
     const started = await t.app.inject({ method: 'POST', url: '/v1/me/totp', headers: pending.headers });
     user.totpSecret = new URL(started.json().otpauthUri).searchParams.get('secret');
-    const confirmed = await t.app.inject({ method: 'POST', url: '/v1/me/totp/confirm', headers: pending.headers, payload: { code: await totpCode(t.app, user) } });
+    const confirmed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/totp/confirm',
+      headers: pending.headers,
+      payload: { code: await totpCode(t.app, user) },
+    });
     const recoveryCode = confirmed.json().recoveryCodes[0] as string;
 
     const use = async () => {
@@ -190,14 +239,31 @@ describe('POST /v1/session/second-factor', () => {
 
   it('needs a pending sign-in and exactly one factor', async () => {
     const session = await signUpAndSignIn(t.app);
-    const noSession = await t.app.inject({ method: 'POST', url: '/v1/session/second-factor', payload: { code: '123456' } });
+    const noSession = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session/second-factor',
+      payload: { code: '123456' },
+    });
     expect(noSession.json().code).toBe('auth.required');
     const user = await createUser(t.app);
     const first = await postSession(user.email, user.password);
-    const headers = { cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`, 'x-csrf-token': first.json().csrfToken };
-    const both = await t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload: { code: '123456', recoveryCode: 'abcd-efgh-jkmn-pqrs' } });
+    const headers = {
+      cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`,
+      'x-csrf-token': first.json().csrfToken,
+    };
+    const both = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session/second-factor',
+      headers,
+      payload: { code: '123456', recoveryCode: 'abcd-efgh-jkmn-pqrs' },
+    });
     expect(both.statusCode).toBe(400);
-    const active = await t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers: session.headers, payload: { code: '123456' } });
+    const active = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session/second-factor',
+      headers: session.headers,
+      payload: { code: '123456' },
+    });
     expect(active.statusCode).toBe(401);
   });
 
@@ -208,7 +274,10 @@ describe('POST /v1/session/second-factor', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/session/second-factor',
-      headers: { cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`, 'x-csrf-token': first.json().csrfToken },
+      headers: {
+        cookie: `gatehouse_session=${sessionTokenFrom(t.app, first)}`,
+        'x-csrf-token': first.json().csrfToken,
+      },
       payload: { code: await totpCode(t.app, user) },
     });
     expect(res.json().code).toBe('auth.required');

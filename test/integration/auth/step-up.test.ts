@@ -13,7 +13,13 @@ const minutes = (n: number) => n * 60_000;
 describe('step-up', () => {
   it('is fresh right after a sign-in with a second factor, and expires 5 minutes later', async () => {
     const session = await signUpAndSignIn(t.app);
-    const regenerate = () => t.app.inject({ method: 'POST', url: '/v1/me/recovery-codes', headers: session.headers, payload: { confirm: true } });
+    const regenerate = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/me/recovery-codes',
+        headers: session.headers,
+        payload: { confirm: true },
+      });
     expect((await regenerate()).statusCode).toBe(200);
     t.clock.advance(minutes(5) + 1000);
     const stale = await regenerate();
@@ -25,13 +31,25 @@ describe('step-up', () => {
     const session = await signUpAndSignIn(t.app);
     t.clock.advance(minutes(10));
     const oldHeaders = { ...session.headers };
-    const res = await t.app.inject({ method: 'POST', url: '/v1/me/step-up', headers: session.headers, payload: { code: await totpCode(t.app, session) } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/step-up',
+      headers: session.headers,
+      payload: { code: await totpCode(t.app, session) },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ csrfToken: expect.any(String), expiresAt: new Date(t.clock.now().getTime() + minutes(5)).toISOString() });
+    expect(res.json()).toEqual({
+      csrfToken: expect.any(String),
+      expiresAt: new Date(t.clock.now().getTime() + minutes(5)).toISOString(),
+    });
     // The old token is dead; the new one carries the step-up for five minutes.
     expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: oldHeaders })).statusCode).toBe(401);
-    const headers = { cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}`, 'x-csrf-token': res.json().csrfToken };
-    const regenerate = () => t.app.inject({ method: 'POST', url: '/v1/me/recovery-codes', headers, payload: { confirm: true } });
+    const headers = {
+      cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}`,
+      'x-csrf-token': res.json().csrfToken,
+    };
+    const regenerate = () =>
+      t.app.inject({ method: 'POST', url: '/v1/me/recovery-codes', headers, payload: { confirm: true } });
     t.clock.advance(minutes(4));
     expect((await regenerate()).statusCode).toBe(200);
     t.clock.advance(minutes(1) + 1000);
@@ -43,16 +61,33 @@ describe('step-up', () => {
     for (let i = 0; i < 3; i++) {
       t.clock.advance(minutes(6));
       await stepUp(t.app, session);
-      expect((await t.app.inject({ method: 'POST', url: '/v1/me/recovery-codes', headers: session.headers, payload: { confirm: true } })).statusCode).toBe(200);
+      expect(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/v1/me/recovery-codes',
+            headers: session.headers,
+            payload: { confirm: true },
+          })
+        ).statusCode,
+      ).toBe(200);
     }
   });
 
   it('refuses a wrong or replayed code', async () => {
     const session = await signUpAndSignIn(t.app);
     const code = await totpCode(t.app, session);
-    const first = await t.app.inject({ method: 'POST', url: '/v1/me/step-up', headers: session.headers, payload: { code } });
+    const first = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/step-up',
+      headers: session.headers,
+      payload: { code },
+    });
     expect(first.statusCode).toBe(200);
-    const headers = { cookie: `gatehouse_session=${first.cookies.find((c) => c.name === 'gatehouse_session')!.value}`, 'x-csrf-token': first.json().csrfToken };
+    const headers = {
+      cookie: `gatehouse_session=${first.cookies.find((c) => c.name === 'gatehouse_session')!.value}`,
+      'x-csrf-token': first.json().csrfToken,
+    };
     const replay = await t.app.inject({ method: 'POST', url: '/v1/me/step-up', headers, payload: { code } });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().code).toBe('auth.invalid_code');
@@ -63,11 +98,23 @@ describe('step-up', () => {
     const noConfirm = await t.app.inject({ method: 'DELETE', url: '/v1/me/totp', headers: session.headers });
     expect(noConfirm.statusCode).toBe(400);
     expect(noConfirm.json().code).toBe('request.confirmation_required');
-    const falseConfirm = await t.app.inject({ method: 'POST', url: '/v1/me/recovery-codes', headers: session.headers, payload: { confirm: false } });
+    const falseConfirm = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/recovery-codes',
+      headers: session.headers,
+      payload: { confirm: false },
+    });
     expect(falseConfirm.json().code).toBe('request.confirmation_required');
     t.clock.advance(minutes(6));
-    expect((await t.app.inject({ method: 'DELETE', url: '/v1/me/totp', headers: session.headers })).json().code).toBe('auth.step_up_required');
-    const email = await t.app.inject({ method: 'POST', url: '/v1/me/email-change', headers: session.headers, payload: { newEmail: 'new@example.com', confirm: true } });
+    expect((await t.app.inject({ method: 'DELETE', url: '/v1/me/totp', headers: session.headers })).json().code).toBe(
+      'auth.step_up_required',
+    );
+    const email = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/email-change',
+      headers: session.headers,
+      payload: { newEmail: 'new@example.com', confirm: true },
+    });
     expect(email.json().code).toBe('auth.step_up_required');
   });
 });

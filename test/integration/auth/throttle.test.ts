@@ -37,7 +37,8 @@ describe('brute-force protection', () => {
     const unknown = 'no-such-user@example.com';
     for (let i = 0; i < 20; i++) {
       t.clock.advance(backoffMs(i));
-      for (const email of [user.email, unknown]) expect((await signInAttempt(email, `wrong ${i}`)).statusCode).toBe(401);
+      for (const email of [user.email, unknown])
+        expect((await signInAttempt(email, `wrong ${i}`)).statusCode).toBe(401);
     }
     t.clock.advance(16 * 60_000); // longer than any back-off: what remains is the lock
     const locked = await signInAttempt(user.email, user.password);
@@ -69,35 +70,72 @@ describe('brute-force protection', () => {
       t.clock.advance(backoffMs(failures));
       const res = await signInAttempt(victim.email, victim.password, ip); // right password: neither counted nor forgiving
       expect(res.statusCode, res.body).toBe(200);
-      return { cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}`, 'x-csrf-token': res.json().csrfToken as string };
+      return {
+        cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}`,
+        'x-csrf-token': res.json().csrfToken as string,
+      };
     };
     const secondFactor = (payload: object) => async () => {
       const headers = await pendingHeaders();
-      await counted(() => t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload, remoteAddress: ip }), false);
+      await counted(
+        () => t.app.inject({ method: 'POST', url: '/v1/session/second-factor', headers, payload, remoteAddress: ip }),
+        false,
+      );
     };
     const kinds = [
       secondFactor({ code: '000000' }),
       secondFactor({ recoveryCode: 'aaaa-bbbb-cccc-dddd' }),
       () => counted(() => signInAttempt(victim.email, 'wrong password', ip)),
-      () => counted(() => t.app.inject({ method: 'POST', url: '/v1/me/step-up', headers: victim.headers, payload: { code: '000000' }, remoteAddress: ip })),
-      () => counted(() => t.app.inject({ method: 'POST', url: '/v1/me/step-up', headers: victim.headers, payload: { recoveryCode: 'aaaa-bbbb-cccc-dddd' }, remoteAddress: ip })),
       () =>
         counted(() =>
-          t.app.inject({ method: 'PUT', url: '/v1/me/password', headers: victim.headers, payload: { currentPassword: 'guess', newPassword: 'a brand new passphrase' }, remoteAddress: ip }),
+          t.app.inject({
+            method: 'POST',
+            url: '/v1/me/step-up',
+            headers: victim.headers,
+            payload: { code: '000000' },
+            remoteAddress: ip,
+          }),
+        ),
+      () =>
+        counted(() =>
+          t.app.inject({
+            method: 'POST',
+            url: '/v1/me/step-up',
+            headers: victim.headers,
+            payload: { recoveryCode: 'aaaa-bbbb-cccc-dddd' },
+            remoteAddress: ip,
+          }),
+        ),
+      () =>
+        counted(() =>
+          t.app.inject({
+            method: 'PUT',
+            url: '/v1/me/password',
+            headers: victim.headers,
+            payload: { currentPassword: 'guess', newPassword: 'a brand new passphrase' },
+            remoteAddress: ip,
+          }),
         ),
     ];
     for (let i = 0; failures < 20; i++) await kinds[i % kinds.length]();
 
     t.clock.advance(16 * 60_000);
     expect((await signInAttempt(victim.email, victim.password)).statusCode).toBe(429);
-    const stepUp = await t.app.inject({ method: 'POST', url: '/v1/me/step-up', headers: victim.headers, payload: { code: await totpCode(t.app, victim) } });
+    const stepUp = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/step-up',
+      headers: victim.headers,
+      payload: { code: await totpCode(t.app, victim) },
+    });
     expect(stepUp.statusCode).toBe(429);
   });
 
   it('cannot be dodged with parallel guesses: attempts are counted before they are verified', async () => {
     const user = await createUser(t.app);
     const ip = freshIp();
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signInAttempt(user.email, `parallel guess ${i}`, ip)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signInAttempt(user.email, `parallel guess ${i}`, ip)),
+    );
     expect(answers.filter((res) => res.statusCode === 401)).toHaveLength(5); // the rest met the back-off
     expect(answers.filter((res) => res.statusCode === 429)).toHaveLength(35);
   });
@@ -105,7 +143,8 @@ describe('brute-force protection', () => {
   it('also throttles by IP: one client spraying a password over many addresses', async () => {
     const ip = freshIp();
     const answers: number[] = [];
-    for (let i = 0; i < 25; i++) answers.push((await signInAttempt(`spray-${i}@example.com`, 'Summer2026!', ip)).statusCode);
+    for (let i = 0; i < 25; i++)
+      answers.push((await signInAttempt(`spray-${i}@example.com`, 'Summer2026!', ip)).statusCode);
     expect(answers.slice(0, 20).every((status) => status === 401)).toBe(true);
     expect(answers.slice(20)).toContain(429);
   });

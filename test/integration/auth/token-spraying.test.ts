@@ -18,12 +18,19 @@ const freshIp = () => `10.4.0.${++ipCounter}`;
 /** The four routes that take a mailed link's token, each with a body it would accept. */
 const linkRoutes = [
   (token: string) => ({ url: '/v1/invitations/lookup', payload: { token } }),
-  (token: string) => ({ url: '/v1/invitations/accept', payload: { token, name: 'Sprayer', password: 'a long enough passphrase' } }),
-  (token: string) => ({ url: '/v1/password-reset/confirm', payload: { token, newPassword: 'a long enough passphrase' } }),
+  (token: string) => ({
+    url: '/v1/invitations/accept',
+    payload: { token, name: 'Sprayer', password: 'a long enough passphrase' },
+  }),
+  (token: string) => ({
+    url: '/v1/password-reset/confirm',
+    payload: { token, newPassword: 'a long enough passphrase' },
+  }),
   (token: string) => ({ url: '/v1/email-change/confirm', payload: { token } }),
 ];
 
-const tryLink = (route: number, token: string, remoteAddress: string) => t.app.inject({ method: 'POST', ...linkRoutes[route](token), remoteAddress });
+const tryLink = (route: number, token: string, remoteAddress: string) =>
+  t.app.inject({ method: 'POST', ...linkRoutes[route](token), remoteAddress });
 
 /** A real invitation token: a new account's owner invitation, from its mail. */
 async function realInvitation() {
@@ -36,7 +43,9 @@ describe('failed link tokens per client address', () => {
     const ip = freshIp();
     const answers = [];
     for (let i = 0; i < 60; i++) answers.push(await tryLink(i % 4, newSecretToken(), ip));
-    expect(answers.slice(0, 10).map((res) => res.statusCode)).toEqual([404, 404, 400, 400, 404, 404, 400, 400, 404, 404]);
+    expect(answers.slice(0, 10).map((res) => res.statusCode)).toEqual([
+      404, 404, 400, 400, 404, 404, 400, 400, 404, 404,
+    ]);
     for (const res of answers.slice(10)) {
       expect(res.statusCode).toBe(429);
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -81,9 +90,23 @@ describe('failed link tokens per client address', () => {
     try {
       const ip = freshIp();
       for (const app of [t.app, other.app, t.app, other.app, t.app, other.app, t.app, other.app, t.app, other.app]) {
-        expect((await app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: newSecretToken() }, remoteAddress: ip })).statusCode).toBe(404);
+        expect(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/v1/invitations/lookup',
+              payload: { token: newSecretToken() },
+              remoteAddress: ip,
+            })
+          ).statusCode,
+        ).toBe(404);
       }
-      const refused = await other.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: newSecretToken() }, remoteAddress: ip });
+      const refused = await other.app.inject({
+        method: 'POST',
+        url: '/v1/invitations/lookup',
+        payload: { token: newSecretToken() },
+        remoteAddress: ip,
+      });
       expect(refused.statusCode).toBe(429);
     } finally {
       await other.app.close();

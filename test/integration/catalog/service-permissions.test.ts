@@ -13,11 +13,16 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.js
 function catalogWithout(...dropped: string[]): string {
   const doc = JSON.parse(readFileSync(defaultCatalogPath, 'utf8'));
   for (const module of doc.modules) {
-    module.actions = module.actions.filter((action: { key: string }) => !dropped.includes(`${module.key}.${action.key}`));
+    module.actions = module.actions.filter(
+      (action: { key: string }) => !dropped.includes(`${module.key}.${action.key}`),
+    );
   }
   doc.modules = doc.modules.filter((module: { actions: unknown[] }) => module.actions.length > 0);
   for (const role of doc.roles) {
-    role.permissions = role.permissions.filter((grant: string | { permission: string }) => !dropped.includes(typeof grant === 'string' ? grant : grant.permission));
+    role.permissions = role.permissions.filter(
+      (grant: string | { permission: string }) =>
+        !dropped.includes(typeof grant === 'string' ? grant : grant.permission),
+    );
   }
   const path = join(mkdtempSync(join(tmpdir(), 'gh-catalog-')), 'catalog.json');
   writeFileSync(path, JSON.stringify(doc));
@@ -41,7 +46,9 @@ describe('a custom catalog (GATEHOUSE_CATALOG)', () => {
 
   it('names every missing one', async () => {
     const path = catalogWithout('users.edit', 'contacts.view', 'contacts.manage');
-    await expect(buildApp(testConfig({ GATEHOUSE_CATALOG: path }), { database })).rejects.toThrow(/lacks the permissions users\.edit, contacts\.view, contacts\.manage,/);
+    await expect(buildApp(testConfig({ GATEHOUSE_CATALOG: path }), { database })).rejects.toThrow(
+      /lacks the permissions users\.edit, contacts\.view, contacts\.manage,/,
+    );
   });
 
   it('that has them all starts', async () => {

@@ -28,19 +28,25 @@ describe(`migrations on ${engine}`, () => {
     expect(recorded.rows.map((row) => row.name)).toEqual(first);
   });
 
-  it.runIf(engine === 'postgres')('lets two instances migrate at once: both come up, each migration applied once', async () => {
-    const database = await emptyDatabase();
-    const second = await openDatabase({ databaseUrl: database.url, poolSize: 2 });
-    cleanups.push(() => second.close());
-    const [a, b] = await Promise.all([migrateToLatest(database.db), migrateToLatest(second.db)]);
-    // One instance applied everything, the other waited on the advisory lock and found nothing to do.
-    expect([a.length, b.length].sort()).toEqual([0, (await sql`select 1 from schema_migrations`.execute(database.db)).rows.length]);
-    const apps = await Promise.all([database, second].map((db) => buildApp(testConfig(), { database: db })));
-    for (const app of apps) {
-      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
-      await app.close();
-    }
-  });
+  it.runIf(engine === 'postgres')(
+    'lets two instances migrate at once: both come up, each migration applied once',
+    async () => {
+      const database = await emptyDatabase();
+      const second = await openDatabase({ databaseUrl: database.url, poolSize: 2 });
+      cleanups.push(() => second.close());
+      const [a, b] = await Promise.all([migrateToLatest(database.db), migrateToLatest(second.db)]);
+      // One instance applied everything, the other waited on the advisory lock and found nothing to do.
+      expect([a.length, b.length].sort()).toEqual([
+        0,
+        (await sql`select 1 from schema_migrations`.execute(database.db)).rows.length,
+      ]);
+      const apps = await Promise.all([database, second].map((db) => buildApp(testConfig(), { database: db })));
+      for (const app of apps) {
+        expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+        await app.close();
+      }
+    },
+  );
 });
 
 describe(`/readyz on ${engine}`, () => {
@@ -49,7 +55,10 @@ describe(`/readyz on ${engine}`, () => {
     const app = await buildApp(testConfig(), { database, migrate: false });
     const res = await app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ code: 'service.unavailable', detail: expect.stringContaining('Migrations pending: 0001_') });
+    expect(res.json()).toMatchObject({
+      code: 'service.unavailable',
+      detail: expect.stringContaining('Migrations pending: 0001_'),
+    });
     await app.close();
   });
 

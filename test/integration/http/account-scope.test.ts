@@ -18,7 +18,9 @@ describe('the account scope', () => {
       },
     });
     try {
-      await expect(app.ready()).rejects.toThrow(/Account routes registered outside the account scope .*GET \/v1\/accounts\/:accountId\/reports/);
+      await expect(app.ready()).rejects.toThrow(
+        /Account routes registered outside the account scope .*GET \/v1\/accounts\/:accountId\/reports/,
+      );
     } finally {
       await app.close().catch(() => undefined);
     }

@@ -13,7 +13,15 @@ describe('the dashboard on the service origin', () => {
   afterAll(() => t.close());
 
   it('serves the app at / and at every page a mail links to (history routing)', async () => {
-    for (const url of ['/', '/sign-in', '/invitations/accept', '/password-reset', '/email-change', '/me/security', '/accounts/acc_x/members?status=active']) {
+    for (const url of [
+      '/',
+      '/sign-in',
+      '/invitations/accept',
+      '/password-reset',
+      '/email-change',
+      '/me/security',
+      '/accounts/acc_x/members?status=active',
+    ]) {
       const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type'], url).toContain('text/html');
@@ -30,7 +38,9 @@ describe('the dashboard on the service origin', () => {
     const wrongMethod = await t.app.inject({ method: 'POST', url: '/sign-in' });
     expect(wrongMethod.statusCode).toBe(404);
     expect(wrongMethod.json().code).toBe('request.not_found');
-    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['content-type']).toContain('application/json');
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['content-type']).toContain(
+      'application/json',
+    );
     expect((await t.app.inject({ method: 'GET', url: '/openapi.json' })).json().openapi).toBe('3.1.0');
     expect((await t.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
   });

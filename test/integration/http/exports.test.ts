@@ -56,17 +56,24 @@ describe('a failure after the first byte', () => {
     ['members.csv', '/members/export?sort=email', /left join roles r[\s\S]*order by/, 600],
     ['security-log.csv', '/security-events/export?format=csv', eventPage, 1100],
     ['security-log.ndjson', '/security-events/export?format=ndjson', eventPage, 1100],
-  ])('aborts the %s download so that the client sees it fail, and is logged as an error', async (file, path, pattern, needed) => {
-    await bulkRows(needed);
-    faults.failOn(pattern, 2);
-    logLines.length = 0;
-    const res = await download(path);
-    expect(res.status).toBe(200);
-    // The first page arrived, the rest never will: reading the body fails instead of ending.
-    await expect(res.text()).rejects.toThrow();
-    const failure = logLines.map((line) => JSON.parse(line)).find((entry) => entry.export === file);
-    expect(failure).toMatchObject({ level: 50, msg: expect.stringContaining('aborted'), err: { message: expect.stringContaining('injected') } });
-  });
+  ])(
+    'aborts the %s download so that the client sees it fail, and is logged as an error',
+    async (file, path, pattern, needed) => {
+      await bulkRows(needed);
+      faults.failOn(pattern, 2);
+      logLines.length = 0;
+      const res = await download(path);
+      expect(res.status).toBe(200);
+      // The first page arrived, the rest never will: reading the body fails instead of ending.
+      await expect(res.text()).rejects.toThrow();
+      const failure = logLines.map((line) => JSON.parse(line)).find((entry) => entry.export === file);
+      expect(failure).toMatchObject({
+        level: 50,
+        msg: expect.stringContaining('aborted'),
+        err: { message: expect.stringContaining('injected') },
+      });
+    },
+  );
 });
 
 describe('every export neutralises control characters in free text (issue 14.5)', () => {
@@ -95,7 +102,9 @@ describe('every export neutralises control characters in free text (issue 14.5)'
     // The log is append-only: an older row written before names were checked is inserted as such.
     await sql`insert into security_events (chain, seq, id, account_id, at, actor_type, actor_id, actor_name, action, outcome, target_type, target_id, target_name, before, after, user_agent, prev_hash, hash)
               values (${accountId}, 2000000, 'evt_forged', ${accountId}, now() - interval '1 day', 'member', ${owner.memberId}, ${forgedName}, 'member.renamed', 'success',
-                      'member', ${victim.memberId}, ${forgedName}, ${JSON.stringify({ name: forgedName })}::jsonb, ${JSON.stringify({ name: 'Eve\u2028' })}::jsonb, ${'old\r\nagent'}, '\\x00'::bytea, '\\x00'::bytea)`.execute(db);
+                      'member', ${victim.memberId}, ${forgedName}, ${JSON.stringify({ name: forgedName })}::jsonb, ${JSON.stringify({ name: 'Eve\u2028' })}::jsonb, ${'old\r\nagent'}, '\\x00'::bytea, '\\x00'::bytea)`.execute(
+      db,
+    );
 
     const csv = await (await download(`/security-events/export?format=csv&target=${victim.memberId}`)).text();
     expect(csv).not.toMatch(controlsButCrLf);
@@ -128,9 +137,13 @@ let bulkEvents = 0;
 /** Enough members and events for a second page of each export (500 and 1000 a page). */
 async function bulkRows(needed: number): Promise<void> {
   if (bulkMembers < needed) {
-    await sql`insert into users (id, email, name) select 'usr_bulk' || i, 'bulk' || i || '@example.com', 'Bulk ' || i from generate_series(${bulkMembers + 1}::int, ${needed}::int) i`.execute(db);
+    await sql`insert into users (id, email, name) select 'usr_bulk' || i, 'bulk' || i || '@example.com', 'Bulk ' || i from generate_series(${bulkMembers + 1}::int, ${needed}::int) i`.execute(
+      db,
+    );
     await sql`insert into members (account_id, id, user_id, name, email, status, builtin_role)
-              select ${accountId}, 'mem_bulk' || i, 'usr_bulk' || i, 'Bulk ' || i, 'bulk' || i || '@example.com', 'active', 'view_only' from generate_series(${bulkMembers + 1}::int, ${needed}::int) i`.execute(db);
+              select ${accountId}, 'mem_bulk' || i, 'usr_bulk' || i, 'Bulk ' || i, 'bulk' || i || '@example.com', 'active', 'view_only' from generate_series(${bulkMembers + 1}::int, ${needed}::int) i`.execute(
+      db,
+    );
     bulkMembers = needed;
   }
   if (bulkEvents < needed) {

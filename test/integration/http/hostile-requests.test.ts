@@ -7,7 +7,8 @@ const { t, owner, url } = await ownerAccount({ env: { REQUEST_TIMEOUT_SECONDS: '
 await t.app.listen({ host: '127.0.0.1', port: 0 });
 const port = (t.app.server.address() as AddressInfo).port;
 
-const cursor = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const cursor = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** Cursors a client could craft: not base64 JSON, the wrong shape, the wrong types, dates that are none, text PostgreSQL refuses. */
 const craftedCursors = [
@@ -26,18 +27,16 @@ const craftedCursors = [
   cursor({ type: 'bank_account', externalId: 'x\ud800' }),
 ];
 
-const lists = [
-  '/security-events',
-  '/members',
-  '/members?sort=-createdAt',
-  '/invitations',
-  '/resources',
-];
+const lists = ['/security-events', '/members', '/members?sort=-createdAt', '/invitations', '/resources'];
 
 describe('a crafted pagination cursor', () => {
   it.each(lists)('on %s answers 400 problem+json naming the cursor, never 500', async (list) => {
     for (const crafted of craftedCursors) {
-      const res = await t.app.inject({ method: 'GET', url: url(list) + (list.includes('?') ? '&' : '?') + `cursor=${encodeURIComponent(crafted)}`, headers: owner.headers });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: url(list) + (list.includes('?') ? '&' : '?') + `cursor=${encodeURIComponent(crafted)}`,
+        headers: owner.headers,
+      });
       expect(res.statusCode, `${list} with ${Buffer.from(crafted, 'base64url').toString()}`).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json()).toMatchObject({ code: 'request.invalid', errors: [{ field: 'querystring/cursor' }] });
@@ -46,32 +45,58 @@ describe('a crafted pagination cursor', () => {
 
   it('on your own security events answers 400 too', async () => {
     for (const crafted of craftedCursors) {
-      const res = await t.app.inject({ method: 'GET', url: `/v1/me/security-events?cursor=${encodeURIComponent(crafted)}`, headers: owner.headers });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/me/security-events?cursor=${encodeURIComponent(crafted)}`,
+        headers: owner.headers,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0].field).toBe('querystring/cursor');
     }
   });
 
   it('from another sort order is refused by name, and a real one still pages', async () => {
-    const first = (await t.app.inject({ method: 'GET', url: url('/members?limit=1&sort=email'), headers: owner.headers })).json();
-    const other = await t.app.inject({ method: 'GET', url: url(`/members?limit=1&sort=name&cursor=${first.nextCursor ?? cursor({ v: 'a', id: 'mem_1', s: 'email' })}`), headers: owner.headers });
+    const first = (
+      await t.app.inject({ method: 'GET', url: url('/members?limit=1&sort=email'), headers: owner.headers })
+    ).json();
+    const other = await t.app.inject({
+      method: 'GET',
+      url: url(`/members?limit=1&sort=name&cursor=${first.nextCursor ?? cursor({ v: 'a', id: 'mem_1', s: 'email' })}`),
+      headers: owner.headers,
+    });
     expect(other.statusCode).toBe(400);
-    expect(other.json().errors[0]).toMatchObject({ field: 'querystring/cursor', message: expect.stringContaining('sort') });
-    const events = (await t.app.inject({ method: 'GET', url: url('/security-events?limit=1'), headers: owner.headers })).json();
-    const next = await t.app.inject({ method: 'GET', url: url(`/security-events?limit=1&cursor=${events.nextCursor}`), headers: owner.headers });
+    expect(other.json().errors[0]).toMatchObject({
+      field: 'querystring/cursor',
+      message: expect.stringContaining('sort'),
+    });
+    const events = (
+      await t.app.inject({ method: 'GET', url: url('/security-events?limit=1'), headers: owner.headers })
+    ).json();
+    const next = await t.app.inject({
+      method: 'GET',
+      url: url(`/security-events?limit=1&cursor=${events.nextCursor}`),
+      headers: owner.headers,
+    });
     expect(next.statusCode).toBe(200);
   });
 
   it('on lists that do not page (roles, API keys) never answers 500', async () => {
     for (const list of ['/roles', '/api-keys']) {
-      const res = await t.app.inject({ method: 'GET', url: url(`${list}?cursor=${craftedCursors[5]}`), headers: owner.headers });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: url(`${list}?cursor=${craftedCursors[5]}`),
+        headers: owner.headers,
+      });
       expect(res.statusCode).toBeLessThan(500);
     }
   });
 });
 
 /** Sends raw bytes and reads until the server closes or answers in full. */
-function rawRequest(bytes: string, { endAfterWrite = false } = {}): Promise<{ status: number; headers: string; body: string }> {
+function rawRequest(
+  bytes: string,
+  { endAfterWrite = false } = {},
+): Promise<{ status: number; headers: string; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
@@ -108,14 +133,22 @@ describe('requests the router or Node’s parser refuses answer problem+json', (
     const long = await t.app.inject({ method: 'GET', url: `/v1/me?q=${'a'.repeat(9000)}` });
     expect(long.statusCode).toBe(414);
     expect(long.json()).toMatchObject({ code: 'request.uri_too_long' });
-    expectProblem(await rawRequest(`GET /v1/me?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`), 414, 'request.uri_too_long');
+    expectProblem(
+      await rawRequest(`GET /v1/me?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      414,
+      'request.uri_too_long',
+    );
     const param = await t.app.inject({ method: 'GET', url: `/v1/accounts/${'a'.repeat(300)}/members` });
     expect(param.statusCode).toBe(414);
     expect(param.json()).toMatchObject({ code: 'request.uri_too_long' });
   });
 
   it('headers past Node’s limit: 431 request.headers_too_large', async () => {
-    expectProblem(await rawRequest(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`), 431, 'request.headers_too_large');
+    expectProblem(
+      await rawRequest(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`),
+      431,
+      'request.headers_too_large',
+    );
   });
 
   it('bytes that are not HTTP: 400 request.malformed', async () => {

@@ -26,7 +26,10 @@ beforeAll(async () => {
         return {};
       });
       instance.post('/test/log-error', async (request) => {
-        request.log.error({ err: Object.assign(new Error('delivery failed'), { response: { token: 'error-secret-def' } }) }, 'handler failed');
+        request.log.error(
+          { err: Object.assign(new Error('delivery failed'), { response: { token: 'error-secret-def' } }) },
+          'handler failed',
+        );
         return {};
       });
     },
@@ -63,14 +66,31 @@ describe('logs', () => {
     await app.inject({
       method: 'POST',
       url: '/test/log-body?note=query-secret-123',
-      headers: { authorization: `Bearer ${headerSecret}`, cookie: 'session=cookie-secret-789', 'content-type': 'application/json' },
-      payload: { password: 'body-secret-abc', nested: { code: '123456', token: 'nested-secret' }, a: { b: { c: { d: { secret: 'deep-secret-ghi' } } } } },
+      headers: {
+        authorization: `Bearer ${headerSecret}`,
+        cookie: 'session=cookie-secret-789',
+        'content-type': 'application/json',
+      },
+      payload: {
+        password: 'body-secret-abc',
+        nested: { code: '123456', token: 'nested-secret' },
+        a: { b: { c: { d: { secret: 'deep-secret-ghi' } } } },
+      },
     });
     await app.inject({ method: 'POST', url: '/test/log-error', payload: {} });
     const text = lines.join('\n');
     expect(text).toContain('handler saw a body');
     expect(text).toContain('delivery failed');
-    for (const secret of ['query-secret-123', 'header-secret-456', 'cookie-secret-789', 'body-secret-abc', '123456', 'nested-secret', 'deep-secret-ghi', 'error-secret-def']) {
+    for (const secret of [
+      'query-secret-123',
+      'header-secret-456',
+      'cookie-secret-789',
+      'body-secret-abc',
+      '123456',
+      'nested-secret',
+      'deep-secret-ghi',
+      'error-secret-def',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

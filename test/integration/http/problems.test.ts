@@ -76,7 +76,11 @@ describe('problem+json for every kind of bad request', () => {
   });
 
   it('refuses unknown fields instead of dropping them', async () => {
-    const body = expectProblem(await post(JSON.stringify({ name: 'Ada', count: 1, isAdmin: true })), 400, 'request.invalid');
+    const body = expectProblem(
+      await post(JSON.stringify({ name: 'Ada', count: 1, isAdmin: true })),
+      400,
+      'request.invalid',
+    );
     expect(body.errors).toContainEqual({ field: 'body/isAdmin', message: 'is not an accepted field' });
   });
 
@@ -84,12 +88,39 @@ describe('problem+json for every kind of bad request', () => {
     // Query strings and bodies alike; before, each allowed value added its own
     // "must be equal to constant" line, plus one for the union.
     const cases = [
-      { url: '/v1/accounts/acc_x/members?status=bogus', field: 'querystring/status', message: 'must be one of: invited, active, inactive, removed' },
-      { url: '/v1/accounts/acc_x/invitations?status=bogus', field: 'querystring/status', message: 'must be one of: pending, accepted, revoked, expired' },
-      { url: '/v1/accounts/acc_x/security-events/export?format=xml', field: 'querystring/format', message: 'must be one of: csv, ndjson' },
-      { url: '/v1/accounts/acc_x/roles', payload: { name: 'Ops', permissions: [{ permission: 'users.view', scope: 'bogus' }] }, field: 'body/permissions/0/scope', message: 'must be one of: all, own' },
-      { url: '/v1/accounts/acc_x/roles', payload: { name: 'Ops', permissions: [{ permission: 'users.view', scope: 7 }] }, field: 'body/permissions/0/scope', message: 'must be one of: all, own' },
-      { url: '/v1/accounts/acc_x/contacts', payload: { email: 'a@example.com', topics: ['billing', 'gossip'] }, field: 'body/topics/1', message: 'must be one of: billing, security, technical, general' },
+      {
+        url: '/v1/accounts/acc_x/members?status=bogus',
+        field: 'querystring/status',
+        message: 'must be one of: invited, active, inactive, removed',
+      },
+      {
+        url: '/v1/accounts/acc_x/invitations?status=bogus',
+        field: 'querystring/status',
+        message: 'must be one of: pending, accepted, revoked, expired',
+      },
+      {
+        url: '/v1/accounts/acc_x/security-events/export?format=xml',
+        field: 'querystring/format',
+        message: 'must be one of: csv, ndjson',
+      },
+      {
+        url: '/v1/accounts/acc_x/roles',
+        payload: { name: 'Ops', permissions: [{ permission: 'users.view', scope: 'bogus' }] },
+        field: 'body/permissions/0/scope',
+        message: 'must be one of: all, own',
+      },
+      {
+        url: '/v1/accounts/acc_x/roles',
+        payload: { name: 'Ops', permissions: [{ permission: 'users.view', scope: 7 }] },
+        field: 'body/permissions/0/scope',
+        message: 'must be one of: all, own',
+      },
+      {
+        url: '/v1/accounts/acc_x/contacts',
+        payload: { email: 'a@example.com', topics: ['billing', 'gossip'] },
+        field: 'body/topics/1',
+        message: 'must be one of: billing, security, technical, general',
+      },
     ];
     for (const { url, payload, field, message } of cases) {
       const res = await app.inject({ method: payload ? 'POST' : 'GET', url, payload });
@@ -127,7 +158,11 @@ describe('problem+json for every kind of bad request', () => {
   it('echoes a well-formed caller request id and replaces a forged one', async () => {
     const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'edge-1234abcd' } });
     expect(kept.headers['x-request-id']).toBe('edge-1234abcd');
-    const replaced = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\r\nx: y' } });
+    const replaced = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\r\nx: y' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -142,7 +177,11 @@ describe('problem+json for every kind of bad request', () => {
     expect(missing.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     // So do requests refused before any route runs: a malformed API key, a credential in the URL.
     for (const refused of [
-      await app.inject({ method: 'GET', url: '/v1/accounts/acc_x', headers: { authorization: 'Bearer gh_mk_not-a-key' } }),
+      await app.inject({
+        method: 'GET',
+        url: '/v1/accounts/acc_x',
+        headers: { authorization: 'Bearer gh_mk_not-a-key' },
+      }),
       await app.inject({ method: 'GET', url: '/v1/accounts/acc_x?api_key=secret' }),
     ]) {
       expect(refused.statusCode).toBeGreaterThanOrEqual(400);

@@ -6,22 +6,58 @@ import { createUser, signIn, signUpAndSignIn, stepUp, testPassword } from '../..
 
 const { t, owner, accountId, url } = await ownerAccount();
 
-const invite = (headers: object, body: object) => t.app.inject({ method: 'POST', url: url('/invitations'), headers: headers as Record<string, string>, payload: body });
-const accept = (payload: object, headers: Record<string, string> = {}) => t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers, payload });
+const invite = (headers: object, body: object) =>
+  t.app.inject({ method: 'POST', url: url('/invitations'), headers: headers as Record<string, string>, payload: body });
+const accept = (payload: object, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: '/v1/invitations/accept', headers, payload });
 
 describe('invitations', () => {
   it('need users.invite, and nobody invites with more than they hold', async () => {
     const viewer = await signIn(t.app, await createUser(t.app, { accountId, builtinRole: 'view_only' }));
-    expect((await invite(viewer.headers, { email: 'a@example.com', roleId: 'builtin:view_only' })).statusCode).toBe(403);
-    const role = (await t.app.inject({ method: 'POST', url: url('/roles'), headers: owner.headers, payload: { name: 'Inviter', permissions: [{ permission: 'users.invite', scope: 'all' }, { permission: 'payments.view', scope: 'all' }] } })).json();
+    expect((await invite(viewer.headers, { email: 'a@example.com', roleId: 'builtin:view_only' })).statusCode).toBe(
+      403,
+    );
+    const role = (
+      await t.app.inject({
+        method: 'POST',
+        url: url('/roles'),
+        headers: owner.headers,
+        payload: {
+          name: 'Inviter',
+          permissions: [
+            { permission: 'users.invite', scope: 'all' },
+            { permission: 'payments.view', scope: 'all' },
+          ],
+        },
+      })
+    ).json();
     const inviter = await createUser(t.app, { accountId });
-    await t.app.inject({ method: 'PATCH', url: url(`/members/${inviter.memberId}`), headers: owner.headers, payload: { roleId: role.id, confirm: true } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: url(`/members/${inviter.memberId}`),
+      headers: owner.headers,
+      payload: { roleId: role.id, confirm: true },
+    });
     const session = await signIn(t.app, inviter);
     const above = await invite(session.headers, { email: 'b@example.com', roleId: 'builtin:administrator' });
     expect(above.statusCode).toBe(403);
     expect(above.json().code).toBe('authz.escalation');
-    expect((await invite(session.headers, { email: 'c@example.com', permissions: [{ permission: 'payments.export', scope: 'all' }] })).json().code).toBe('authz.escalation');
-    expect((await invite(session.headers, { email: 'd@example.com', permissions: [{ permission: 'payments.view', scope: 'all' }] })).statusCode).toBe(201);
+    expect(
+      (
+        await invite(session.headers, {
+          email: 'c@example.com',
+          permissions: [{ permission: 'payments.export', scope: 'all' }],
+        })
+      ).json().code,
+    ).toBe('authz.escalation');
+    expect(
+      (
+        await invite(session.headers, {
+          email: 'd@example.com',
+          permissions: [{ permission: 'payments.view', scope: 'all' }],
+        })
+      ).statusCode,
+    ).toBe(201);
     expect((await invite(session.headers, { email: 'e@example.com', roleId: 'builtin:owner' })).statusCode).toBe(409);
   });
 
@@ -42,9 +78,15 @@ describe('invitations', () => {
   it('accept exactly once: 20 parallel accepts of one invitation make one membership', async () => {
     await invite(owner.headers, { email: 'race@example.com', roleId: 'builtin:view_only' });
     const token = await tokenFromMail(t.app, 'race@example.com', 'invitation');
-    const results = await Promise.all(Array.from({ length: 20 }, () => accept({ token, name: 'Racer', password: testPassword })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => accept({ token, name: 'Racer', password: testPassword })),
+    );
     expect(results.filter((res) => res.statusCode === 200)).toHaveLength(1);
-    const { rows } = await sql<{ n: number }>`select count(*) as n from invitations where account_id = ${accountId} and email = 'race@example.com' and status = 'accepted'`.execute(t.database.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*) as n from invitations where account_id = ${accountId} and email = 'race@example.com' and status = 'accepted'`.execute(
+      t.database.db,
+    );
     expect(Number(rows[0].n)).toBe(1);
     expect((await accept({ token, name: 'Again', password: testPassword })).statusCode).toBe(409);
   });
@@ -76,18 +118,28 @@ describe('invitations', () => {
   it('resend kills the old link; revoke and expiry end it', async () => {
     const created = (await invite(owner.headers, { email: 'resend@example.com', roleId: 'builtin:view_only' })).json();
     const first = await tokenFromMail(t.app, 'resend@example.com', 'invitation');
-    const tooSoon = await t.app.inject({ method: 'POST', url: url(`/invitations/${created.id}/resend`), headers: owner.headers });
+    const tooSoon = await t.app.inject({
+      method: 'POST',
+      url: url(`/invitations/${created.id}/resend`),
+      headers: owner.headers,
+    });
     expect(tooSoon.statusCode).toBe(429);
     t.clock.advance(61_000);
     Object.assign(owner, await stepUp(t.app, owner));
-    expect((await t.app.inject({ method: 'POST', url: url(`/invitations/${created.id}/resend`), headers: owner.headers })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'POST', url: url(`/invitations/${created.id}/resend`), headers: owner.headers }))
+        .statusCode,
+    ).toBe(200);
     const second = await tokenFromMail(t.app, 'resend@example.com', 'invitation');
     expect(second).not.toBe(first);
     expect((await accept({ token: first, name: 'Old', password: testPassword })).statusCode).toBe(404);
 
     const revoked = (await invite(owner.headers, { email: 'revoke@example.com', roleId: 'builtin:view_only' })).json();
     const revokedToken = await tokenFromMail(t.app, 'revoke@example.com', 'invitation');
-    expect((await t.app.inject({ method: 'DELETE', url: url(`/invitations/${revoked.id}`), headers: owner.headers })).statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: url(`/invitations/${revoked.id}`), headers: owner.headers }))
+        .statusCode,
+    ).toBe(204);
     expect((await accept({ token: revokedToken, name: 'Late', password: testPassword })).statusCode).toBe(409);
 
     await invite(owner.headers, { email: 'expire@example.com', roleId: 'builtin:view_only' });
@@ -97,31 +149,64 @@ describe('invitations', () => {
     expect(expired.statusCode).toBe(410);
     expect(expired.json().code).toBe('invitation.expired');
     Object.assign(owner, await signIn(t.app, owner));
-    const list = (await t.app.inject({ method: 'GET', url: url('/invitations?status=expired'), headers: owner.headers })).json().items.map((i: { email: string }) => i.email);
+    const list = (
+      await t.app.inject({ method: 'GET', url: url('/invitations?status=expired'), headers: owner.headers })
+    )
+      .json()
+      .items.map((i: { email: string }) => i.email);
     expect(list).toContain('expire@example.com');
   });
 
   it('ids of another account’s invitations answer 404', async () => {
     const other = await stepUp(t.app, await signUpAndSignIn(t.app, { account: { name: 'Globex' } }));
-    const theirs = (await t.app.inject({ method: 'POST', url: `/v1/accounts/${other.accountId}/invitations`, headers: other.headers, payload: { email: 'g@example.com', roleId: 'builtin:view_only' } })).json();
-    expect((await t.app.inject({ method: 'POST', url: url(`/invitations/${theirs.id}/resend`), headers: owner.headers })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'DELETE', url: url(`/invitations/${theirs.id}`), headers: owner.headers })).statusCode).toBe(404);
+    const theirs = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/v1/accounts/${other.accountId}/invitations`,
+        headers: other.headers,
+        payload: { email: 'g@example.com', roleId: 'builtin:view_only' },
+      })
+    ).json();
+    expect(
+      (await t.app.inject({ method: 'POST', url: url(`/invitations/${theirs.id}/resend`), headers: owner.headers }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: url(`/invitations/${theirs.id}`), headers: owner.headers }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('refuse extra fields and malformed tokens, changing nothing', async () => {
-    expect((await invite(owner.headers, { email: 'x@example.com', roleId: 'builtin:view_only', isOwner: true })).statusCode).toBe(400);
+    expect(
+      (await invite(owner.headers, { email: 'x@example.com', roleId: 'builtin:view_only', isOwner: true })).statusCode,
+    ).toBe(400);
     expect((await accept({ token: '../../etc/passwd', name: 'x', password: testPassword })).statusCode).toBe(400);
     expect((await accept({ token: 'A'.repeat(43), name: 'x', password: testPassword })).statusCode).toBe(404);
-    const unknownFlag = await invite(owner.headers, { email: 'flags@example.com', roleId: 'builtin:view_only', flags: { apiAccess: true, godMode: true } });
+    const unknownFlag = await invite(owner.headers, {
+      email: 'flags@example.com',
+      roleId: 'builtin:view_only',
+      flags: { apiAccess: true, godMode: true },
+    });
     expect(unknownFlag.statusCode).toBe(400);
-    expect(unknownFlag.json().errors).toEqual([{ field: 'body/flags/godMode', message: 'is not a flag of the catalog' }]);
-    const pending = (await t.app.inject({ method: 'GET', url: url('/invitations'), headers: owner.headers })).json<{ items: { email: string }[] }>().items;
+    expect(unknownFlag.json().errors).toEqual([
+      { field: 'body/flags/godMode', message: 'is not a flag of the catalog' },
+    ]);
+    const pending = (await t.app.inject({ method: 'GET', url: url('/invitations'), headers: owner.headers })).json<{
+      items: { email: string }[];
+    }>().items;
     expect(pending.map((invitation) => invitation.email)).not.toContain('flags@example.com');
   });
 });
 
 describe('bulk invitations from CSV', () => {
-  const upload = (csv: string) => t.app.inject({ method: 'POST', url: url('/invitations/bulk'), headers: { ...owner.headers, 'content-type': 'text/csv' }, payload: csv });
+  const upload = (csv: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: url('/invitations/bulk'),
+      headers: { ...owner.headers, 'content-type': 'text/csv' },
+      payload: csv,
+    });
 
   it('invites every row when all are valid', async () => {
     const res = await upload('email,role,profiles\nbulk1@example.com,Finance,\nbulk2@example.com,view_only,\n');
@@ -130,15 +215,23 @@ describe('bulk invitations from CSV', () => {
   });
 
   it('invites nobody when any row is invalid, and names each bad line', async () => {
-    const res = await upload('email,role\nfine@example.com,Support\nnot-an-email,Support\nother@example.com,Galactic Emperor\n');
+    const res = await upload(
+      'email,role\nfine@example.com,Support\nnot-an-email,Support\nother@example.com,Galactic Emperor\n',
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['line 3', 'line 4']);
-    const list = (await t.app.inject({ method: 'GET', url: url('/invitations?status=pending&limit=200'), headers: owner.headers })).json().items.map((i: { email: string }) => i.email);
+    const list = (
+      await t.app.inject({ method: 'GET', url: url('/invitations?status=pending&limit=200'), headers: owner.headers })
+    )
+      .json()
+      .items.map((i: { email: string }) => i.email);
     expect(list).not.toContain('fine@example.com');
   });
 
   it('reports rows that escalate or repeat, still inviting nobody', async () => {
-    const res = await upload('email,role\nowner-wannabe@example.com,owner\ndup@example.com,Support\nDUP@example.com,Support\n');
+    const res = await upload(
+      'email,role\nowner-wannabe@example.com,owner\ndup@example.com,Support\nDUP@example.com,Support\n',
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['line 2', 'line 4']);
   });

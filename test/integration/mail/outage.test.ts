@@ -47,7 +47,15 @@ beforeAll(async () => {
   t = await createTestApp({
     database: withFailingQueries(database, faults),
     env: { SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'info' },
-    logStream: { write: (chunk: string) => void logs.push(...chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line))) },
+    logStream: {
+      write: (chunk: string) =>
+        void logs.push(
+          ...chunk
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line)),
+        ),
+    },
   });
   // Deliveries happen when the tests drain, not behind their backs on NOTIFY or the poll.
   await t.app.deps.mail.stop();
@@ -60,11 +68,24 @@ afterAll(async () => {
 
 const day = 24 * 3600_000;
 const queue = (to: string) =>
-  t.database.db.transaction().execute((trx) =>
-    enqueueMail(trx, { to, template: 'security_password_changed', data: { at: t.clock.now().toISOString() } }, { config: t.app.deps.config, secretKey: t.app.deps.secretKey, clock: t.clock }),
-  );
+  t.database.db
+    .transaction()
+    .execute((trx) =>
+      enqueueMail(
+        trx,
+        { to, template: 'security_password_changed', data: { at: t.clock.now().toISOString() } },
+        { config: t.app.deps.config, secretKey: t.app.deps.secretKey, clock: t.clock },
+      ),
+    );
 const rowOf = async (id: string) =>
-  (await sql<{ status: string; attempts: number; next_attempt_at: Date; last_error: string | null }>`select status, attempts, next_attempt_at, last_error from mail_outbox where id = ${id}`.execute(t.database.db)).rows[0];
+  (
+    await sql<{
+      status: string;
+      attempts: number;
+      next_attempt_at: Date;
+      last_error: string | null;
+    }>`select status, attempts, next_attempt_at, last_error from mail_outbox where id = ${id}`.execute(t.database.db)
+  ).rows[0];
 
 /** Drains whenever the mail is due, until `until` (ms after now); returns the longest wait between attempts. */
 async function retryUntil(id: string, untilMs: number): Promise<number> {
@@ -96,7 +117,9 @@ describe('mail while the SMTP server is away (issue 13.10)', () => {
     t.clock.advance(3600_000);
     await t.app.deps.mail.drain();
     expect((await rowOf(id)).status).toBe('delivered');
-    expect(received.map((mail) => mail.to && JSON.stringify(mail.to))).toEqual([expect.stringContaining('patient@example.com')]);
+    expect(received.map((mail) => mail.to && JSON.stringify(mail.to))).toEqual([
+      expect.stringContaining('patient@example.com'),
+    ]);
   });
 
   it('gives up after 3 days: status failed, logged as an error, listed as failed mail', async () => {
@@ -107,9 +130,13 @@ describe('mail while the SMTP server is away (issue 13.10)', () => {
     const row = await rowOf(id);
     expect(row.status).toBe('failed');
     expect(row.last_error).toBeTruthy();
-    expect(logs.filter((line) => line.mailId === id && line.level === 50)).toEqual([expect.objectContaining({ msg: expect.stringContaining('given up') })]);
+    expect(logs.filter((line) => line.mailId === id && line.level === 50)).toEqual([
+      expect.objectContaining({ msg: expect.stringContaining('given up') }),
+    ]);
     const failed = await readMailbox(t.database.db, t.app.deps.secretKey, { status: 'failed' });
-    expect(failed).toEqual([expect.objectContaining({ id, to: 'unlucky@example.com', status: 'failed', lastError: row.last_error })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ id, to: 'unlucky@example.com', status: 'failed', lastError: row.last_error }),
+    ]);
     await startSmtp();
   });
 });

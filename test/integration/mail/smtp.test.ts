@@ -48,14 +48,40 @@ const deps = () => ({ config: t.app.deps.config, secretKey: t.app.deps.secretKey
 const token = 'tok_' + 'A'.repeat(39);
 
 function worker(clock = t.clock) {
-  return new MailWorker({ database: t.database, clock, secretKey: t.app.deps.secretKey, from: 'Gatehouse <no-reply@gatehouse.test>', logger: { info: (o: object) => void logs.push(JSON.stringify(o)), warn: (o: object) => void logs.push(JSON.stringify(o)), error: () => {} } as never, transport: smtpTransport(`smtp://127.0.0.1:${port}`), retryForMs: 2 * 3600_000 });
+  return new MailWorker({
+    database: t.database,
+    clock,
+    secretKey: t.app.deps.secretKey,
+    from: 'Gatehouse <no-reply@gatehouse.test>',
+    logger: {
+      info: (o: object) => void logs.push(JSON.stringify(o)),
+      warn: (o: object) => void logs.push(JSON.stringify(o)),
+      error: () => {},
+    } as never,
+    transport: smtpTransport(`smtp://127.0.0.1:${port}`),
+    retryForMs: 2 * 3600_000,
+  });
 }
 
 describe('mail over SMTP', () => {
   it('delivers an invitation with text and HTML, the link built from PUBLIC_URL with the token in the fragment, names escaped', async () => {
     received = [];
     await t.database.db.transaction().execute((trx) =>
-      enqueueMail(trx, { to: 'ana@example.com', template: 'invitation', data: { accountName: '<script>alert(1)</script> Corp', inviterName: 'Olivia', roleName: 'Finance', token, expiresAt: new Date().toISOString() } }, deps()),
+      enqueueMail(
+        trx,
+        {
+          to: 'ana@example.com',
+          template: 'invitation',
+          data: {
+            accountName: '<script>alert(1)</script> Corp',
+            inviterName: 'Olivia',
+            roleName: 'Finance',
+            token,
+            expiresAt: new Date().toISOString(),
+          },
+        },
+        deps(),
+      ),
     );
     await t.app.deps.mail.drain();
     expect(received).toHaveLength(1);
@@ -71,14 +97,23 @@ describe('mail over SMTP', () => {
     received = [];
     const { signUpAndSignIn } = await import('../../support/users.js');
     const owner = await signUpAndSignIn(t.app, { account: { name: 'Mailing Co' } });
-    const invite = await t.app.inject({ method: 'POST', url: `/v1/accounts/${owner.accountId}/invitations`, headers: owner.headers, payload: { email: 'smtp-invitee@example.com', roleId: 'builtin:view_only' } });
+    const invite = await t.app.inject({
+      method: 'POST',
+      url: `/v1/accounts/${owner.accountId}/invitations`,
+      headers: owner.headers,
+      payload: { email: 'smtp-invitee@example.com', roleId: 'builtin:view_only' },
+    });
     expect(invite.statusCode).toBe(201);
     await t.app.deps.mail.drain();
     const mail = received.find((m) => JSON.stringify(m.to).includes('smtp-invitee@example.com'))!;
     const link = /http:\/\/gatehouse\.test\/invitations\/accept#token=([A-Za-z0-9_-]+)/.exec(mail.text ?? '')!;
     const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: link[1] } });
     expect(lookup.json()).toMatchObject({ accountName: 'Mailing Co', email: 'smtp-invitee@example.com' });
-    const accepted = await t.app.inject({ method: 'POST', url: '/v1/invitations/accept', payload: { token: link[1], name: 'Smtp Invitee', password: 'a long enough passphrase 7' } });
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: '/v1/invitations/accept',
+      payload: { token: link[1], name: 'Smtp Invitee', password: 'a long enough passphrase 7' },
+    });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().next).toBe('enrol_totp');
   });
@@ -88,7 +123,11 @@ describe('mail over SMTP', () => {
     await t.database.db
       .transaction()
       .execute(async (trx) => {
-        await enqueueMail(trx, { to: 'rollback@example.com', template: 'security_password_changed', data: { at: new Date().toISOString() } }, deps());
+        await enqueueMail(
+          trx,
+          { to: 'rollback@example.com', template: 'security_password_changed', data: { at: new Date().toISOString() } },
+          deps(),
+        );
         throw new Error('the change failed');
       })
       .catch(() => {});
@@ -97,11 +136,25 @@ describe('mail over SMTP', () => {
   });
 
   it('keeps bodies encrypted in the table and erases them once delivered', async () => {
-    const id = await t.database.db.transaction().execute((trx) => enqueueMail(trx, { to: 'enc@example.com', template: 'password_reset', data: { token, expiresAt: new Date().toISOString() } }, deps()));
+    const id = await t.database.db
+      .transaction()
+      .execute((trx) =>
+        enqueueMail(
+          trx,
+          { to: 'enc@example.com', template: 'password_reset', data: { token, expiresAt: new Date().toISOString() } },
+          deps(),
+        ),
+      );
     const before = await sql`select * from mail_outbox where id = ${id}`.execute(t.database.db);
     expect(JSON.stringify(before.rows[0])).not.toContain(token);
     await t.app.deps.mail.drain();
-    const after = await sql<{ status: string; text_body_encrypted: string | null; html_body_encrypted: string | null }>`select status, text_body_encrypted, html_body_encrypted from mail_outbox where id = ${id}`.execute(t.database.db);
+    const after = await sql<{
+      status: string;
+      text_body_encrypted: string | null;
+      html_body_encrypted: string | null;
+    }>`select status, text_body_encrypted, html_body_encrypted from mail_outbox where id = ${id}`.execute(
+      t.database.db,
+    );
     expect(after.rows[0]).toEqual({ status: 'delivered', text_body_encrypted: null, html_body_encrypted: null });
   });
 
@@ -110,7 +163,15 @@ describe('mail over SMTP', () => {
     const clock = new TestClock(t.clock.now().getTime());
     const w = worker(clock);
     rejectNext = 1;
-    const id = await t.database.db.transaction().execute((trx) => enqueueMail(trx, { to: 'retry@example.com', template: 'security_password_changed', data: { at: new Date().toISOString() } }, { ...deps(), clock }));
+    const id = await t.database.db
+      .transaction()
+      .execute((trx) =>
+        enqueueMail(
+          trx,
+          { to: 'retry@example.com', template: 'security_password_changed', data: { at: new Date().toISOString() } },
+          { ...deps(), clock },
+        ),
+      );
     await w.drain();
     expect(received).toHaveLength(0);
     await w.drain();
@@ -118,15 +179,36 @@ describe('mail over SMTP', () => {
     clock.advance(60_000);
     await w.drain();
     expect(received).toHaveLength(1);
-    expect((await sql<{ status: string; attempts: number }>`select status, attempts from mail_outbox where id = ${id}`.execute(t.database.db)).rows[0]).toEqual({ status: 'delivered', attempts: 2 });
+    expect(
+      (
+        await sql<{
+          status: string;
+          attempts: number;
+        }>`select status, attempts from mail_outbox where id = ${id}`.execute(t.database.db)
+      ).rows[0],
+    ).toEqual({ status: 'delivered', attempts: 2 });
 
     rejectNext = 10;
-    const doomed = await t.database.db.transaction().execute((trx) => enqueueMail(trx, { to: 'doomed@example.com', template: 'security_password_changed', data: { at: new Date().toISOString() } }, { ...deps(), clock }));
+    const doomed = await t.database.db
+      .transaction()
+      .execute((trx) =>
+        enqueueMail(
+          trx,
+          { to: 'doomed@example.com', template: 'security_password_changed', data: { at: new Date().toISOString() } },
+          { ...deps(), clock },
+        ),
+      );
     for (let i = 0; i < 5; i++) {
       await w.drain();
       clock.advance(3600_000);
     }
-    const row = (await sql<{ status: string; attempts: number; last_error: string }>`select status, attempts, last_error from mail_outbox where id = ${doomed}`.execute(t.database.db)).rows[0];
+    const row = (
+      await sql<{
+        status: string;
+        attempts: number;
+        last_error: string;
+      }>`select status, attempts, last_error from mail_outbox where id = ${doomed}`.execute(t.database.db)
+    ).rows[0];
     expect(row).toMatchObject({ status: 'failed', attempts: 3 });
     expect(row.last_error).toContain('451');
     rejectNext = 0;
@@ -135,7 +217,12 @@ describe('mail over SMTP', () => {
   it('two workers draining at once deliver each mail exactly once', async () => {
     received = [];
     await t.database.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 10; i++) await enqueueMail(trx, { to: `many${i}@example.com`, template: 'security_password_changed', data: { at: new Date().toISOString() } }, deps());
+      for (let i = 0; i < 10; i++)
+        await enqueueMail(
+          trx,
+          { to: `many${i}@example.com`, template: 'security_password_changed', data: { at: new Date().toISOString() } },
+          deps(),
+        );
     });
     await Promise.all([worker().drain(), worker().drain(), t.app.deps.mail.drain()]);
     const recipients = received.map((mail) => JSON.stringify(mail.to)).filter((to) => to.includes('many'));

@@ -18,7 +18,12 @@ describe(`the mail worker on ${engine}`, () => {
       clock: systemClock,
       secretKey: Buffer.alloc(32, 7),
       from: 'Gatehouse <no-reply@gatehouse.test>',
-      logger: { info: () => {}, warn: () => {}, error: (o: object, message?: string) => void errors.push(`${message} ${String((o as { err?: Error }).err?.message)}`) } as never,
+      logger: {
+        info: () => {},
+        warn: () => {},
+        error: (o: object, message?: string) =>
+          void errors.push(`${message} ${String((o as { err?: Error }).err?.message)}`),
+      } as never,
     });
     await worker.start();
     await expect(worker.stop()).resolves.toBeUndefined();

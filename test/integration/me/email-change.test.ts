@@ -11,7 +11,8 @@ afterAll(() => t.close());
 
 const requestChange = (headers: Record<string, string>, newEmail: string) =>
   t.app.inject({ method: 'POST', url: '/v1/me/email-change', headers, payload: { newEmail, confirm: true } });
-const confirmChange = (token: string) => t.app.inject({ method: 'POST', url: '/v1/email-change/confirm', payload: { token } });
+const confirmChange = (token: string) =>
+  t.app.inject({ method: 'POST', url: '/v1/email-change/confirm', payload: { token } });
 
 describe('email change', () => {
   it('mails a link to the new address; following it changes the address and tells the old one', async () => {
@@ -19,13 +20,21 @@ describe('email change', () => {
     const oldEmail = session.email;
     const res = await requestChange(session.headers, 'New.Address@Example.com');
     expect(res.statusCode).toBe(202);
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).json().user.email).toBe(oldEmail); // not yet
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).json().user.email).toBe(
+      oldEmail,
+    ); // not yet
     const token = await mailedToken(t.app, 'new.address@example.com', 'email_change_verify');
     expect((await confirmChange(token)).statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).json().user.email).toBe('new.address@example.com');
+    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).json().user.email).toBe(
+      'new.address@example.com',
+    );
     expect(await mailsTo(t.app, oldEmail, 'email_change_notice')).toHaveLength(1);
     expect((await confirmChange(token)).json().code).toBe('token.invalid');
-    const signInNew = await t.app.inject({ method: 'POST', url: '/v1/session', payload: { email: 'new.address@example.com', password: session.password } });
+    const signInNew = await t.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      payload: { email: 'new.address@example.com', password: session.password },
+    });
     expect(signInNew.statusCode).toBe(200);
   });
 
@@ -34,7 +43,12 @@ describe('email change', () => {
     t.clock.advance(6 * 60_000);
     expect((await requestChange(session.headers, 'x1@example.com')).json().code).toBe('auth.step_up_required');
     await stepUp(t.app, session);
-    const noConfirm = await t.app.inject({ method: 'POST', url: '/v1/me/email-change', headers: session.headers, payload: { newEmail: 'x1@example.com' } });
+    const noConfirm = await t.app.inject({
+      method: 'POST',
+      url: '/v1/me/email-change',
+      headers: session.headers,
+      payload: { newEmail: 'x1@example.com' },
+    });
     expect(noConfirm.json().code).toBe('request.confirmation_required');
   });
 

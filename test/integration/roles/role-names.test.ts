@@ -6,10 +6,24 @@ import { ownerAccount } from '../../support/owner-account.js';
 const { t, owner, url } = await ownerAccount();
 
 const post = (payload: object) => t.app.inject({ method: 'POST', url: url('/roles'), headers: owner.headers, payload });
-const rename = (roleId: string, name: string) => t.app.inject({ method: 'PATCH', url: url(`/roles/${roleId}`), headers: owner.headers, payload: { name } });
+const rename = (roleId: string, name: string) =>
+  t.app.inject({ method: 'PATCH', url: url(`/roles/${roleId}`), headers: owner.headers, payload: { name } });
 
 describe('custom role names', () => {
-  const reserved = ['Owner', 'owner', 'OWNER', 'ＯＷＮＥＲ', ' Administrator ', 'administrator', 'Admini\u200bstrator', 'View only', 'view_only', 'VIEW  ONLY', 'Developer', 'ﬁnance'];
+  const reserved = [
+    'Owner',
+    'owner',
+    'OWNER',
+    'ＯＷＮＥＲ',
+    ' Administrator ',
+    'administrator',
+    'Admini\u200bstrator',
+    'View only',
+    'view_only',
+    'VIEW  ONLY',
+    'Developer',
+    'ﬁnance',
+  ];
 
   it('refuse a built-in role’s name on create, after NFKC and case folding, with 409 role.name_reserved naming the field', async () => {
     for (const name of reserved) {
@@ -18,9 +32,13 @@ describe('custom role names', () => {
       const body = res.json();
       expect(body.code).toBe('role.name_reserved');
       expect(body.detail).toMatch(/built-in role/);
-      expect(body.errors).toEqual([{ field: 'body/name', message: expect.stringMatching(/^reads as the built-in role "/) }]);
+      expect(body.errors).toEqual([
+        { field: 'body/name', message: expect.stringMatching(/^reads as the built-in role "/) },
+      ]);
     }
-    const roles = (await t.app.inject({ method: 'GET', url: url('/roles'), headers: owner.headers })).json().items as { name: string }[];
+    const roles = (await t.app.inject({ method: 'GET', url: url('/roles'), headers: owner.headers })).json().items as {
+      name: string;
+    }[];
     expect(roles.filter((role) => role.name.toLowerCase() === 'owner')).toHaveLength(1);
   });
 
@@ -31,12 +49,17 @@ describe('custom role names', () => {
       expect(res.statusCode, name).toBe(409);
       expect(res.json().code).toBe('role.name_reserved');
     }
-    expect((await t.app.inject({ method: 'GET', url: url(`/roles/${role.id}`), headers: owner.headers })).json().name).toBe('Payouts desk');
+    expect(
+      (await t.app.inject({ method: 'GET', url: url(`/roles/${role.id}`), headers: owner.headers })).json().name,
+    ).toBe('Payouts desk');
     const invite = await t.app.inject({
       method: 'POST',
       url: url('/invitations'),
       headers: owner.headers,
-      payload: { email: 'eve@example.com', newRole: { name: 'Owner', permissions: [{ permission: 'payments.view', scope: 'all' }] } },
+      payload: {
+        email: 'eve@example.com',
+        newRole: { name: 'Owner', permissions: [{ permission: 'payments.view', scope: 'all' }] },
+      },
     });
     expect(invite.statusCode).toBe(409);
     expect(invite.json()).toMatchObject({ code: 'role.name_reserved', errors: [{ field: 'body/newRole/name' }] });
@@ -58,7 +81,9 @@ describe('custom role names', () => {
   });
 
   it('hold when two spellings are created at once: one wins, the other is told', async () => {
-    const results = await Promise.all(['Straße desk', 'STRASSE DESK', 'strasse desk'].map((name) => post({ name, permissions: [] })));
+    const results = await Promise.all(
+      ['Straße desk', 'STRASSE DESK', 'strasse desk'].map((name) => post({ name, permissions: [] })),
+    );
     expect(results.map((res) => res.statusCode).sort()).toEqual([201, 409, 409]);
   });
 

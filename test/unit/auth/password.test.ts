@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/shared/app-error.js';
-import { assertAcceptablePassword, hashPassword, needsRehash, passwordProblem, verifyPassword } from '../../../src/auth/password.js';
+import {
+  assertAcceptablePassword,
+  hashPassword,
+  needsRehash,
+  passwordProblem,
+  verifyPassword,
+} from '../../../src/auth/password.js';
 
 describe('password policy', () => {
   it('accepts long passphrases without composition rules', () => {
@@ -23,7 +29,9 @@ describe('password policy', () => {
   });
 
   it('refuses passwords containing the address, or its local part when it has 6+ characters', () => {
-    expect(passwordProblem('my-anabelle-rocks', 'anabelle@example.com')).toMatch(/"anabelle", the part of your email address/);
+    expect(passwordProblem('my-anabelle-rocks', 'anabelle@example.com')).toMatch(
+      /"anabelle", the part of your email address/,
+    );
     expect(passwordProblem('xxANABELLExx', 'anabelle@example.com')).toMatch(/"anabelle"/);
     expect(passwordProblem('banana split dessert', 'an@example.com')).toBeNull(); // local part too short to matter
     expect(passwordProblem('compatible pattern', 'pat@example.com')).toBeNull();
@@ -53,7 +61,9 @@ describe('password hashing', () => {
   });
 
   it('asks for a rehash when the parameters were different', () => {
-    expect(needsRehash('$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g')).toBe(true);
+    expect(
+      needsRehash('$argon2id$v=19$m=4096,t=3,p=1$c29tZXNhbHRzb21lc2FsdA$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNoZmFrZWhhc2g'),
+    ).toBe(true);
   });
 
   it('never verifies without a stored hash (the dummy hash only spends the time)', async () => {

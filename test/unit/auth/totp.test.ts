@@ -24,14 +24,21 @@ const referenceSecret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
 describe('TOTP (RFC 6238)', () => {
   it.each(vectors)('matches the appendix B vectors at T=%i', async (epoch, sha1, sha256, sha512) => {
-    for (const [algorithm, expected] of [['sha1', sha1], ['sha256', sha256], ['sha512', sha512]] as const) {
+    for (const [algorithm, expected] of [
+      ['sha1', sha1],
+      ['sha256', sha256],
+      ['sha512', sha512],
+    ] as const) {
       expect(await generate({ secret: seeds[algorithm], algorithm, digits: 8, period: 30, epoch })).toBe(expected);
     }
   });
 
-  it.each(vectors)('accepts the six-digit SHA-1 code of T=%i with our parameters, and names its step', async (epoch, sha1) => {
-    expect(await totpStep(referenceSecret, sha1.slice(2), new Date(epoch * 1000))).toBe(Math.floor(epoch / 30));
-  });
+  it.each(vectors)(
+    'accepts the six-digit SHA-1 code of T=%i with our parameters, and names its step',
+    async (epoch, sha1) => {
+      expect(await totpStep(referenceSecret, sha1.slice(2), new Date(epoch * 1000))).toBe(Math.floor(epoch / 30));
+    },
+  );
 
   it('tolerates one step of drift either way, and no more', async () => {
     const code = '287082'; // T=59, step 1

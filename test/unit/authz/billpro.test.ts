@@ -47,11 +47,35 @@ const roles: Record<string, Grant[]> = {
   // full access, including users, currencies, products, customers, orders, refunds, reports, merchant details
   admin_user: all(...everything),
   // almost full access, but no managing products or users, no merchant details
-  accountant_user: all(...without('products.create', 'products.edit', 'products.deactivate', 'users.', 'account.view', 'merchant.')),
+  accountant_user: all(
+    ...without('products.create', 'products.edit', 'products.deactivate', 'users.', 'account.view', 'merchant.'),
+  ),
   // views products, manages customers, orders and refunds
-  normal_user: all('dashboard.view', 'products.view', 'customers.view', 'customers.create', 'customers.edit', 'customers.deactivate', 'orders.view', 'orders.create', 'orders.edit', 'orders.cancel_complete', 'refunds.authorise'),
+  normal_user: all(
+    'dashboard.view',
+    'products.view',
+    'customers.view',
+    'customers.create',
+    'customers.edit',
+    'customers.deactivate',
+    'orders.view',
+    'orders.create',
+    'orders.edit',
+    'orders.cancel_complete',
+    'refunds.authorise',
+  ),
   // views products; only their own customers and orders
-  restricted_user: [...all('dashboard.view', 'products.view', 'customers.create', 'orders.create'), ...own('customers.view', 'customers.edit', 'customers.deactivate', 'orders.view', 'orders.edit', 'orders.cancel_complete')],
+  restricted_user: [
+    ...all('dashboard.view', 'products.view', 'customers.create', 'orders.create'),
+    ...own(
+      'customers.view',
+      'customers.edit',
+      'customers.deactivate',
+      'orders.view',
+      'orders.edit',
+      'orders.cancel_complete',
+    ),
+  ],
 };
 
 const mine = { type: 'order', id: 'o-mine', ownerMemberId: 'mem_self' };
@@ -68,7 +92,10 @@ describe('BillPro roles rebuilt as custom roles', () => {
     const normal = member(roles.normal_user);
     const restricted = member(roles.restricted_user);
     expect(allowedOn(admin, permission)).toBe(true);
-    const accountantDenied = permission.startsWith('users.') || ['products.create', 'products.edit', 'products.deactivate', 'account.view'].includes(permission) || permission.startsWith('merchant.');
+    const accountantDenied =
+      permission.startsWith('users.') ||
+      ['products.create', 'products.edit', 'products.deactivate', 'account.view'].includes(permission) ||
+      permission.startsWith('merchant.');
     expect(allowedOn(accountant, permission)).toBe(!accountantDenied);
     expect(allowedOn(normal, permission)).toBe(roles.normal_user.some((grant) => grant.permission === permission));
     const restrictedGrant = roles.restricted_user.find((grant) => grant.permission === permission);
@@ -82,7 +109,9 @@ describe('BillPro roles rebuilt as custom roles', () => {
   it('the restricted user sees only their own customers and orders', () => {
     const restricted = member(roles.restricted_user);
     expect(can(restricted, 'orders.view')).toMatchObject({ allowed: true, scope: 'own' });
-    expect(can(restricted, 'customers.edit', { resource: { type: 'customer', id: 'c', ownerMemberId: 'mem_other' } }).reason).toBe('not_resource_owner');
+    expect(
+      can(restricted, 'customers.edit', { resource: { type: 'customer', id: 'c', ownerMemberId: 'mem_other' } }).reason,
+    ).toBe('not_resource_owner');
     expect(can(restricted, 'products.edit').reason).toBe('permission_not_granted');
   });
 });

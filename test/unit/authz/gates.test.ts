@@ -21,7 +21,9 @@ describe('can: gates before grants', () => {
 
   it('refuses without 2FA where the account requires it, and allows where it does not', () => {
     expect(can(member(admin, { twoFactorEnrolled: false }), 'payments.view').reason).toBe('two_factor_not_enrolled');
-    expect(can(member(admin, { twoFactorEnrolled: false, twoFactorRequired: false }), 'payments.view').allowed).toBe(true);
+    expect(can(member(admin, { twoFactorEnrolled: false, twoFactorRequired: false }), 'payments.view').allowed).toBe(
+      true,
+    );
   });
 });
 
@@ -32,14 +34,18 @@ describe('can: profile and resource scope', () => {
     const limited = member(finance, { profileIds: new Set(['prf_a']) });
     expect(can(limited, 'payments.view', { profileId: 'prf_a' }).allowed).toBe(true);
     expect(can(limited, 'payments.view', { profileId: 'prf_b' }).reason).toBe('profile_out_of_scope');
-    expect(can(limited, 'payments.view', { resource: { type: 'gateway', id: 'gw', profileId: 'prf_b' } }).reason).toBe('profile_out_of_scope');
+    expect(can(limited, 'payments.view', { resource: { type: 'gateway', id: 'gw', profileId: 'prf_b' } }).reason).toBe(
+      'profile_out_of_scope',
+    );
     expect(can(limited, 'payments.view').allowed).toBe(true);
   });
 
   it('limits a member to assigned resources, only for types the permission’s module is scoped by', () => {
     const limited = member(finance, { resourceScope: new Map([['bank_account', new Set(['ba-1'])]]) });
     expect(can(limited, 'payouts.view', { resource: { type: 'bank_account', id: 'ba-1' } }).allowed).toBe(true);
-    expect(can(limited, 'payouts.view', { resource: { type: 'bank_account', id: 'ba-2' } }).reason).toBe('resource_out_of_scope');
+    expect(can(limited, 'payouts.view', { resource: { type: 'bank_account', id: 'ba-2' } }).reason).toBe(
+      'resource_out_of_scope',
+    );
     // reports are not scoped by bank account: the limit does not apply there
     expect(can(limited, 'reports.view', { resource: { type: 'bank_account', id: 'ba-2' } }).allowed).toBe(true);
     // an unlimited type stays unlimited
@@ -47,8 +53,13 @@ describe('can: profile and resource scope', () => {
   });
 
   it('never limits the owner', () => {
-    const owner = member('owner', { profileIds: new Set(['prf_a']), resourceScope: new Map([['bank_account', new Set<string>()]]) });
-    expect(can(owner, 'payouts.view', { profileId: 'prf_z', resource: { type: 'bank_account', id: 'ba-9' } }).allowed).toBe(true);
+    const owner = member('owner', {
+      profileIds: new Set(['prf_a']),
+      resourceScope: new Map([['bank_account', new Set<string>()]]),
+    });
+    expect(
+      can(owner, 'payouts.view', { profileId: 'prf_z', resource: { type: 'bank_account', id: 'ba-9' } }).allowed,
+    ).toBe(true);
     expect(can(owner, 'bank_accounts.change').allowed).toBe(true);
   });
 });
@@ -58,13 +69,21 @@ describe('can: own records', () => {
 
   it('answers scope own without a resource, and decides by owner with one', () => {
     expect(can(restricted, 'orders.view')).toEqual({ allowed: true, scope: 'own', reason: 'granted' });
-    expect(can(restricted, 'orders.view', { resource: { type: 'order', id: 'o1', ownerMemberId: 'mem_self' } }).allowed).toBe(true);
-    expect(can(restricted, 'orders.view', { resource: { type: 'order', id: 'o2', ownerMemberId: 'mem_other' } }).reason).toBe('not_resource_owner');
-    expect(can(restricted, 'orders.view', { resource: { type: 'order', id: 'o3', ownerMemberId: null } }).reason).toBe('not_resource_owner');
+    expect(
+      can(restricted, 'orders.view', { resource: { type: 'order', id: 'o1', ownerMemberId: 'mem_self' } }).allowed,
+    ).toBe(true);
+    expect(
+      can(restricted, 'orders.view', { resource: { type: 'order', id: 'o2', ownerMemberId: 'mem_other' } }).reason,
+    ).toBe('not_resource_owner');
+    expect(can(restricted, 'orders.view', { resource: { type: 'order', id: 'o3', ownerMemberId: null } }).reason).toBe(
+      'not_resource_owner',
+    );
   });
 
   it('needs no ownership for a grant on all records', () => {
-    expect(can(restricted, 'orders.create', { resource: { type: 'order', id: 'o2', ownerMemberId: 'mem_other' } }).allowed).toBe(true);
+    expect(
+      can(restricted, 'orders.create', { resource: { type: 'order', id: 'o2', ownerMemberId: 'mem_other' } }).allowed,
+    ).toBe(true);
   });
 
   it('ignores own grants on permissions that do not accept them', () => {
@@ -85,6 +104,8 @@ describe('can: an API key’s subset', () => {
   it('an own grant in the subset caps the key to own records', () => {
     const subset = compileGrants(catalog, own('orders.view'));
     expect(can(dev, 'orders.view', undefined, subset)).toEqual({ allowed: true, scope: 'own', reason: 'granted' });
-    expect(can(dev, 'orders.view', { resource: { type: 'order', id: 'x', ownerMemberId: 'mem_other' } }, subset).reason).toBe('not_resource_owner');
+    expect(
+      can(dev, 'orders.view', { resource: { type: 'order', id: 'x', ownerMemberId: 'mem_other' } }, subset).reason,
+    ).toBe('not_resource_owner');
   });
 });

@@ -21,5 +21,7 @@ export function member(grants: readonly Grant[] | 'owner', overrides: Partial<Me
   };
 }
 
-export const all = (...permissions: string[]): Grant[] => permissions.map((permission) => ({ permission, scope: 'all' }));
-export const own = (...permissions: string[]): Grant[] => permissions.map((permission) => ({ permission, scope: 'own' }));
+export const all = (...permissions: string[]): Grant[] =>
+  permissions.map((permission) => ({ permission, scope: 'all' }));
+export const own = (...permissions: string[]): Grant[] =>
+  permissions.map((permission) => ({ permission, scope: 'own' }));

@@ -24,8 +24,16 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ env: 'development', host: '127.0.0.1', port: 3000, databaseUrl: undefined });
     expect(config.dataDir).toMatch(/\.gatehouse$/);
-    expect(config).toMatchObject({ publicUrl: 'http://localhost:3000', publicUrlConfigured: false, requestTimeoutMs: 30_000, shutdownTimeoutMs: 10_000 });
-    expect(loadConfig({ PUBLIC_URL: 'https://iam.example.com/' })).toMatchObject({ publicUrl: 'https://iam.example.com', publicUrlConfigured: true });
+    expect(config).toMatchObject({
+      publicUrl: 'http://localhost:3000',
+      publicUrlConfigured: false,
+      requestTimeoutMs: 30_000,
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(loadConfig({ PUBLIC_URL: 'https://iam.example.com/' })).toMatchObject({
+      publicUrl: 'https://iam.example.com',
+      publicUrlConfigured: true,
+    });
   });
 
   it.each([
@@ -60,6 +68,8 @@ describe('configuration', () => {
   });
 
   it('allows the embedded database in production only when explicitly asked', () => {
-    expect(loadConfig({ ...productionEnv, DATABASE_URL: '', ALLOW_EMBEDDED_DATABASE: 'true' }).databaseUrl).toBeUndefined();
+    expect(
+      loadConfig({ ...productionEnv, DATABASE_URL: '', ALLOW_EMBEDDED_DATABASE: 'true' }).databaseUrl,
+    ).toBeUndefined();
   });
 });

@@ -18,7 +18,9 @@ describe('secret box (AES-256-GCM)', () => {
     const parts = sealed.split('.');
     const flipped = Buffer.from(parts[2], 'base64url');
     flipped[0] = flipped[0] ^ 1;
-    expect(() => open(key, [parts[0], parts[1], flipped.toString('base64url'), parts[3]].join('.'), 'totp:usr_1')).toThrow();
+    expect(() =>
+      open(key, [parts[0], parts[1], flipped.toString('base64url'), parts[3]].join('.'), 'totp:usr_1'),
+    ).toThrow();
     expect(() => open(key, sealed, 'totp:usr_2')).toThrow();
     expect(() => open(randomBytes(32), sealed, 'totp:usr_1')).toThrow();
     expect(() => open(key, 'garbage', 'totp:usr_1')).toThrow();

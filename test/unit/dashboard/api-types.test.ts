@@ -7,5 +7,7 @@ import { apiTypesPath, renderApiTypes } from '../../../scripts/dashboard-api-typ
 it('the dashboard API types match the service OpenAPI document (run npm run dashboard:api)', async () => {
   const committed = readFileSync(apiTypesPath, 'utf8');
   const fresh = await renderApiTypes();
-  expect(committed === fresh, 'dashboard/src/api/schema.d.ts is stale: run `npm run dashboard:api` and commit it').toBe(true);
+  expect(committed === fresh, 'dashboard/src/api/schema.d.ts is stale: run `npm run dashboard:api` and commit it').toBe(
+    true,
+  );
 }, 180_000);

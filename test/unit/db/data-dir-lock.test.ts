@@ -44,7 +44,10 @@ describe('the pid-file fallback', () => {
     const dir = freshDir();
     const first = await lockDataDir(dir, { mechanism: 'pid-file' });
     first.release();
-    writeFileSync(join(dir, lockFileName), JSON.stringify({ pid: deadPid(), command: 'serve', since: new Date(0).toISOString(), nonce: 'dead' }));
+    writeFileSync(
+      join(dir, lockFileName),
+      JSON.stringify({ pid: deadPid(), command: 'serve', since: new Date(0).toISOString(), nonce: 'dead' }),
+    );
     const lock = await lockDataDir(dir, { mechanism: 'pid-file' });
     expect(readDataDirOwner(dir)?.pid).toBe(process.pid);
     lock.release();
@@ -55,7 +58,10 @@ describe('the pid-file fallback', () => {
     (await lockDataDir(dir, { mechanism: 'pid-file' })).release();
     const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
-      writeFileSync(join(dir, lockFileName), JSON.stringify({ pid: alive.pid, command: 'serve', since: new Date().toISOString(), nonce: 'alive' }));
+      writeFileSync(
+        join(dir, lockFileName),
+        JSON.stringify({ pid: alive.pid, command: 'serve', since: new Date().toISOString(), nonce: 'alive' }),
+      );
       await expect(lockDataDir(dir, { mechanism: 'pid-file' })).rejects.toThrow(`gatehouse serve (pid ${alive.pid})`);
       expect(JSON.parse(readFileSync(join(dir, lockFileName), 'utf8')).nonce).toBe('alive');
     } finally {
@@ -67,8 +73,19 @@ describe('the pid-file fallback', () => {
 describe('flock', () => {
   it('is released by the kernel when its holder is killed', async () => {
     const dir = freshDir();
-    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `import { lockDataDir } from './src/db/data-dir-lock.ts'; await lockDataDir(${JSON.stringify(dir)}); console.log('HELD'); setTimeout(() => {}, 60000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('HELD') && resolve()));
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import { lockDataDir } from './src/db/data-dir-lock.ts'; await lockDataDir(${JSON.stringify(dir)}); console.log('HELD'); setTimeout(() => {}, 60000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) =>
+      holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('HELD') && resolve()),
+    );
     await expect(lockDataDir(dir)).rejects.toBeInstanceOf(DataDirInUseError);
     const exited = new Promise((resolve) => holder.on('exit', resolve));
     holder.kill('SIGKILL');

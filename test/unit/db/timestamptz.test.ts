@@ -8,7 +8,9 @@ const generalParser = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (
 function printed(epochMs: number, micros: number, fractionDigits: number, offsetSeconds: number): string {
   const local = new Date(epochMs + offsetSeconds * 1000);
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  const fraction = fractionDigits ? `.${pad(local.getUTCMilliseconds() * 1000 + micros, 6).slice(0, fractionDigits)}` : '';
+  const fraction = fractionDigits
+    ? `.${pad(local.getUTCMilliseconds() * 1000 + micros, 6).slice(0, fractionDigits)}`
+    : '';
   const sign = offsetSeconds < 0 ? '-' : '+';
   const abs = Math.abs(offsetSeconds);
   const [hours, minutes, seconds] = [Math.floor(abs / 3600), Math.floor(abs / 60) % 60, abs % 60];
@@ -19,7 +21,7 @@ function printed(epochMs: number, micros: number, fractionDigits: number, offset
 describe('parseTimestamptz', () => {
   it('agrees with pg to the millisecond on 20,000 timestamps across offsets and fraction lengths', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const offsets = [0, 3600, -3600, 19800, -12600, 20700, 45900, -34200, 1172, -17762];
     for (let i = 0; i < 20_000; i++) {
       const epochMs = Math.floor((random() * 2 - 0.6) * 4e12);
@@ -39,10 +41,20 @@ describe('parseTimestamptz', () => {
   });
 
   it('leaves what it does not recognise to pg: infinity, BC, short and long years, other styles', () => {
-    for (const text of ['infinity', '-infinity', '2000-01-01 00:00:00+00 BC', '0099-01-01 00:00:00+00', '12345-06-07 08:09:10+00', 'Sun Nov 29 07:08:24 2026 UTC', '2026-11-29 07:08:24.+00', '2026-11-29 07:08:24+0']) {
+    for (const text of [
+      'infinity',
+      '-infinity',
+      '2000-01-01 00:00:00+00 BC',
+      '0099-01-01 00:00:00+00',
+      '12345-06-07 08:09:10+00',
+      'Sun Nov 29 07:08:24 2026 UTC',
+      '2026-11-29 07:08:24.+00',
+      '2026-11-29 07:08:24+0',
+    ]) {
       const expected = generalParser(text);
       const actual = parseTimestamptz(text) as Date | number | null;
-      if (expected instanceof Date) expect(actual instanceof Date ? actual.getTime() : actual, text).toEqual(expected.getTime());
+      if (expected instanceof Date)
+        expect(actual instanceof Date ? actual.getTime() : actual, text).toEqual(expected.getTime());
       else expect(actual, text).toEqual(expected);
     }
   });

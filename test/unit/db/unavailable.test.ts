@@ -22,7 +22,15 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it('leaves bugs and broken rules alone: they are not worth a retry', () => {
-    for (const error of [withCode('23505', 'duplicate key'), withCode('42P01', 'relation does not exist'), withCode('22P02'), new TypeError('x is undefined'), 'a string', null, undefined]) {
+    for (const error of [
+      withCode('23505', 'duplicate key'),
+      withCode('42P01', 'relation does not exist'),
+      withCode('22P02'),
+      new TypeError('x is undefined'),
+      'a string',
+      null,
+      undefined,
+    ]) {
       expect(isDatabaseUnavailable(error), String(error)).toBe(false);
     }
   });

@@ -1,4 +1,18 @@
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -10,7 +24,8 @@ import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
 
-type ApiKey = paths['/v1/accounts/{accountId}/api-keys']['get']['responses']['200']['content']['application/json']['items'][number];
+type ApiKey =
+  paths['/v1/accounts/{accountId}/api-keys']['get']['responses']['200']['content']['application/json']['items'][number];
 
 /** The signed-in member's own API keys: create (behind step-up, the secret shown once), list, revoke. */
 export default function ApiKeysPage() {
@@ -22,7 +37,12 @@ export default function ApiKeysPage() {
   // Admins may list everyone's keys; this screen is the member's own.
   const keys = useQuery({
     queryKey: ['api-keys', accountId, membership.memberId],
-    queryFn: () => data(api.GET('/v1/accounts/{accountId}/api-keys', { params: { path: { accountId }, query: { memberId: membership.memberId } } })),
+    queryFn: () =>
+      data(
+        api.GET('/v1/accounts/{accountId}/api-keys', {
+          params: { path: { accountId }, query: { memberId: membership.memberId } },
+        }),
+      ),
   });
 
   const createButton = (
@@ -59,7 +79,12 @@ export default function ApiKeysPage() {
       ) : keys.isError ? (
         <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
       ) : keys.data.items.length === 0 ? (
-        <EmptyState icon={<IconKey size={24} />} title={t('apiKeys.emptyTitle')} description={t('apiKeys.emptyText')} action={createButton} />
+        <EmptyState
+          icon={<IconKey size={24} />}
+          title={t('apiKeys.emptyTitle')}
+          description={t('apiKeys.emptyText')}
+          action={createButton}
+        />
       ) : (
         <Paper withBorder>
           <Table verticalSpacing="sm" data-testid="api-keys">
@@ -82,10 +107,18 @@ export default function ApiKeysPage() {
                   </Table.Td>
                   <Table.Td>{status(key)}</Table.Td>
                   <Table.Td>{formatDateTime(key.createdAt, i18n.language)}</Table.Td>
-                  <Table.Td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt, i18n.language) : t('apiKeys.never')}</Table.Td>
+                  <Table.Td>
+                    {key.lastUsedAt ? formatDateTime(key.lastUsedAt, i18n.language) : t('apiKeys.never')}
+                  </Table.Td>
                   <Table.Td>
                     {key.revokedAt ? null : (
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(key)} aria-label={t('apiKeys.revokeNamed', { name: key.name })}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setRevoking(key)}
+                        aria-label={t('apiKeys.revokeNamed', { name: key.name })}
+                      >
                         {t('apiKeys.revoke')}
                       </Button>
                     )}
@@ -108,24 +141,46 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: () => data(api.POST('/v1/accounts/{accountId}/api-keys', { params: { path: { accountId: membership.accountId } }, body: { name: name.trim(), confirm: true } })),
+    mutationFn: () =>
+      data(
+        api.POST('/v1/accounts/{accountId}/api-keys', {
+          params: { path: { accountId: membership.accountId } },
+          body: { name: name.trim(), confirm: true },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['api-keys', membership.accountId] }),
   });
   const created = create.data;
   return (
-    <Modal opened onClose={onClose} zIndex={stackedBelowStepUp} title={created ? t('apiKeys.createdTitle') : t('apiKeys.createTitle')} closeOnClickOutside={!created} size="lg">
+    <Modal
+      opened
+      onClose={onClose}
+      zIndex={stackedBelowStepUp}
+      title={created ? t('apiKeys.createdTitle') : t('apiKeys.createTitle')}
+      closeOnClickOutside={!created}
+      size="lg"
+    >
       {created ? (
         <Stack>
           <Alert color="yellow" variant="light" title={t('apiKeys.onceTitle')}>
             {t('apiKeys.onceText')}
           </Alert>
           <Group gap="xs" wrap="nowrap" align="center">
-            <Code block data-testid="api-key-secret" style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
+            <Code
+              block
+              data-testid="api-key-secret"
+              style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+            >
               {created.key}
             </Code>
             <CopyButton value={created.key}>
               {({ copied, copy }) => (
-                <Button variant={copied ? 'light' : 'filled'} color={copied ? 'teal' : undefined} leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />} onClick={copy}>
+                <Button
+                  variant={copied ? 'light' : 'filled'}
+                  color={copied ? 'teal' : undefined}
+                  leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+                  onClick={copy}
+                >
                   {copied ? t('apiKeys.copied') : t('apiKeys.copy')}
                 </Button>
               )}
@@ -144,7 +199,16 @@ function CreateKeyDialog({ onClose }: { onClose: () => void }) {
         >
           <Stack>
             <Text size="sm">{t('apiKeys.createText')}</Text>
-            <TextInput label={t('apiKeys.name')} description={t('apiKeys.nameHint')} value={name} onChange={(event) => setName(event.currentTarget.value)} required maxLength={100} data-autofocus error={fieldError(create.error, 'name')} />
+            <TextInput
+              label={t('apiKeys.name')}
+              description={t('apiKeys.nameHint')}
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              required
+              maxLength={100}
+              data-autofocus
+              error={fieldError(create.error, 'name')}
+            />
             <ProblemAlert error={create.error} shownFields={['name', 'body/name']} />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
@@ -166,7 +230,12 @@ function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey; onClose: () => v
   const { membership } = useAccount();
   const queryClient = useQueryClient();
   const revoke = useMutation({
-    mutationFn: () => data(api.DELETE('/v1/accounts/{accountId}/api-keys/{keyId}', { params: { path: { accountId: membership.accountId, keyId: apiKey.id } } })),
+    mutationFn: () =>
+      data(
+        api.DELETE('/v1/accounts/{accountId}/api-keys/{keyId}', {
+          params: { path: { accountId: membership.accountId, keyId: apiKey.id } },
+        }),
+      ),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['api-keys', membership.accountId] });
       onClose();

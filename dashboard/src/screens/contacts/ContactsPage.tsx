@@ -27,7 +27,12 @@ export default function ContactsPage() {
   const [editing, setEditing] = useState<Contact | 'new' | null>(null);
   const [removing, setRemoving] = useState<Contact | null>(null);
   const remove = useMutation({
-    mutationFn: (contact: Contact) => data(api.DELETE('/v1/accounts/{accountId}/contacts/{contactId}', { params: { path: { accountId, contactId: contact.id } } })),
+    mutationFn: (contact: Contact) =>
+      data(
+        api.DELETE('/v1/accounts/{accountId}/contacts/{contactId}', {
+          params: { path: { accountId, contactId: contact.id } },
+        }),
+      ),
     onSuccess: (_, contact) => {
       notifications.show({ color: 'green', message: t('contacts.removed', { email: contact.email }) });
       setRemoving(null);
@@ -55,7 +60,12 @@ export default function ContactsPage() {
       ) : contacts.error ? (
         <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />
       ) : contacts.data.items.length === 0 ? (
-        <EmptyState icon={<IconAddressBook size={24} />} title={t('contacts.emptyTitle')} description={t('contacts.emptyDescription')} action={addButton} />
+        <EmptyState
+          icon={<IconAddressBook size={24} />}
+          title={t('contacts.emptyTitle')}
+          description={t('contacts.emptyDescription')}
+          action={addButton}
+        />
       ) : (
         <Paper withBorder>
           <Table verticalSpacing="sm" highlightOnHover>
@@ -94,10 +104,21 @@ export default function ContactsPage() {
                   {mayManage ? (
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(contact)} aria-label={t('contacts.editFor', { email: contact.email })}>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() => setEditing(contact)}
+                          aria-label={t('contacts.editFor', { email: contact.email })}
+                        >
                           {t('contacts.edit')}
                         </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(contact)} aria-label={t('contacts.removeFor', { email: contact.email })}>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setRemoving(contact)}
+                          aria-label={t('contacts.removeFor', { email: contact.email })}
+                        >
                           {t('contacts.remove')}
                         </Button>
                       </Group>
@@ -109,7 +130,13 @@ export default function ContactsPage() {
           </Table>
         </Paper>
       )}
-      {editing !== null ? <ContactModal accountId={accountId} contact={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing !== null ? (
+        <ContactModal
+          accountId={accountId}
+          contact={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
       <Modal
         opened={removing !== null}
         onClose={() => {
@@ -135,7 +162,15 @@ export default function ContactsPage() {
   );
 }
 
-function ContactModal({ accountId, contact, onClose }: { accountId: string; contact: Contact | null; onClose: () => void }) {
+function ContactModal({
+  accountId,
+  contact,
+  onClose,
+}: {
+  accountId: string;
+  contact: Contact | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState(contact?.email ?? '');
@@ -145,11 +180,19 @@ function ContactModal({ accountId, contact, onClose }: { accountId: string; cont
     mutationFn: () => {
       const body = { email: email.trim(), name: name.trim(), topics: chosen };
       return contact
-        ? data(api.PATCH('/v1/accounts/{accountId}/contacts/{contactId}', { params: { path: { accountId, contactId: contact.id } }, body }))
+        ? data(
+            api.PATCH('/v1/accounts/{accountId}/contacts/{contactId}', {
+              params: { path: { accountId, contactId: contact.id } },
+              body,
+            }),
+          )
         : data(api.POST('/v1/accounts/{accountId}/contacts', { params: { path: { accountId } }, body }));
     },
     onSuccess: (saved) => {
-      notifications.show({ color: 'green', message: t(contact ? 'contacts.saved' : 'contacts.added', { email: saved.email }) });
+      notifications.show({
+        color: 'green',
+        message: t(contact ? 'contacts.saved' : 'contacts.added', { email: saved.email }),
+      });
       void queryClient.invalidateQueries({ queryKey: ['contacts', accountId] });
       onClose();
     },
@@ -164,9 +207,28 @@ function ContactModal({ accountId, contact, onClose }: { accountId: string; cont
       >
         <Stack>
           <ProblemAlert error={save.error} shownFields={['email', 'name', 'topics']} />
-          <TextInput label={t('contacts.email')} type="email" required value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={fieldError(save.error, 'email')} data-autofocus />
-          <TextInput label={t('contacts.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(save.error, 'name')} />
-          <Checkbox.Group label={t('contacts.topicsLabel')} description={t('contacts.topicsHelp')} value={chosen} onChange={(value) => setChosen(value as Topic[])} error={fieldError(save.error, 'topics')}>
+          <TextInput
+            label={t('contacts.email')}
+            type="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+            error={fieldError(save.error, 'email')}
+            data-autofocus
+          />
+          <TextInput
+            label={t('contacts.name')}
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={fieldError(save.error, 'name')}
+          />
+          <Checkbox.Group
+            label={t('contacts.topicsLabel')}
+            description={t('contacts.topicsHelp')}
+            value={chosen}
+            onChange={(value) => setChosen(value as Topic[])}
+            error={fieldError(save.error, 'topics')}
+          >
             <Group mt="xs">
               {topics.map((topic) => (
                 <Checkbox key={topic} value={topic} label={t(`contacts.topics.${topic}`)} />

@@ -14,7 +14,11 @@ import { formatDateTime } from '../../i18n/format';
 type Invitation = Awaited<ReturnType<typeof fetchPending>>['items'][number];
 
 function fetchPending(accountId: string) {
-  return data(api.GET('/v1/accounts/{accountId}/invitations', { params: { path: { accountId }, query: { status: 'pending', limit: 200 } } }));
+  return data(
+    api.GET('/v1/accounts/{accountId}/invitations', {
+      params: { path: { accountId }, query: { status: 'pending', limit: 200 } },
+    }),
+  );
 }
 
 /** Pending invitations: who was invited, when the link expires, resend or revoke. */
@@ -27,14 +31,24 @@ export default function InvitationsPage() {
   const [revoking, setRevoking] = useState<Invitation | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['invitations', accountId] });
   const resend = useMutation({
-    mutationFn: (invitation: Invitation) => data(api.POST('/v1/accounts/{accountId}/invitations/{invitationId}/resend', { params: { path: { accountId, invitationId: invitation.id } } })),
+    mutationFn: (invitation: Invitation) =>
+      data(
+        api.POST('/v1/accounts/{accountId}/invitations/{invitationId}/resend', {
+          params: { path: { accountId, invitationId: invitation.id } },
+        }),
+      ),
     onSuccess: (invitation) => {
       notifications.show({ color: 'green', message: t('invitations.resent', { email: invitation.email }) });
       void refresh();
     },
   });
   const revoke = useMutation({
-    mutationFn: (invitation: Invitation) => data(api.DELETE('/v1/accounts/{accountId}/invitations/{invitationId}', { params: { path: { accountId, invitationId: invitation.id } } })),
+    mutationFn: (invitation: Invitation) =>
+      data(
+        api.DELETE('/v1/accounts/{accountId}/invitations/{invitationId}', {
+          params: { path: { accountId, invitationId: invitation.id } },
+        }),
+      ),
     onSuccess: (_, invitation) => {
       notifications.show({ color: 'green', message: t('invitations.revoked', { email: invitation.email }) });
       setRevoking(null);
@@ -63,7 +77,12 @@ export default function InvitationsPage() {
       ) : pending.error ? (
         <ErrorState error={pending.error} onRetry={() => void pending.refetch()} />
       ) : pending.data.items.length === 0 ? (
-        <EmptyState icon={<IconMailForward size={24} />} title={t('invitations.emptyTitle')} description={t('invitations.emptyDescription')} action={inviteButton} />
+        <EmptyState
+          icon={<IconMailForward size={24} />}
+          title={t('invitations.emptyTitle')}
+          description={t('invitations.emptyDescription')}
+          action={inviteButton}
+        />
       ) : (
         <Paper withBorder>
           <Table verticalSpacing="sm" highlightOnHover>
@@ -110,11 +129,23 @@ export default function InvitationsPage() {
                       <Table.Td>
                         <Group gap="xs" wrap="nowrap">
                           <Tooltip label={t('invitations.resendHint')}>
-                            <Button size="xs" variant="default" loading={resend.isPending && resend.variables?.id === invitation.id} onClick={() => resend.mutate(invitation)} aria-label={t('invitations.resendFor', { email: invitation.email })}>
+                            <Button
+                              size="xs"
+                              variant="default"
+                              loading={resend.isPending && resend.variables?.id === invitation.id}
+                              onClick={() => resend.mutate(invitation)}
+                              aria-label={t('invitations.resendFor', { email: invitation.email })}
+                            >
                               {t('invitations.resend')}
                             </Button>
                           </Tooltip>
-                          <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(invitation)} aria-label={t('invitations.revokeFor', { email: invitation.email })}>
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            onClick={() => setRevoking(invitation)}
+                            aria-label={t('invitations.revokeFor', { email: invitation.email })}
+                          >
                             {t('invitations.revoke')}
                           </Button>
                         </Group>

@@ -31,7 +31,11 @@ export function BulkUpload({ accountId }: { accountId: string }) {
         api.POST('/v1/accounts/{accountId}/invitations/bulk', {
           params: { path: { accountId } },
           // The route takes text/csv, which the generated types cannot describe as a body.
-          ...({ body: text, bodySerializer: (body: string) => body, headers: { 'content-type': 'text/csv' } } as object),
+          ...({
+            body: text,
+            bodySerializer: (body: string) => body,
+            headers: { 'content-type': 'text/csv' },
+          } as object),
         }),
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['invitations', accountId] }),
@@ -65,7 +69,12 @@ export function BulkUpload({ accountId }: { accountId: string }) {
         }}
       />
       {upload.isSuccess ? (
-        <Alert color="green" variant="light" role="status" title={t('invite.bulk.sent', { count: upload.data.items.length })}>
+        <Alert
+          color="green"
+          variant="light"
+          role="status"
+          title={t('invite.bulk.sent', { count: upload.data.items.length })}
+        >
           {upload.data.items.map((invitation) => invitation.email).join(', ')}
         </Alert>
       ) : null}

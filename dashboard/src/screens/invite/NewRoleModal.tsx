@@ -10,14 +10,34 @@ import { PermissionPicker } from './PermissionPicker';
 type Options = ReturnType<typeof useInviteOptions>;
 
 /** Creates a custom role without leaving the invite form; the new role is then selected there. */
-export function NewRoleModal({ accountId, opened, onClose, onCreated, catalog, permissions }: { accountId: string; opened: boolean; onClose: () => void; onCreated: (role: { id: string; name: string }) => void; catalog: NonNullable<Options['catalog']>; permissions: NonNullable<Options['permissions']> }) {
+export function NewRoleModal({
+  accountId,
+  opened,
+  onClose,
+  onCreated,
+  catalog,
+  permissions,
+}: {
+  accountId: string;
+  opened: boolean;
+  onClose: () => void;
+  onCreated: (role: { id: string; name: string }) => void;
+  catalog: NonNullable<Options['catalog']>;
+  permissions: NonNullable<Options['permissions']>;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [grants, setGrants] = useState<Grant[]>([]);
   const create = useMutation({
-    mutationFn: () => data(api.POST('/v1/accounts/{accountId}/roles', { params: { path: { accountId } }, body: { name: name.trim(), description: description.trim() || undefined, permissions: grants } })),
+    mutationFn: () =>
+      data(
+        api.POST('/v1/accounts/{accountId}/roles', {
+          params: { path: { accountId } },
+          body: { name: name.trim(), description: description.trim() || undefined, permissions: grants },
+        }),
+      ),
     onSuccess: async (role) => {
       await queryClient.invalidateQueries({ queryKey: ['roles', accountId] });
       onCreated(role);
@@ -39,9 +59,28 @@ export function NewRoleModal({ accountId, opened, onClose, onCreated, catalog, p
       >
         <Stack>
           <ProblemAlert error={create.error} shownFields={['name', 'description']} />
-          <TextInput label={t('invite.newRole.name')} required value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(create.error, 'name')} />
-          <Textarea label={t('invite.newRole.description')} value={description} onChange={(event) => setDescription(event.currentTarget.value)} error={fieldError(create.error, 'description')} autosize minRows={2} />
-          <PermissionPicker catalog={catalog} permissions={permissions} value={grants} onChange={setGrants} label={t('invite.newRole.permissions')} />
+          <TextInput
+            label={t('invite.newRole.name')}
+            required
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            error={fieldError(create.error, 'name')}
+          />
+          <Textarea
+            label={t('invite.newRole.description')}
+            value={description}
+            onChange={(event) => setDescription(event.currentTarget.value)}
+            error={fieldError(create.error, 'description')}
+            autosize
+            minRows={2}
+          />
+          <PermissionPicker
+            catalog={catalog}
+            permissions={permissions}
+            value={grants}
+            onChange={setGrants}
+            label={t('invite.newRole.permissions')}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('invite.cancel')}

@@ -8,7 +8,19 @@ type Options = ReturnType<typeof useInviteOptions>;
  * The module × action matrix. Only actions the inviter may grant can be ticked; "own records
  * only" appears where the catalog allows it, and is forced on when the inviter holds just that.
  */
-export function PermissionPicker({ catalog, permissions, value, onChange, label }: { catalog: NonNullable<Options['catalog']>; permissions: NonNullable<Options['permissions']>; value: Grant[]; onChange: (grants: Grant[]) => void; label: string }) {
+export function PermissionPicker({
+  catalog,
+  permissions,
+  value,
+  onChange,
+  label,
+}: {
+  catalog: NonNullable<Options['catalog']>;
+  permissions: NonNullable<Options['permissions']>;
+  value: Grant[];
+  onChange: (grants: Grant[]) => void;
+  label: string;
+}) {
   const { t } = useTranslation();
   const chosen = new Map(value.map((grant) => [grant.permission, grant.scope]));
   const set = (permission: string, scope: Grant['scope'] | null) => {
@@ -16,7 +28,13 @@ export function PermissionPicker({ catalog, permissions, value, onChange, label 
     onChange(scope ? [...next, { permission, scope }] : next);
   };
   const modules = catalog.modules
-    .map((module) => ({ module, actions: module.actions.map((action) => ({ action, max: grantableScope(permissions, action.permission, action.ownerOnly) })) }))
+    .map((module) => ({
+      module,
+      actions: module.actions.map((action) => ({
+        action,
+        max: grantableScope(permissions, action.permission, action.ownerOnly),
+      })),
+    }))
     .filter((row) => row.actions.some((cell) => cell.max !== null));
   return (
     <Paper withBorder p={0} role="group" aria-label={label}>
@@ -48,7 +66,12 @@ export function PermissionPicker({ catalog, permissions, value, onChange, label 
                             aria-label={`${module.name}: ${action.name}`}
                             disabled={max === null}
                             checked={scope !== undefined}
-                            onChange={(event) => set(action.permission, event.currentTarget.checked ? (action.own && max === 'own' ? 'own' : 'all') : null)}
+                            onChange={(event) =>
+                              set(
+                                action.permission,
+                                event.currentTarget.checked ? (action.own && max === 'own' ? 'own' : 'all') : null,
+                              )
+                            }
                           />
                           {action.own && scope !== undefined ? (
                             <Switch
@@ -79,7 +102,10 @@ export function PermissionPicker({ catalog, permissions, value, onChange, label 
 }
 
 /** Every grant the inviter may hand on, at the widest scope they hold ("all permissions"). */
-export function everythingGrantable(catalog: NonNullable<Options['catalog']>, permissions: NonNullable<Options['permissions']>): Grant[] {
+export function everythingGrantable(
+  catalog: NonNullable<Options['catalog']>,
+  permissions: NonNullable<Options['permissions']>,
+): Grant[] {
   return catalog.modules.flatMap((module) =>
     module.actions.flatMap((action) => {
       const max = grantableScope(permissions, action.permission, action.ownerOnly);

@@ -13,8 +13,14 @@ export function useInviteOptions(membership: Membership) {
   const accountId = membership.accountId;
   const path = { accountId };
   const catalog = useQuery({ queryKey: ['catalog'], queryFn: () => data(api.GET('/v1/catalog')), staleTime: 300_000 });
-  const roles = useQuery({ queryKey: ['roles', accountId], queryFn: () => data(api.GET('/v1/accounts/{accountId}/roles', { params: { path } })) });
-  const profiles = useQuery({ queryKey: ['profiles', accountId], queryFn: () => data(api.GET('/v1/accounts/{accountId}/profiles', { params: { path } })) });
+  const roles = useQuery({
+    queryKey: ['roles', accountId],
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}/roles', { params: { path } })),
+  });
+  const profiles = useQuery({
+    queryKey: ['profiles', accountId],
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}/profiles', { params: { path } })),
+  });
   const resources = useQuery({
     queryKey: ['resources', accountId],
     queryFn: () => data(api.GET('/v1/accounts/{accountId}/resources', { params: { path, query: { limit: 200 } } })),
@@ -23,7 +29,16 @@ export function useInviteOptions(membership: Membership) {
   const queries = [catalog, roles, profiles, resources, permissions];
   const error = queries.find((query) => query.error)?.error;
   const loading = queries.some((query) => query.isPending);
-  return { catalog: catalog.data, roles: roles.data?.items, profiles: profiles.data?.items, resources: resources.data?.items, permissions: permissions.data, error, loading, refetch: () => queries.forEach((query) => void query.refetch()) };
+  return {
+    catalog: catalog.data,
+    roles: roles.data?.items,
+    profiles: profiles.data?.items,
+    resources: resources.data?.items,
+    permissions: permissions.data,
+    error,
+    loading,
+    refetch: () => queries.forEach((query) => void query.refetch()),
+  };
 }
 
 type Permissions = NonNullable<ReturnType<typeof useInviteOptions>['permissions']>;

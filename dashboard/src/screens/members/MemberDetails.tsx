@@ -1,4 +1,19 @@
-import { Anchor, Badge, Button, Card, Group, List, MultiSelect, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  MultiSelect,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconCrown, IconX } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,7 +27,17 @@ import { ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { PermissionPicker } from './PermissionPicker';
-import { type Catalog, type Grant, type Member, permissionLabel, statusColor, useCatalog, useProfiles, useResources, useRoles } from './queries';
+import {
+  type Catalog,
+  type Grant,
+  type Member,
+  permissionLabel,
+  statusColor,
+  useCatalog,
+  useProfiles,
+  useResources,
+  useRoles,
+} from './queries';
 
 type Dialog =
   | { kind: 'role' }
@@ -31,7 +56,10 @@ export function MemberDetails() {
   const accountId = membership.accountId;
   const { memberId = '' } = useParams();
   const path = { accountId, memberId };
-  const member = useQuery({ queryKey: ['accounts', accountId, 'members', 'one', memberId], queryFn: () => data(api.GET('/v1/accounts/{accountId}/members/{memberId}', { params: { path } })) });
+  const member = useQuery({
+    queryKey: ['accounts', accountId, 'members', 'one', memberId],
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}/members/{memberId}', { params: { path } })),
+  });
   const catalog = useCatalog();
 
   const back = (
@@ -53,13 +81,26 @@ export function MemberDetails() {
     return (
       <Stack>
         {back}
-        <ErrorState error={member.error ?? catalog.error} onRetry={() => void Promise.all([member.refetch(), catalog.refetch()])} />
+        <ErrorState
+          error={member.error ?? catalog.error}
+          onRetry={() => void Promise.all([member.refetch(), catalog.refetch()])}
+        />
       </Stack>
     );
   return <MemberView member={member.data} catalog={catalog.data} back={back} language={i18n.language} />;
 }
 
-function MemberView({ member, catalog, back, language }: { member: Member; catalog: Catalog; back: ReactNode; language: string }) {
+function MemberView({
+  member,
+  catalog,
+  back,
+  language,
+}: {
+  member: Member;
+  catalog: Catalog;
+  back: ReactNode;
+  language: string;
+}) {
   const { t } = useTranslation();
   const { membership, can } = useAccount();
   const accountId = membership.accountId;
@@ -90,12 +131,16 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
   const editable = canEdit && member.status !== 'removed';
   const status = member.status;
 
-  const grants: Grant[] = member.permissions ?? roles.data?.items.find((role) => role.id === member.role?.id)?.permissions ?? [];
+  const grants: Grant[] =
+    member.permissions ?? roles.data?.items.find((role) => role.id === member.role?.id)?.permissions ?? [];
   const profileName = (id: string) => profiles.data?.items.find((profile) => profile.id === id)?.name ?? id;
-  const resourceName = (type: string, id: string) => resources.data?.items.find((resource) => resource.type === type && resource.id === id)?.name ?? id;
+  const resourceName = (type: string, id: string) =>
+    resources.data?.items.find((resource) => resource.type === type && resource.id === id)?.name ?? id;
 
   const patch = (body: Record<string, unknown>) => () =>
-    data(api.PATCH('/v1/accounts/{accountId}/members/{memberId}', { params: { path }, body: { ...body, confirm: true } }));
+    data(
+      api.PATCH('/v1/accounts/{accountId}/members/{memberId}', { params: { path }, body: { ...body, confirm: true } }),
+    );
   const post = (which: 'deactivate' | 'reactivate' | 'remove') => () => {
     const url = `/v1/accounts/{accountId}/members/{memberId}/${which}` as const;
     return data(api.POST(url, { params: { path }, body: { confirm: true } }));
@@ -112,14 +157,22 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
               {t(`members.status.${status}`)}
             </Badge>
             {member.isOwner ? (
-              <Badge variant="filled" color="yellow" autoContrast size="lg" leftSection={<IconCrown size={12} aria-hidden />}>
+              <Badge
+                variant="filled"
+                color="yellow"
+                autoContrast
+                size="lg"
+                leftSection={<IconCrown size={12} aria-hidden />}
+              >
                 {t('members.owner')}
               </Badge>
             ) : null}
           </Group>
           <Text c="dimmed">{member.email}</Text>
           <Text size="sm" c="dimmed">
-            {member.lastSignInAt ? t('members.lastSignInAt', { when: formatDateTime(member.lastSignInAt, language) }) : t('members.neverSignedIn')}
+            {member.lastSignInAt
+              ? t('members.lastSignInAt', { when: formatDateTime(member.lastSignInAt, language) })
+              : t('members.neverSignedIn')}
             {' · '}
             {member.twoFactorEnabled ? t('members.twoFactorOn') : t('members.twoFactorOff')}
           </Text>
@@ -169,7 +222,11 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
             {t('members.access.title')}
           </Title>
           <Text size="sm" mb="xs">
-            {member.isOwner ? t('members.access.owner') : member.role ? t('members.access.role', { role: member.role.name }) : t('members.access.individual')}
+            {member.isOwner
+              ? t('members.access.owner')
+              : member.role
+                ? t('members.access.role', { role: member.role.name })
+                : t('members.access.individual')}
           </Text>
           {!member.isOwner ? (
             <List size="sm" spacing={2} data-testid="member-permissions">
@@ -185,7 +242,9 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
 
         <ProfilesCard
           current={member.profileIds}
-          options={(profiles.data?.items ?? []).filter((profile) => !profile.archived).map((profile) => ({ value: profile.id, label: profile.name }))}
+          options={(profiles.data?.items ?? [])
+            .filter((profile) => !profile.archived)
+            .map((profile) => ({ value: profile.id, label: profile.name }))}
           editable={editable}
           profileName={profileName}
           onSave={(profileIds) => open({ kind: 'profiles', profileIds })}
@@ -202,7 +261,9 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
                 label={flag.name}
                 checked={member.flags[flag.key] ?? flag.default}
                 disabled={!editable}
-                onChange={(event) => open({ kind: 'flag', key: flag.key, name: flag.name, value: event.currentTarget.checked })}
+                onChange={(event) =>
+                  open({ kind: 'flag', key: flag.key, name: flag.name, value: event.currentTarget.checked })
+                }
               />
             ))}
           </Stack>
@@ -219,7 +280,9 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
           {catalog.resourceTypes.map((type) => {
             const assigned = member.resourceScope[type.key];
-            const choices = (resources.data?.items ?? []).filter((resource) => resource.type === type.key && !(assigned ?? []).includes(resource.id));
+            const choices = (resources.data?.items ?? []).filter(
+              (resource) => resource.type === type.key && !(assigned ?? []).includes(resource.id),
+            );
             return (
               <ResourceTypeScope
                 key={type.key}
@@ -227,8 +290,12 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
                 assigned={assigned?.map((id) => ({ id, label: resourceName(type.key, id) }))}
                 choices={choices.map((resource) => ({ value: resource.id, label: resource.name }))}
                 canChange={canEdit && status === 'active'}
-                onAssign={(externalId) => open({ kind: 'assign', type: type.key, externalId, label: resourceName(type.key, externalId) })}
-                onUnassign={(externalId) => open({ kind: 'unassign', type: type.key, externalId, label: resourceName(type.key, externalId) })}
+                onAssign={(externalId) =>
+                  open({ kind: 'assign', type: type.key, externalId, label: resourceName(type.key, externalId) })
+                }
+                onUnassign={(externalId) =>
+                  open({ kind: 'unassign', type: type.key, externalId, label: resourceName(type.key, externalId) })
+                }
               />
             );
           })}
@@ -239,7 +306,9 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
         <RoleChangeDialog
           member={member}
           catalog={catalog}
-          roles={(roles.data?.items ?? []).filter((role) => role.assignable && role.id !== member.role?.id).map((role) => ({ value: role.id, label: role.name }))}
+          roles={(roles.data?.items ?? [])
+            .filter((role) => role.assignable && role.id !== member.role?.id)
+            .map((role) => ({ value: role.id, label: role.name }))}
           pending={action.isPending}
           error={action.error}
           onConfirm={(roleId) => action.mutate(patch({ roleId }))}
@@ -247,7 +316,14 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
         />
       ) : null}
       {dialog?.kind === 'permissions' ? (
-        <PermissionsDialog catalog={catalog} initial={grants} pending={action.isPending} error={action.error} onConfirm={(permissions) => action.mutate(patch({ permissions }))} onClose={close} />
+        <PermissionsDialog
+          catalog={catalog}
+          initial={grants}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={(permissions) => action.mutate(patch({ permissions }))}
+          onClose={close}
+        />
       ) : null}
       {dialog?.kind === 'email' ? (
         <EmailDialog
@@ -255,7 +331,14 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
           pending={action.isPending}
           error={action.error}
           onConfirm={(newEmail) =>
-            action.mutate(() => data(api.POST('/v1/accounts/{accountId}/members/{memberId}/email-change', { params: { path }, body: { newEmail, confirm: true } })))
+            action.mutate(() =>
+              data(
+                api.POST('/v1/accounts/{accountId}/members/{memberId}/email-change', {
+                  params: { path },
+                  body: { newEmail, confirm: true },
+                }),
+              ),
+            )
           }
           onClose={close}
         />
@@ -272,7 +355,13 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
           onConfirm={() =>
             action.mutate(
               dialog.kind === 'resetTwoFactor'
-                ? () => data(api.POST('/v1/accounts/{accountId}/members/{memberId}/reset-two-factor', { params: { path }, body: { confirm: true } }))
+                ? () =>
+                    data(
+                      api.POST('/v1/accounts/{accountId}/members/{memberId}/reset-two-factor', {
+                        params: { path },
+                        body: { confirm: true },
+                      }),
+                    )
                 : post(dialog.kind as 'deactivate'),
             )
           }
@@ -295,7 +384,11 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
         <ConfirmDialog
           opened
           title={t('members.profiles.confirmTitle')}
-          message={dialog.profileIds ? t('members.profiles.confirmSome', { profiles: dialog.profileIds.map(profileName).join(', ') }) : t('members.profiles.confirmAll')}
+          message={
+            dialog.profileIds
+              ? t('members.profiles.confirmSome', { profiles: dialog.profileIds.map(profileName).join(', ') })
+              : t('members.profiles.confirmAll')
+          }
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
@@ -307,7 +400,10 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
         <ConfirmDialog
           opened
           title={t(dialog.value ? 'members.flags.onTitle' : 'members.flags.offTitle', { flag: dialog.name })}
-          message={t(dialog.value ? 'members.flags.onMessage' : 'members.flags.offMessage', { flag: dialog.name, name: member.name || member.email })}
+          message={t(dialog.value ? 'members.flags.onMessage' : 'members.flags.offMessage', {
+            flag: dialog.name,
+            name: member.name || member.email,
+          })}
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
@@ -319,7 +415,10 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
         <ConfirmDialog
           opened
           title={t(`members.resources.${dialog.kind}Title`)}
-          message={t(`members.resources.${dialog.kind}Message`, { resource: dialog.label, name: member.name || member.email })}
+          message={t(`members.resources.${dialog.kind}Message`, {
+            resource: dialog.label,
+            name: member.name || member.email,
+          })}
           confirmLabel={t(`members.resources.${dialog.kind}`)}
           danger={dialog.kind === 'unassign'}
           pending={action.isPending}
@@ -328,8 +427,18 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
             const params = { path: { ...path, type: dialog.type, externalId: dialog.externalId } };
             action.mutate(() =>
               dialog.kind === 'assign'
-                ? data(api.PUT('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', { params, body: { confirm: true } }))
-                : data(api.DELETE('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', { params, body: { confirm: true } })),
+                ? data(
+                    api.PUT('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
+                      params,
+                      body: { confirm: true },
+                    }),
+                  )
+                : data(
+                    api.DELETE('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
+                      params,
+                      body: { confirm: true },
+                    }),
+                  ),
             );
           }}
           onClose={close}
@@ -342,7 +451,15 @@ function MemberView({ member, catalog, back, language }: { member: Member; catal
 const identityFields = ['idType', 'idNumber', 'phone'] as const;
 
 /** Identity fields are set once: a set one is shown read-only, an unset one can be filled in. */
-function IdentityCard({ member, editable, onSave }: { member: Member; editable: boolean; onSave: (identity: Record<string, string>) => void }) {
+function IdentityCard({
+  member,
+  editable,
+  onSave,
+}: {
+  member: Member;
+  editable: boolean;
+  onSave: (identity: Record<string, string>) => void;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Record<string, string>>({});
   const unset = identityFields.filter((field) => !member.identity[field]);
@@ -357,9 +474,21 @@ function IdentityCard({ member, editable, onSave }: { member: Member; editable: 
         <TextInput label={t('fields.email')} value={member.email} readOnly variant="filled" />
         {identityFields.map((field) =>
           member.identity[field] || !editable ? (
-            <TextInput key={field} label={t(`members.identity.${field}`)} value={member.identity[field] ?? t('members.identity.notSet')} readOnly variant="filled" description={member.identity[field] ? t('members.identity.fixed') : undefined} />
+            <TextInput
+              key={field}
+              label={t(`members.identity.${field}`)}
+              value={member.identity[field] ?? t('members.identity.notSet')}
+              readOnly
+              variant="filled"
+              description={member.identity[field] ? t('members.identity.fixed') : undefined}
+            />
           ) : (
-            <TextInput key={field} label={t(`members.identity.${field}`)} value={draft[field] ?? ''} onChange={(event) => setDraft({ ...draft, [field]: event.currentTarget.value })} />
+            <TextInput
+              key={field}
+              label={t(`members.identity.${field}`)}
+              value={draft[field] ?? ''}
+              onChange={(event) => setDraft({ ...draft, [field]: event.currentTarget.value })}
+            />
           ),
         )}
         {editable && unset.length > 0 ? (
@@ -397,7 +526,15 @@ function ProfilesCard({
       </Title>
       {editable ? (
         <Stack gap="xs">
-          <MultiSelect label={t('members.profiles.label')} description={t('members.profiles.hint')} placeholder={draft.length ? undefined : t('members.allProfiles')} data={options} value={draft} onChange={setDraft} clearable />
+          <MultiSelect
+            label={t('members.profiles.label')}
+            description={t('members.profiles.hint')}
+            placeholder={draft.length ? undefined : t('members.allProfiles')}
+            data={options}
+            value={draft}
+            onChange={setDraft}
+            clearable
+          />
           <Group justify="flex-end">
             <Button variant="default" disabled={!changed} onClick={() => onSave(draft.length ? draft : null)}>
               {t('members.profiles.save')}
@@ -449,7 +586,19 @@ function ResourceTypeScope({
               variant="light"
               rightSection={
                 canChange ? (
-                  <button type="button" aria-label={t('members.resources.unassignNamed', { resource: resource.label })} onClick={() => onUnassign(resource.id)} style={{ border: 0, background: 'none', padding: 0, cursor: 'pointer', display: 'flex', color: 'inherit' }}>
+                  <button
+                    type="button"
+                    aria-label={t('members.resources.unassignNamed', { resource: resource.label })}
+                    onClick={() => onUnassign(resource.id)}
+                    style={{
+                      border: 0,
+                      background: 'none',
+                      padding: 0,
+                      cursor: 'pointer',
+                      display: 'flex',
+                      color: 'inherit',
+                    }}
+                  >
                     <IconX size={12} aria-hidden />
                   </button>
                 ) : undefined
@@ -462,7 +611,15 @@ function ResourceTypeScope({
       )}
       {canChange && assigned !== undefined && choices.length > 0 ? (
         <Group gap="xs" align="flex-end">
-          <Select size="xs" label={t('members.resources.chooseLabel', { type: typeName })} data={choices} value={choice} onChange={setChoice} searchable w={220} />
+          <Select
+            size="xs"
+            label={t('members.resources.chooseLabel', { type: typeName })}
+            data={choices}
+            value={choice}
+            onChange={setChoice}
+            searchable
+            w={220}
+          />
           <Button size="xs" variant="default" disabled={!choice} onClick={() => choice && onAssign(choice)}>
             {t('members.resources.assign')}
           </Button>
@@ -496,9 +653,14 @@ function RoleChangeDialog({
     queryKey: ['accounts', membership.accountId, 'members', 'preview', member.id, roleId],
     enabled: Boolean(roleId),
     queryFn: () =>
-      data(api.GET('/v1/accounts/{accountId}/members/{memberId}/role-change-preview', { params: { path: { accountId: membership.accountId, memberId: member.id }, query: { roleId: roleId! } } })),
+      data(
+        api.GET('/v1/accounts/{accountId}/members/{memberId}/role-change-preview', {
+          params: { path: { accountId: membership.accountId, memberId: member.id }, query: { roleId: roleId! } },
+        }),
+      ),
   });
-  const describe = (grant: Grant) => `${permissionLabel(catalog, grant.permission)}${grant.scope === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}`;
+  const describe = (grant: Grant) =>
+    `${permissionLabel(catalog, grant.permission)}${grant.scope === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}`;
   return (
     <ConfirmDialog
       opened
@@ -511,8 +673,17 @@ function RoleChangeDialog({
       onConfirm={() => roleId && onConfirm(roleId)}
       onClose={onClose}
     >
-      <Text size="sm">{member.role ? t('members.role.current', { role: member.role.name }) : t('members.role.currentIndividual')}</Text>
-      <Select label={t('members.role.newRole')} data={roles} value={roleId} onChange={setRoleId} error={fieldError(error, 'roleId')} data-autofocus />
+      <Text size="sm">
+        {member.role ? t('members.role.current', { role: member.role.name }) : t('members.role.currentIndividual')}
+      </Text>
+      <Select
+        label={t('members.role.newRole')}
+        data={roles}
+        value={roleId}
+        onChange={setRoleId}
+        error={fieldError(error, 'roleId')}
+        data-autofocus
+      />
       {preview.isFetching ? <LoadingState label={t('members.role.previewLoading')} /> : null}
       {preview.isSuccess && !preview.isFetching ? (
         <SimpleGrid cols={2} data-testid="role-preview">
@@ -542,7 +713,21 @@ function RoleChangeDialog({
   );
 }
 
-function PermissionsDialog({ catalog, initial, pending, error, onConfirm, onClose }: { catalog: Catalog; initial: Grant[]; pending: boolean; error: unknown; onConfirm: (grants: Grant[]) => void; onClose: () => void }) {
+function PermissionsDialog({
+  catalog,
+  initial,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+}: {
+  catalog: Catalog;
+  initial: Grant[];
+  pending: boolean;
+  error: unknown;
+  onConfirm: (grants: Grant[]) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [grants, setGrants] = useState<Grant[]>(initial);
   return (
@@ -562,7 +747,19 @@ function PermissionsDialog({ catalog, initial, pending, error, onConfirm, onClos
   );
 }
 
-function EmailDialog({ current, pending, error, onConfirm, onClose }: { current: string; pending: boolean; error: unknown; onConfirm: (email: string) => void; onClose: () => void }) {
+function EmailDialog({
+  current,
+  pending,
+  error,
+  onConfirm,
+  onClose,
+}: {
+  current: string;
+  pending: boolean;
+  error: unknown;
+  onConfirm: (email: string) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   return (
@@ -578,7 +775,14 @@ function EmailDialog({ current, pending, error, onConfirm, onClose }: { current:
       onConfirm={() => onConfirm(email.trim())}
       onClose={onClose}
     >
-      <TextInput type="email" label={t('members.email.newEmail')} value={email} onChange={(event) => setEmail(event.currentTarget.value)} error={fieldError(error, 'newEmail')} data-autofocus />
+      <TextInput
+        type="email"
+        label={t('members.email.newEmail')}
+        value={email}
+        onChange={(event) => setEmail(event.currentTarget.value)}
+        error={fieldError(error, 'newEmail')}
+        data-autofocus
+      />
     </ConfirmDialog>
   );
 }

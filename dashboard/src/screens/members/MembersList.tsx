@@ -1,5 +1,27 @@
-import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { IconChevronDown, IconChevronUp, IconCrown, IconDownload, IconSearch, IconSelector, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
+import {
+  IconChevronDown,
+  IconChevronUp,
+  IconCrown,
+  IconDownload,
+  IconSearch,
+  IconSelector,
+  IconUserPlus,
+  IconUsers,
+} from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -47,11 +69,18 @@ export function MembersList() {
   const profiles = useProfiles(accountId);
   const list = useQuery({
     queryKey: ['accounts', accountId, 'members', filters, cursor],
-    queryFn: () => data(api.GET('/v1/accounts/{accountId}/members', { params: { path: { accountId }, query: { ...filters, cursor, limit: PAGE_SIZE } } })),
+    queryFn: () =>
+      data(
+        api.GET('/v1/accounts/{accountId}/members', {
+          params: { path: { accountId }, query: { ...filters, cursor, limit: PAGE_SIZE } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
 
-  const exportQuery = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const exportQuery = new URLSearchParams(
+    Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  );
   const exportHref = `/v1/accounts/${accountId}/members/export?${exportQuery.toString()}`;
   const filtered = Boolean(filters.q || filters.status || filters.roleId || filters.profileId);
   const profileName = (id: string) => profiles.data?.items.find((profile) => profile.id === id)?.name ?? id;
@@ -84,14 +113,28 @@ export function MembersList() {
   if (list.isPending) body = <LoadingState />;
   else if (list.isError) body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   else if (list.data.items.length === 0 && !filtered && cursors.length === 1)
-    body = <EmptyState icon={<IconUsers size={24} />} title={t('members.empty.title')} description={t('members.empty.description')} action={inviteButton} />;
+    body = (
+      <EmptyState
+        icon={<IconUsers size={24} />}
+        title={t('members.empty.title')}
+        description={t('members.empty.description')}
+        action={inviteButton}
+      />
+    );
   else if (list.data.items.length === 0)
     body = (
       <EmptyState
         title={t('members.empty.noMatch')}
         description={t('members.empty.noMatchHint')}
         action={
-          <Button variant="default" onClick={() => { setSearch(''); setParams(new URLSearchParams(), { replace: true }); setCursors([undefined]); }}>
+          <Button
+            variant="default"
+            onClick={() => {
+              setSearch('');
+              setParams(new URLSearchParams(), { replace: true });
+              setCursors([undefined]);
+            }}
+          >
             {t('members.filters.clear')}
           </Button>
         }
@@ -122,7 +165,13 @@ export function MembersList() {
                         {member.name || member.email}
                       </Anchor>
                       {member.isOwner ? (
-                        <Badge size="sm" variant="filled" color="yellow" autoContrast leftSection={<IconCrown size={12} aria-hidden />}>
+                        <Badge
+                          size="sm"
+                          variant="filled"
+                          color="yellow"
+                          autoContrast
+                          leftSection={<IconCrown size={12} aria-hidden />}
+                        >
                           {t('members.owner')}
                         </Badge>
                       ) : null}
@@ -132,7 +181,9 @@ export function MembersList() {
                     <Text size="sm">{member.email}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{member.isOwner ? t('members.owner') : (member.role?.name ?? t('members.individual'))}</Text>
+                    <Text size="sm">
+                      {member.isOwner ? t('members.owner') : (member.role?.name ?? t('members.individual'))}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={statusColor[member.status]}>
@@ -164,10 +215,20 @@ export function MembersList() {
             {t('members.page', { page: cursors.length })}
           </Text>
           <Group gap="xs">
-            <Button variant="default" size="xs" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+            <Button
+              variant="default"
+              size="xs"
+              disabled={cursors.length === 1}
+              onClick={() => setCursors(cursors.slice(0, -1))}
+            >
               {t('members.previous')}
             </Button>
-            <Button variant="default" size="xs" disabled={!list.data.nextCursor} onClick={() => setCursors([...cursors, list.data.nextCursor ?? undefined])}>
+            <Button
+              variant="default"
+              size="xs"
+              disabled={!list.data.nextCursor}
+              onClick={() => setCursors([...cursors, list.data.nextCursor ?? undefined])}
+            >
               {t('members.next')}
             </Button>
           </Group>

@@ -6,7 +6,15 @@ import type { Catalog, Grant } from './queries';
  * Module × action grid. "Own records only" appears beside an action only where the catalog
  * allows that scope; owner-only actions are not offered (no one can grant them).
  */
-export function PermissionPicker({ catalog, value, onChange }: { catalog: Catalog; value: Grant[]; onChange: (grants: Grant[]) => void }) {
+export function PermissionPicker({
+  catalog,
+  value,
+  onChange,
+}: {
+  catalog: Catalog;
+  value: Grant[];
+  onChange: (grants: Grant[]) => void;
+}) {
   const { t } = useTranslation();
   const granted = new Map(value.map((grant) => [grant.permission, grant.scope]));
   const set = (permission: string, scope: 'all' | 'own' | null) => {
@@ -36,7 +44,10 @@ export function PermissionPicker({ catalog, value, onChange }: { catalog: Catalo
                 {actions.map((action) => {
                   const scope = granted.get(action.permission);
                   return (
-                    <div key={action.permission} style={{ display: 'flex', gap: 16, alignItems: 'center', padding: '2px 0' }}>
+                    <div
+                      key={action.permission}
+                      style={{ display: 'flex', gap: 16, alignItems: 'center', padding: '2px 0' }}
+                    >
                       <Checkbox
                         label={`${module.name}: ${action.name}`}
                         checked={scope !== undefined}

@@ -2,7 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/client';
 import type { paths } from '../../api/schema';
 
-type Json<P extends keyof paths, M extends 'get'> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+type Json<P extends keyof paths, M extends 'get'> = paths[P][M] extends {
+  responses: { 200: { content: { 'application/json': infer T } } };
+}
+  ? T
+  : never;
 
 export type MemberRow = Json<'/v1/accounts/{accountId}/members', 'get'>['items'][number];
 export type Member = Json<'/v1/accounts/{accountId}/members/{memberId}', 'get'>;
@@ -10,7 +14,12 @@ export type Grant = { permission: string; scope: 'all' | 'own' };
 export type Catalog = Json<'/v1/catalog', 'get'>;
 export type MemberStatus = MemberRow['status'];
 
-export const statusColor: Record<MemberStatus, string> = { active: 'green', invited: 'blue', inactive: 'gray', removed: 'red' };
+export const statusColor: Record<MemberStatus, string> = {
+  active: 'green',
+  invited: 'blue',
+  inactive: 'gray',
+  removed: 'red',
+};
 
 /** The permission catalog: modules, actions, which allow "own records", flags, resource types. */
 export function useCatalog() {
@@ -34,7 +43,8 @@ export function useProfiles(accountId: string) {
 export function useResources(accountId: string) {
   return useQuery({
     queryKey: ['accounts', accountId, 'resources', 'all'],
-    queryFn: () => data(api.GET('/v1/accounts/{accountId}/resources', { params: { path: { accountId }, query: { limit: 100 } } })),
+    queryFn: () =>
+      data(api.GET('/v1/accounts/{accountId}/resources', { params: { path: { accountId }, query: { limit: 100 } } })),
   });
 }
 

@@ -10,7 +10,9 @@ export default function OverviewPage() {
   const { t } = useTranslation();
   const { membership, can } = useAccount();
   const base = `/accounts/${membership.accountId}`;
-  const shortcuts = screens.filter((screen) => screen.path !== '' && screen.nav && (!screen.permission || can(screen.permission)));
+  const shortcuts = screens.filter(
+    (screen) => screen.path !== '' && screen.nav && (!screen.permission || can(screen.permission)),
+  );
   return (
     <Stack gap="lg">
       <div>
@@ -19,7 +21,9 @@ export default function OverviewPage() {
         </Text>
         <Title order={1}>{membership.accountName}</Title>
         <Group gap="xs" mt="xs">
-          <Badge variant="light">{membership.isOwner ? t('shell.owner') : (membership.role?.name ?? t('shell.customPermissions'))}</Badge>
+          <Badge variant="light">
+            {membership.isOwner ? t('shell.owner') : (membership.role?.name ?? t('shell.customPermissions'))}
+          </Badge>
         </Group>
       </div>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">

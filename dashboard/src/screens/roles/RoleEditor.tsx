@@ -1,4 +1,19 @@
-import { Alert, Badge, Button, Checkbox, Group, Paper, Stack, Switch, Table, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconArrowLeft, IconLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -26,16 +41,42 @@ export function RoleEditor() {
   const mine = usePermissions(membership);
   if (roles.isPending || catalog.isPending || mine.isPending) return <LoadingState />;
   const failed = roles.error ?? catalog.error ?? mine.error;
-  if (failed) return <ErrorState error={failed} onRetry={() => void Promise.all([roles.refetch(), catalog.refetch(), mine.refetch()])} />;
+  if (failed)
+    return (
+      <ErrorState
+        error={failed}
+        onRetry={() => void Promise.all([roles.refetch(), catalog.refetch(), mine.refetch()])}
+      />
+    );
   const role = roleId ? roles.data!.items.find((item) => item.id === roleId) : undefined;
-  if (roleId && !role) return <ErrorState error={{ code: 'role.not_found', status: 404, title: 'Not found', type: 'about:blank' }} />;
+  if (roleId && !role)
+    return <ErrorState error={{ code: 'role.not_found', status: 404, title: 'Not found', type: 'about:blank' }} />;
   // What the editor may grant: their own permissions at their own scope (no escalation).
   const grantable = new Map<string, Scope>();
-  for (const grant of mine.data!.permissions) if (grantable.get(grant.permission) !== 'all') grantable.set(grant.permission, grant.scope);
-  return <RoleForm key={role?.id ?? 'new'} role={role} catalog={catalog.data!} isOwner={mine.data!.isOwner} grantable={grantable} />;
+  for (const grant of mine.data!.permissions)
+    if (grantable.get(grant.permission) !== 'all') grantable.set(grant.permission, grant.scope);
+  return (
+    <RoleForm
+      key={role?.id ?? 'new'}
+      role={role}
+      catalog={catalog.data!}
+      isOwner={mine.data!.isOwner}
+      grantable={grantable}
+    />
+  );
 }
 
-function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog: Catalog; isOwner: boolean; grantable: Map<string, Scope> }) {
+function RoleForm({
+  role,
+  catalog,
+  isOwner,
+  grantable,
+}: {
+  role?: Role;
+  catalog: Catalog;
+  isOwner: boolean;
+  grantable: Map<string, Scope>;
+}) {
   const { t } = useTranslation();
   const { membership, can } = useAccount();
   const navigate = useNavigate();
@@ -43,7 +84,9 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
   const readOnly = (role?.builtin ?? false) || !can('roles.manage');
   const [name, setName] = useState(role?.name ?? '');
   const [description, setDescription] = useState(role?.description ?? '');
-  const [grants, setGrants] = useState(() => new Map<string, Scope>((role?.permissions ?? []).map((grant) => [grant.permission, grant.scope])));
+  const [grants, setGrants] = useState(
+    () => new Map<string, Scope>((role?.permissions ?? []).map((grant) => [grant.permission, grant.scope])),
+  );
   const base = `/accounts/${membership.accountId}/roles`;
 
   const save = useMutation({
@@ -51,7 +94,13 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
       const permissions = [...grants].map(([permission, scope]) => ({ permission, scope }));
       const body = { name: name.trim(), description: description.trim(), permissions };
       const path = { accountId: membership.accountId };
-      if (role) return data(api.PATCH('/v1/accounts/{accountId}/roles/{roleId}', { params: { path: { ...path, roleId: role.id } }, body: { ...body, confirm: true } }));
+      if (role)
+        return data(
+          api.PATCH('/v1/accounts/{accountId}/roles/{roleId}', {
+            params: { path: { ...path, roleId: role.id } },
+            body: { ...body, confirm: true },
+          }),
+        );
       return data(api.POST('/v1/accounts/{accountId}/roles', { params: { path }, body }));
     },
     onSuccess: async () => {
@@ -86,7 +135,12 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
     const ownForced = !isOwner && grantable.get(action.permission) === 'own';
     const label = t('roles.cellLabel', { module: moduleName, action: action.name });
     const cell = (
-      <Stack gap={4} align={labelled ? 'flex-start' : 'center'} key={action.permission} data-permission={action.permission}>
+      <Stack
+        gap={4}
+        align={labelled ? 'flex-start' : 'center'}
+        key={action.permission}
+        data-permission={action.permission}
+      >
         <Group gap={6} wrap="nowrap">
           <Checkbox
             aria-label={label}
@@ -98,7 +152,13 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
           />
           {reason && !readOnly ? (
             <Tooltip label={reason} withArrow>
-              <span tabIndex={0} role="img" aria-label={`${label}: ${reason}`} data-locked="true" style={{ display: 'inline-flex', color: 'var(--mantine-color-gray-7)' }}>
+              <span
+                tabIndex={0}
+                role="img"
+                aria-label={`${label}: ${reason}`}
+                data-locked="true"
+                style={{ display: 'inline-flex', color: 'var(--mantine-color-gray-7)' }}
+              >
                 <IconLock size={14} aria-hidden />
               </span>
             </Tooltip>
@@ -134,13 +194,30 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
             </Badge>
           ) : null}
         </Group>
-        <Text c="dimmed">{role?.builtin ? t('roles.builtinText') : readOnly ? t('roles.notManager') : t('roles.editorIntro')}</Text>
+        <Text c="dimmed">
+          {role?.builtin ? t('roles.builtinText') : readOnly ? t('roles.notManager') : t('roles.editorIntro')}
+        </Text>
       </div>
       {!readOnly ? (
         <Paper withBorder p="lg">
           <Stack>
-            <TextInput label={t('roles.name')} value={name} onChange={(event) => setName(event.currentTarget.value)} required maxLength={100} error={fieldError(save.error, 'name')} />
-            <Textarea label={t('roles.description')} value={description} onChange={(event) => setDescription(event.currentTarget.value)} maxLength={500} autosize minRows={2} error={fieldError(save.error, 'description')} />
+            <TextInput
+              label={t('roles.name')}
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              required
+              maxLength={100}
+              error={fieldError(save.error, 'name')}
+            />
+            <Textarea
+              label={t('roles.description')}
+              value={description}
+              onChange={(event) => setDescription(event.currentTarget.value)}
+              maxLength={500}
+              autosize
+              minRows={2}
+              error={fieldError(save.error, 'description')}
+            />
           </Stack>
         </Paper>
       ) : null}
@@ -172,7 +249,11 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
                   );
                 })}
                 <Table.Td>
-                  <Stack gap={8}>{module.actions.filter((action) => !(columns as readonly string[]).includes(action.key)).map((action) => cellFor(module.name, action, true))}</Stack>
+                  <Stack gap={8}>
+                    {module.actions
+                      .filter((action) => !(columns as readonly string[]).includes(action.key))
+                      .map((action) => cellFor(module.name, action, true))}
+                  </Stack>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -191,7 +272,11 @@ function RoleForm({ role, catalog, isOwner, grantable }: { role?: Role; catalog:
             <Button variant="default" component={Link} to={base}>
               {t('actions.cancel')}
             </Button>
-            <Button onClick={() => save.mutate()} loading={save.isPending} disabled={name.trim() === '' || grants.size === 0}>
+            <Button
+              onClick={() => save.mutate()}
+              loading={save.isPending}
+              disabled={name.trim() === '' || grants.size === 0}
+            >
               {role ? t('roles.saveChanges') : t('roles.createRole')}
             </Button>
           </Group>

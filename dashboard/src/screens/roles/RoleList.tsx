@@ -84,11 +84,23 @@ export function RoleList() {
                     <Table.Td>{t('roles.memberCount', { count: role.memberCount })}</Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="xs" variant="default" component={Link} to={`${base}/${role.id}`} aria-label={t(manage ? 'roles.editNamed' : 'roles.viewNamed', { name: role.name })}>
+                        <Button
+                          size="xs"
+                          variant="default"
+                          component={Link}
+                          to={`${base}/${role.id}`}
+                          aria-label={t(manage ? 'roles.editNamed' : 'roles.viewNamed', { name: role.name })}
+                        >
                           {manage ? t('roles.edit') : t('roles.view')}
                         </Button>
                         {manage ? (
-                          <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(role)} aria-label={t('roles.deleteNamed', { name: role.name })}>
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            onClick={() => setDeleting(role)}
+                            aria-label={t('roles.deleteNamed', { name: role.name })}
+                          >
                             {t('roles.delete')}
                           </Button>
                         ) : null}
@@ -134,7 +146,13 @@ export function RoleList() {
                   <Table.Td>{t('roles.memberCount', { count: role.memberCount })}</Table.Td>
                   <Table.Td>
                     <Group justify="flex-end">
-                      <Button size="xs" variant="default" component={Link} to={`${base}/${encodeURIComponent(role.id)}`} aria-label={t('roles.viewNamed', { name: role.name })}>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        component={Link}
+                        to={`${base}/${encodeURIComponent(role.id)}`}
+                        aria-label={t('roles.viewNamed', { name: role.name })}
+                      >
                         {t('roles.view')}
                       </Button>
                     </Group>
@@ -145,7 +163,9 @@ export function RoleList() {
           </Table>
         </Paper>
       </section>
-      {deleting ? <DeleteRoleDialog role={deleting} roles={roles.data.items} onClose={() => setDeleting(null)} /> : null}
+      {deleting ? (
+        <DeleteRoleDialog role={deleting} roles={roles.data.items} onClose={() => setDeleting(null)} />
+      ) : null}
     </Stack>
   );
 }
@@ -156,12 +176,17 @@ function DeleteRoleDialog({ role, roles, onClose }: { role: Role; roles: Role[];
   const queryClient = useQueryClient();
   const [moveTo, setMoveTo] = useState<string | null>(null);
   const needsMove = role.memberCount > 0;
-  const choices = roles.filter((other) => other.id !== role.id && other.assignable).map((other) => ({ value: other.id, label: other.name }));
+  const choices = roles
+    .filter((other) => other.id !== role.id && other.assignable)
+    .map((other) => ({ value: other.id, label: other.name }));
   const remove = useMutation({
     mutationFn: () =>
       data(
         api.DELETE('/v1/accounts/{accountId}/roles/{roleId}', {
-          params: { path: { accountId: membership.accountId, roleId: role.id }, query: needsMove && moveTo ? { reassignTo: moveTo } : {} },
+          params: {
+            path: { accountId: membership.accountId, roleId: role.id },
+            query: needsMove && moveTo ? { reassignTo: moveTo } : {},
+          },
           body: { confirm: true },
         }),
       ),
@@ -173,14 +198,30 @@ function DeleteRoleDialog({ role, roles, onClose }: { role: Role; roles: Role[];
   return (
     <Modal opened onClose={onClose} zIndex={stackedBelowStepUp} title={t('roles.deleteTitle', { name: role.name })}>
       <Stack>
-        <Text size="sm">{needsMove ? t('roles.deleteMoveText', { count: role.memberCount }) : t('roles.deleteText')}</Text>
-        {needsMove ? <Select label={t('roles.moveTo')} data={choices} value={moveTo} onChange={setMoveTo} required comboboxProps={{ withinPortal: false }} /> : null}
+        <Text size="sm">
+          {needsMove ? t('roles.deleteMoveText', { count: role.memberCount }) : t('roles.deleteText')}
+        </Text>
+        {needsMove ? (
+          <Select
+            label={t('roles.moveTo')}
+            data={choices}
+            value={moveTo}
+            onChange={setMoveTo}
+            required
+            comboboxProps={{ withinPortal: false }}
+          />
+        ) : null}
         <ProblemAlert error={remove.error} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('actions.cancel')}
           </Button>
-          <Button color="red" loading={remove.isPending} disabled={needsMove && !moveTo} onClick={() => remove.mutate()}>
+          <Button
+            color="red"
+            loading={remove.isPending}
+            disabled={needsMove && !moveTo}
+            onClick={() => remove.mutate()}
+          >
             {needsMove ? t('roles.deleteAndMove') : t('roles.delete')}
           </Button>
         </Group>

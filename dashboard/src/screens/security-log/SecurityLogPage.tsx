@@ -9,7 +9,18 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
 
 /** Common actions to filter by; `member.*` matches every member change (the API takes prefixes). */
-const actionChoices = ['member.*', 'role.*', 'invitation.*', 'api_key.*', 'contact.*', 'session.*', 'two_factor.*', 'password.*', 'ownership.*', 'account.*'];
+const actionChoices = [
+  'member.*',
+  'role.*',
+  'invitation.*',
+  'api_key.*',
+  'contact.*',
+  'session.*',
+  'two_factor.*',
+  'password.*',
+  'ownership.*',
+  'account.*',
+];
 
 interface Filters {
   actor: string | null;
@@ -45,13 +56,22 @@ export default function SecurityLogPage() {
   // People are chosen by name; the API filters by the actor's id (a member id for a person).
   const people = useQuery({
     queryKey: ['security-log-people', accountId],
-    queryFn: () => data(api.GET('/v1/accounts/{accountId}/members', { params: { path: { accountId }, query: { limit: 200, sort: 'name' } } })),
+    queryFn: () =>
+      data(
+        api.GET('/v1/accounts/{accountId}/members', {
+          params: { path: { accountId }, query: { limit: 200, sort: 'name' } },
+        }),
+      ),
   });
   const events = useInfiniteQuery({
     queryKey: ['security-events', accountId, query],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      data(api.GET('/v1/accounts/{accountId}/security-events', { params: { path: { accountId }, query: { ...query, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+      data(
+        api.GET('/v1/accounts/{accountId}/security-events', {
+          params: { path: { accountId }, query: { ...query, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
 
@@ -75,7 +95,10 @@ export default function SecurityLogPage() {
           <Select
             label={t('securityLog.actor')}
             placeholder={t('securityLog.anyone')}
-            data={(people.data?.items ?? []).map((person) => ({ value: person.id, label: person.name || person.email }))}
+            data={(people.data?.items ?? []).map((person) => ({
+              value: person.id,
+              label: person.name || person.email,
+            }))}
             value={filters.actor}
             onChange={(actor) => setFilters({ ...filters, actor })}
             searchable
@@ -86,14 +109,29 @@ export default function SecurityLogPage() {
           <Select
             label={t('securityLog.action')}
             placeholder={t('securityLog.anyAction')}
-            data={actionChoices.map((value) => ({ value, label: t(`securityLog.actions.${value.replace('.*', '')}` as never) }))}
+            data={actionChoices.map((value) => ({
+              value,
+              label: t(`securityLog.actions.${value.replace('.*', '')}` as never),
+            }))}
             value={filters.action || null}
             onChange={(action) => setFilters({ ...filters, action: action ?? '' })}
             clearable
             w={200}
           />
-          <TextInput type="datetime-local" w={210} label={t('securityLog.from')} value={filters.from} onChange={(event) => setFilters({ ...filters, from: event.currentTarget.value })} />
-          <TextInput type="datetime-local" w={210} label={t('securityLog.to')} value={filters.to} onChange={(event) => setFilters({ ...filters, to: event.currentTarget.value })} />
+          <TextInput
+            type="datetime-local"
+            w={210}
+            label={t('securityLog.from')}
+            value={filters.from}
+            onChange={(event) => setFilters({ ...filters, from: event.currentTarget.value })}
+          />
+          <TextInput
+            type="datetime-local"
+            w={210}
+            label={t('securityLog.to')}
+            value={filters.to}
+            onChange={(event) => setFilters({ ...filters, to: event.currentTarget.value })}
+          />
           {filtered ? (
             <Button variant="subtle" onClick={() => setFilters({ actor: null, action: '', from: '', to: '' })}>
               {t('securityLog.clear')}
@@ -106,7 +144,11 @@ export default function SecurityLogPage() {
       ) : events.isError ? (
         <ErrorState error={events.error} onRetry={() => void events.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState icon={<IconListSearch size={24} />} title={filtered ? t('securityLog.noMatchTitle') : t('securityLog.emptyTitle')} description={filtered ? t('securityLog.noMatchText') : t('securityLog.emptyText')} />
+        <EmptyState
+          icon={<IconListSearch size={24} />}
+          title={filtered ? t('securityLog.noMatchTitle') : t('securityLog.emptyTitle')}
+          description={filtered ? t('securityLog.noMatchText') : t('securityLog.emptyText')}
+        />
       ) : (
         <Paper withBorder>
           <Table verticalSpacing="sm" data-testid="security-events">
@@ -123,7 +165,10 @@ export default function SecurityLogPage() {
               {rows.map((event) => (
                 <Table.Tr key={event.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.at, i18n.language)}</Table.Td>
-                  <Table.Td>{event.actor.name ?? t(`securityLog.actorTypes.${event.actor.type}` as never, { defaultValue: event.actor.type })}</Table.Td>
+                  <Table.Td>
+                    {event.actor.name ??
+                      t(`securityLog.actorTypes.${event.actor.type}` as never, { defaultValue: event.actor.type })}
+                  </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
                       <Text size="sm" ff="monospace">
@@ -134,7 +179,11 @@ export default function SecurityLogPage() {
                           {t('securityLog.refused')}
                         </Badge>
                       ) : null}
-                      {event.count > 1 ? <Badge variant="light" color="gray">{t('securityLog.times', { count: event.count })}</Badge> : null}
+                      {event.count > 1 ? (
+                        <Badge variant="light" color="gray">
+                          {t('securityLog.times', { count: event.count })}
+                        </Badge>
+                      ) : null}
                     </Group>
                   </Table.Td>
                   <Table.Td>{event.target ? (event.target.name ?? event.target.id) : '—'}</Table.Td>
