@@ -188,8 +188,8 @@ async function main() {
 
     for (const path of paths) {
       // One API request, then the same SQL, and again: bursts of noise from the rest of the
-      // machine (a 2-core VM) fall on both sides alike. Blocks of 100 per side, as before,
-      // let a burst land on one side only and moved a p95 ratio by up to 0.4 between runs.
+      // machine (a 2-core VM) fall on both sides alike. Blocks of 100 per side let a burst
+      // land on one side only, and moved a p95 ratio by up to 0.4 between runs.
       const [apiTimes, sqlTimes] = await timeAlternately(path.api, path.direct, runs);
       const [a50, a95, s50, s95] = [
         percentile(apiTimes, 50),
