@@ -1,5 +1,5 @@
 // npm run bench:members — the users list on PostgreSQL: one account with 100,000 members among
-// 1,000,000 users (900,000 more members spread over 900 other accounts). Each query runs
+// 1,000,000 users (900,000 more members spread over 999 other accounts). Each query runs
 // through the HTTP API (a real loopback socket, keep-alive, platform token) and, in the same
 // run, as the identical SQL straight on a pg client; p50/p95 of both and their ratio are printed.
 // Not app.inject: light-my-request keeps ~15% of what a request allocates alive past a
