@@ -39,6 +39,12 @@ export interface Load {
   assets: Asset[];
   /** Every request the page made, ms from navigation start: what the time was spent waiting on. */
   timeline: { path: string; start: number; end: number }[];
+  /**
+   * The page's main thread until ready (Chromium's Performance.getMetrics, ms): busy in tasks at
+   * all, in script, in style and layout. Wall time, so a busy machine inflates these too, but
+   * less than the whole wait: what is left is the page waiting (network, server, scheduler).
+   */
+  mainThread: { tasks: number; script: number; layout: number };
 }
 
 /**
@@ -63,6 +69,8 @@ export async function measureLoad(
     // Runs in the page before its own scripts: sets window.__benchReadyAt at the first paint
     // after the condition holds (the usual "after next paint": a frame, then a task).
     await page.addInitScript(options.readyScript);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
     const finished: Promise<Asset | undefined>[] = [];
     page.on('requestfinished', (request) => {
       const type = request.resourceType();
@@ -88,11 +96,18 @@ export async function measureLoad(
       timeout: 60_000,
       polling: 50,
     });
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const metric = (name: string) => (metrics.find((candidate) => candidate.name === name)?.value ?? 0) * 1000;
+    const mainThread = {
+      tasks: metric('TaskDuration'),
+      script: metric('ScriptDuration'),
+      layout: metric('LayoutDuration') + metric('RecalcStyleDuration'),
+    };
     await page.waitForLoadState('networkidle');
     const readyAt = await page.evaluate(() => (globalThis as unknown as { __benchReadyAt: number }).__benchReadyAt);
     const timeline = await timelineOf(page);
     const assets = (await Promise.all(finished)).filter((asset): asset is Asset => asset !== undefined);
-    return { readyAt, assets, timeline };
+    return { readyAt, assets, timeline, mainThread };
   } finally {
     await context.close();
   }

@@ -115,6 +115,10 @@ function reportTimes(name: string, loads: Load[], target?: number): boolean {
     `${name}: median ${med.toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms` +
       `${target ? ` (target ≤ ${target} ms)` : ''}; runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms`,
   );
+  const busy = (key: keyof Load['mainThread']) => median(loads.map((load) => load.mainThread[key])).toFixed(0);
+  console.log(
+    `    page's main thread until then (medians): busy ${busy('tasks')} ms, of which script ${busy('script')} ms, style and layout ${busy('layout')} ms`,
+  );
   return target === undefined || med <= target;
 }
 
