@@ -1,6 +1,6 @@
 import { Button, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { lazy, Suspense, useEffect } from 'react';
+import { type ComponentProps, lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   Link,
@@ -38,7 +38,19 @@ const SecurityPage = lazy(() => import('../me/SecurityPage'));
 const MailboxPage = lazy(() => import('../dev/MailboxPage'));
 // The frame of every signed-in page (navigation, account and user menus): not needed to sign in.
 const loadShell = () => import('./Shell');
-const Shell = lazy(() => loadShell().then((module) => ({ default: module.Shell })));
+const LazyShell = lazy(() => loadShell().then((module) => ({ default: module.Shell })));
+
+/**
+ * The frame, with its own Suspense boundary: the page around it commits while it downloads, so
+ * that page's effects (the permissions request) start at once instead of after the download.
+ */
+function Shell(props: ComponentProps<typeof LazyShell>) {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <LazyShell {...props} />
+    </Suspense>
+  );
+}
 
 /**
  * Starts downloading what the page at `pathname` will need (the frame of signed-in pages, the
