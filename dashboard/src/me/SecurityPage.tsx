@@ -1,8 +1,9 @@
-import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PasswordField } from '../components/PasswordField';
 import { api, data } from '../api/client';
 import { meQueryKey, useMe } from '../api/session';
@@ -233,20 +234,18 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
           </Group>
         </Stack>
       )}
-      <Modal opened={confirmReset} onClose={() => setConfirmReset(false)} title={t('security.resetTwoFactorTitle')}>
-        <Stack gap="md">
-          <Text size="sm">{t('security.resetTwoFactorText')}</Text>
-          {reset.error ? <ProblemAlert error={reset.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmReset(false)}>
-              {t('actions.cancel')}
-            </Button>
-            <Button color="red" onClick={() => reset.mutate()} loading={reset.isPending}>
-              {t('security.resetTwoFactor')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={confirmReset}
+        title={t('security.resetTwoFactorTitle')}
+        message={t('security.resetTwoFactorText')}
+        confirmLabel={t('security.resetTwoFactor')}
+        danger
+        size="md"
+        pending={reset.isPending}
+        error={reset.error}
+        onConfirm={() => reset.mutate()}
+        onClose={() => setConfirmReset(false)}
+      />
     </Card>
   );
 }

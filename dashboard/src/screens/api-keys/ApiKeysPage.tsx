@@ -17,6 +17,7 @@ import { IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { api, data } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useAccount } from '../../app/account-context';
@@ -242,20 +243,18 @@ function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey; onClose: () => v
     },
   });
   return (
-    <Modal opened onClose={onClose} title={t('apiKeys.revokeTitle', { name: apiKey.name })}>
-      <Stack>
-        <Text size="sm">{t('apiKeys.revokeText')}</Text>
-        <ProblemAlert error={revoke.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('actions.cancel')}
-          </Button>
-          <Button color="red" loading={revoke.isPending} onClick={() => revoke.mutate()}>
-            {t('apiKeys.revokeConfirm')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmDialog
+      opened
+      title={t('apiKeys.revokeTitle', { name: apiKey.name })}
+      message={t('apiKeys.revokeText')}
+      confirmLabel={t('apiKeys.revokeConfirm')}
+      danger
+      size="md"
+      pending={revoke.isPending}
+      error={revoke.error}
+      onConfirm={() => revoke.mutate()}
+      onClose={onClose}
+    />
   );
 }
 

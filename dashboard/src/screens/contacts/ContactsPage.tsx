@@ -4,6 +4,7 @@ import { IconAddressBook, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
 import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
@@ -137,27 +138,21 @@ export default function ContactsPage() {
           onClose={() => setEditing(null)}
         />
       ) : null}
-      <Modal
+      <ConfirmDialog
         opened={removing !== null}
+        title={t('contacts.removeTitle')}
+        message={t('contacts.removeBody', { email: removing?.email ?? '' })}
+        confirmLabel={t('contacts.removeConfirm')}
+        danger
+        size="md"
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => removing && remove.mutate(removing)}
         onClose={() => {
           setRemoving(null);
           remove.reset();
         }}
-        title={t('contacts.removeTitle')}
-      >
-        <Stack>
-          <Text size="sm">{t('contacts.removeBody', { email: removing?.email ?? '' })}</Text>
-          <ProblemAlert error={remove.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(null)}>
-              {t('contacts.cancel')}
-            </Button>
-            <Button color="red" loading={remove.isPending} onClick={() => removing && remove.mutate(removing)}>
-              {t('contacts.removeConfirm')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      />
     </Stack>
   );
 }

@@ -1,9 +1,10 @@
-import { Badge, Button, Group, Modal, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMailForward, IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Link } from 'react-router';
 import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
@@ -158,27 +159,21 @@ export default function InvitationsPage() {
           </Table>
         </Paper>
       )}
-      <Modal
+      <ConfirmDialog
         opened={revoking !== null}
+        title={t('invitations.revokeTitle')}
+        message={t('invitations.revokeBody', { email: revoking?.email ?? '' })}
+        confirmLabel={t('invitations.revokeConfirm')}
+        danger
+        size="md"
+        pending={revoke.isPending}
+        error={revoke.error}
+        onConfirm={() => revoking && revoke.mutate(revoking)}
         onClose={() => {
           setRevoking(null);
           revoke.reset();
         }}
-        title={t('invitations.revokeTitle')}
-      >
-        <Stack>
-          <Text size="sm">{t('invitations.revokeBody', { email: revoking?.email ?? '' })}</Text>
-          <ProblemAlert error={revoke.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRevoking(null)}>
-              {t('invitations.cancel')}
-            </Button>
-            <Button color="red" loading={revoke.isPending} onClick={() => revoking && revoke.mutate(revoking)}>
-              {t('invitations.revokeConfirm')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      />
     </Stack>
   );
 }

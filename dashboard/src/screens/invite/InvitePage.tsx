@@ -28,8 +28,9 @@ import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
 import { ErrorState, LoadingState } from '../../components/States';
 import { BulkUpload } from './BulkUpload';
 import { NewRoleModal } from './NewRoleModal';
-import { type Grant, useInviteOptions } from './options';
-import { everythingGrantable, PermissionPicker } from './PermissionPicker';
+import { useInviteOptions } from './options';
+import { everythingGrantable, type Grant } from '../../permissions/catalog';
+import { PermissionPicker } from '../../permissions/PermissionPicker';
 
 type AccessChoice = 'role' | 'all' | 'choose';
 
@@ -309,10 +310,11 @@ function InviteForm({ options }: { options: ReturnType<typeof useInviteOptions> 
               {choice === 'choose' ? (
                 <PermissionPicker
                   catalog={catalog}
-                  permissions={permissions}
+                  holder={permissions}
                   value={grants}
                   onChange={setGrants}
                   label={t('invite.permissions.label')}
+                  maxHeight={480}
                 />
               ) : null}
             </Stack>

@@ -25,19 +25,11 @@ import { useAccount } from '../../app/account-context';
 import { fieldError } from '../../components/ProblemAlert';
 import { ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
-import { ConfirmDialog } from './ConfirmDialog';
-import { PermissionPicker } from './PermissionPicker';
-import {
-  type Catalog,
-  type Grant,
-  type Member,
-  permissionLabel,
-  statusColor,
-  useCatalog,
-  useProfiles,
-  useResources,
-  useRoles,
-} from './queries';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { usePermissions } from '../../api/session';
+import { type Catalog, type Grant, permissionLabel, useCatalog } from '../../permissions/catalog';
+import { PermissionPicker } from '../../permissions/PermissionPicker';
+import { type Member, statusColor, useProfiles, useResources, useRoles } from './queries';
 
 type Dialog =
   | { kind: 'role' }
@@ -729,6 +721,8 @@ function PermissionsDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const { membership } = useAccount();
+  const mine = usePermissions(membership);
   const [grants, setGrants] = useState<Grant[]>(initial);
   return (
     <ConfirmDialog
@@ -736,13 +730,25 @@ function PermissionsDialog({
       title={t('members.permissions.title')}
       message={t('members.permissions.explanation')}
       confirmLabel={t('members.permissions.confirm')}
-      confirmDisabled={grants.length === 0}
+      confirmDisabled={grants.length === 0 || !mine.data}
+      size={1040}
       pending={pending}
-      error={error}
+      error={error ?? mine.error}
       onConfirm={() => onConfirm(grants)}
       onClose={onClose}
     >
-      <PermissionPicker catalog={catalog} value={grants} onChange={setGrants} />
+      {mine.data ? (
+        <PermissionPicker
+          catalog={catalog}
+          holder={mine.data}
+          value={grants}
+          onChange={setGrants}
+          label={t('members.permissions.title')}
+          maxHeight={460}
+        />
+      ) : mine.isPending ? (
+        <LoadingState />
+      ) : null}
     </ConfirmDialog>
   );
 }
