@@ -60,3 +60,12 @@ export function fieldError(error: unknown, field: string): string | undefined {
   // The API's messages complete the field's name ("is required"); beside the field they start a sentence.
   return message && message.charAt(0).toUpperCase() + message.slice(1);
 }
+
+/**
+ * A form's failure, shown once: beside its fields when the API named them (see fieldError),
+ * otherwise as an alert with the code and detail.
+ */
+export function FormProblem({ error, fields }: { error: unknown; fields: readonly string[] }) {
+  if (!error || fields.some((field) => fieldError(error, field))) return null;
+  return <ProblemAlert error={error} shownFields={fields} />;
+}

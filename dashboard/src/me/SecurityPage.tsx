@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PasswordField } from '../components/PasswordField';
 import { api, data } from '../api/client';
 import { meQueryKey, useMe } from '../api/session';
-import { fieldError, ProblemAlert } from '../components/ProblemAlert';
+import { fieldError, FormProblem, ProblemAlert } from '../components/ProblemAlert';
 import { RecoveryCodes } from '../components/RecoveryCodes';
 import { ErrorState, LoadingState } from '../components/States';
 import { TotpEnrolment } from '../components/TotpEnrolment';
@@ -76,9 +76,7 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
               {t('actions.save')}
             </Button>
           </Group>
-          {rename.error && !fieldError(rename.error, 'name') ? (
-            <ProblemAlert error={rename.error} shownFields={['name']} />
-          ) : null}
+          <FormProblem error={rename.error} fields={['name']} />
         </form>
         <form
           onSubmit={(event: FormEvent) => {
@@ -111,9 +109,7 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
               {t('security.emailChangeSent', { email: newEmail })}
             </Alert>
           ) : null}
-          {changeEmail.error && !fieldError(changeEmail.error, 'newEmail') ? (
-            <ProblemAlert error={changeEmail.error} shownFields={['newEmail']} />
-          ) : null}
+          <FormProblem error={changeEmail.error} fields={['newEmail']} />
         </form>
       </Stack>
     </Card>
@@ -162,9 +158,7 @@ function PasswordCard() {
             error={fieldError(change.error, 'newPassword')}
             required
           />
-          {change.error && !fieldError(change.error, 'newPassword') && !fieldError(change.error, 'currentPassword') ? (
-            <ProblemAlert error={change.error} shownFields={['currentPassword', 'newPassword']} />
-          ) : null}
+          <FormProblem error={change.error} fields={['newPassword', 'currentPassword']} />
           <div>
             <Button type="submit" variant="default" loading={change.isPending}>
               {t('security.changePassword')}
@@ -223,7 +217,7 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
         </div>
       ) : (
         <Stack gap="sm">
-          {regenerate.error ? <ProblemAlert error={regenerate.error} /> : null}
+          <ProblemAlert error={regenerate.error} />
           <Group gap="sm">
             <Button variant="default" onClick={() => regenerate.mutate()} loading={regenerate.isPending}>
               {t('security.newRecoveryCodes')}
