@@ -220,16 +220,7 @@ function MemberView({
                 ? t('members.access.role', { role: member.role.name })
                 : t('members.access.individual')}
           </Text>
-          {!member.isOwner ? (
-            <List size="sm" spacing={2} data-testid="member-permissions">
-              {grants.map((grant) => (
-                <List.Item key={grant.permission}>
-                  {permissionLabel(catalog, grant.permission)}
-                  {grant.scope === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}
-                </List.Item>
-              ))}
-            </List>
-          ) : null}
+          {!member.isOwner ? <GrantsByModule catalog={catalog} grants={grants} /> : null}
         </Card>
 
         <ProfilesCard
@@ -440,6 +431,33 @@ function MemberView({
   );
 }
 
+/** What a member may do, a line per module ("Customers: Display customers, Edit customers"), so a long role stays readable. */
+function GrantsByModule({ catalog, grants }: { catalog: Catalog; grants: Grant[] }) {
+  const { t } = useTranslation();
+  const scopes = new Map(grants.map((grant) => [grant.permission, grant.scope]));
+  return (
+    <Stack gap={4} data-testid="member-permissions">
+      {catalog.modules.map((module) => {
+        const held = module.actions.filter((action) => scopes.has(action.permission));
+        if (held.length === 0) return null;
+        return (
+          <Text size="sm" key={module.key}>
+            <Text span fw={600} inherit>
+              {module.name}:
+            </Text>{' '}
+            {held
+              .map(
+                (action) =>
+                  `${action.name}${scopes.get(action.permission) === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}`,
+              )
+              .join(', ')}
+          </Text>
+        );
+      })}
+    </Stack>
+  );
+}
+
 const identityFields = ['idType', 'idNumber', 'phone'] as const;
 
 /** Identity fields are set once: a set one is shown read-only, an unset one can be filled in. */
@@ -556,7 +574,9 @@ function ResourceTypeScope({
   onUnassign: (externalId: string) => void;
 }) {
   const { t } = useTranslation();
-  const [choice, setChoice] = useState<string | null>(null);
+  const [picked, setChoice] = useState<string | null>(null);
+  // Once assigned, a resource leaves the choices: the select must not keep showing it.
+  const choice = choices.some((option) => option.value === picked) ? picked : null;
   return (
     <Stack gap={6} data-testid="resource-scope">
       <Text fw={600} size="sm">
