@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PasswordField } from '../components/PasswordField';
 import { api, data } from '../api/client';
+import { isProblem } from '../api/problem';
 import { meQueryKey, useMe } from '../api/session';
 import { fieldError, FormProblem, ProblemAlert } from '../components/ProblemAlert';
 import { RecoveryCodes } from '../components/RecoveryCodes';
@@ -120,14 +121,21 @@ function PasswordCard() {
   const { t } = useTranslation();
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
+  const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: () => data(api.PUT('/v1/me/password', { body: { currentPassword, newPassword } })),
     onSuccess: () => {
       setCurrent('');
       setNew('');
+      // The other sessions just ended: the list below must not keep showing them.
+      void queryClient.invalidateQueries({ queryKey: sessionsKey });
       notifications.show({ color: 'green', message: t('security.passwordChanged') });
     },
   });
+  // A wrong current password is about that field: say so beside it, not in a banner.
+  const currentPasswordError =
+    fieldError(change.error, 'currentPassword') ??
+    (isProblem(change.error, 'auth.invalid_credentials') ? t('security.wrongCurrentPassword') : undefined);
   return (
     <Card padding="lg">
       <Title order={2}>{t('security.password')}</Title>
@@ -146,7 +154,7 @@ function PasswordCard() {
             autoComplete="current-password"
             value={currentPassword}
             onChange={(event) => setCurrent(event.currentTarget.value)}
-            error={fieldError(change.error, 'currentPassword')}
+            error={currentPasswordError}
             required
           />
           <PasswordField
@@ -158,7 +166,9 @@ function PasswordCard() {
             error={fieldError(change.error, 'newPassword')}
             required
           />
-          <FormProblem error={change.error} fields={['newPassword', 'currentPassword']} />
+          {currentPasswordError ? null : (
+            <FormProblem error={change.error} fields={['newPassword', 'currentPassword']} />
+          )}
           <div>
             <Button type="submit" variant="default" loading={change.isPending}>
               {t('security.changePassword')}
@@ -183,14 +193,14 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
     mutationFn: () => data(api.DELETE('/v1/me/totp', { body: { confirm: true } })),
     onSuccess: async () => {
       setConfirmReset(false);
-      await refreshMe();
+      await Promise.all([refreshMe(), queryClient.invalidateQueries({ queryKey: sessionsKey })]);
     },
   });
   return (
     <Card padding="lg">
       <Group justify="space-between" mb="xs">
         <Title order={2}>{t('security.twoFactor')}</Title>
-        <Badge color={enabled ? 'green' : 'orange'} variant="light">
+        <Badge color={enabled ? 'green' : 'orange'} variant="light" data-testid="two-factor-status">
           {enabled ? t('security.twoFactorOn') : t('security.twoFactorOff')}
         </Badge>
       </Group>
@@ -244,11 +254,13 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
   );
 }
 
+const sessionsKey = ['me', 'sessions'] as const;
+
 function SessionsCard() {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const sessions = useQuery({ queryKey: ['me', 'sessions'], queryFn: () => data(api.GET('/v1/me/sessions')) });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['me', 'sessions'] });
+  const sessions = useQuery({ queryKey: sessionsKey, queryFn: () => data(api.GET('/v1/me/sessions')) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: sessionsKey });
   const revoke = useMutation({
     mutationFn: (sessionId: string) =>
       data(api.DELETE('/v1/me/sessions/{sessionId}', { params: { path: { sessionId } } })),
@@ -285,7 +297,7 @@ function SessionsCard() {
           </Table.Thead>
           <Table.Tbody>
             {sessions.data.items.map((session) => (
-              <Table.Tr key={session.id}>
+              <Table.Tr key={session.id} data-testid="session-row">
                 <Table.Td>
                   <Text size="sm" fw={500} title={session.userAgent ?? undefined}>
                     {describeUserAgent(session.userAgent) ?? t('security.unknownDevice')}
