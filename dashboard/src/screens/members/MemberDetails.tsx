@@ -138,9 +138,18 @@ function MemberView({
     return data(api.POST(url, { params: { path }, body: { confirm: true } }));
   };
 
+  // The member loaded, but the names of roles, profiles or resources did not: say so, rather than show bare ids.
+  const namesError = roles.error ?? profiles.error ?? resources.error;
+
   return (
     <Stack gap="lg">
       {back}
+      {namesError ? (
+        <ErrorState
+          error={namesError}
+          onRetry={() => void Promise.all([roles.refetch(), profiles.refetch(), resources.refetch()])}
+        />
+      ) : null}
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="sm">
