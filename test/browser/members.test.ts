@@ -306,9 +306,10 @@ it('limits a member to some profiles and back to all, and turns the API access a
   expect(pageErrors(page)).toEqual([]);
 });
 
-it('assigns and unassigns a payout bank account while the member is active, and offers neither once deactivated', async () => {
+it('assigns and unassigns resources while the member is active (limiting "every product" to one and back), and offers none of it once deactivated', async () => {
   await registerResource('bank_account', 'ba-1234', 'BDO •••• 1234');
   await registerResource('bank_account', 'ba-9876', 'BPI •••• 9876');
+  await registerResource('product', 'sku-pro', 'Plan Pro');
   const { memberId } = await addTeammate('Tomás Vega', 'tomas@wompi.example', {
     builtinRole: 'finance',
     resourceScope: { bank_account: [] },
@@ -343,6 +344,24 @@ it('assigns and unassigns a payout bank account while the member is active, and 
   await confirm.waitFor({ state: 'hidden' });
   await scope.getByRole('button', { name: 'Unassign BPI •••• 9876' }).waitFor();
 
+  // Every product, until limited to one; then every product again.
+  const products = page.getByTestId('resource-scope').filter({ hasText: 'Product' });
+  await products.getByText('All', { exact: true }).waitFor();
+  await products.getByRole('textbox', { name: 'Limit Product access to' }).click();
+  await page.getByRole('option', { name: 'Plan Pro' }).click();
+  await products.getByRole('button', { name: 'Limit' }).click();
+  confirm = page.getByRole('dialog', { name: 'Limit access to one product?' });
+  await confirm.getByRole('button', { name: 'Limit' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await products.getByRole('button', { name: 'Unassign Plan Pro' }).waitFor();
+  expect((await memberFromApi(memberId)).resourceScope).toEqual({ bank_account: ['ba-9876'], product: ['sku-pro'] });
+  await products.getByRole('button', { name: 'Give access to every product' }).click();
+  confirm = page.getByRole('dialog', { name: 'Give access to every product?' });
+  await confirm.getByRole('button', { name: 'Give access to all' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await products.getByText('All', { exact: true }).waitFor();
+  expect((await memberFromApi(memberId)).resourceScope).toEqual({ bank_account: ['ba-9876'] });
+
   await page.getByRole('button', { name: 'Deactivate' }).click();
   confirm = page.getByRole('dialog', { name: 'Deactivate Tomás Vega?' });
   await confirm.getByRole('button', { name: 'Deactivate' }).click();
@@ -351,5 +370,6 @@ it('assigns and unassigns a payout bank account while the member is active, and 
   expect(await scope.getByText('BPI •••• 9876').count()).toBe(1);
   expect(await scope.getByRole('button', { name: 'Unassign BPI •••• 9876' }).count()).toBe(0);
   expect(await scope.getByRole('textbox', { name: 'Add Payout bank account' }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: /^Give access to every/ }).count()).toBe(0);
   expect(pageErrors(page)).toEqual([]);
 });

@@ -39,7 +39,9 @@ type Dialog =
   | { kind: 'identity'; identity: Record<string, string> }
   | { kind: 'profiles'; profileIds: string[] | null }
   | { kind: 'flag'; key: string; name: string; value: boolean }
-  | { kind: 'assign' | 'unassign'; type: string; externalId: string; label: string };
+  | { kind: 'assign' | 'unassign'; type: string; externalId: string; label: string }
+  | { kind: 'limit'; type: string; typeName: string; externalId: string; label: string }
+  | { kind: 'allowAll'; type: string; typeName: string };
 
 /** One member: who they are, what they may do and where, and every action on them behind a confirmation. */
 export function MemberDetails() {
@@ -288,6 +290,16 @@ function MemberView({
                 onUnassign={(externalId) =>
                   open({ kind: 'unassign', type: type.key, externalId, label: resourceName(type.key, externalId) })
                 }
+                onLimit={(externalId) =>
+                  open({
+                    kind: 'limit',
+                    type: type.key,
+                    typeName: type.name,
+                    externalId,
+                    label: resourceName(type.key, externalId),
+                  })
+                }
+                onAllowAll={() => open({ kind: 'allowAll', type: type.key, typeName: type.name })}
               />
             );
           })}
@@ -400,6 +412,31 @@ function MemberView({
           pending={action.isPending}
           error={action.error}
           onConfirm={() => action.mutate(patch({ flags: { [dialog.key]: dialog.value } }))}
+          onClose={close}
+        />
+      ) : null}
+      {dialog?.kind === 'limit' || dialog?.kind === 'allowAll' ? (
+        <ConfirmDialog
+          opened
+          title={t(`members.resources.${dialog.kind}Title`, { type: dialog.typeName.toLowerCase() })}
+          message={t(`members.resources.${dialog.kind}Message`, {
+            type: dialog.typeName.toLowerCase(),
+            resource: dialog.kind === 'limit' ? dialog.label : '',
+            name: member.name || member.email,
+          })}
+          confirmLabel={t(`members.resources.${dialog.kind}`)}
+          danger={dialog.kind === 'limit'}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={() => {
+            // `resources` replaces the whole scope: keep the other types as they are.
+            const { [dialog.type]: _changed, ...others } = member.resourceScope;
+            action.mutate(
+              patch({
+                resources: dialog.kind === 'limit' ? { ...others, [dialog.type]: [dialog.externalId] } : others,
+              }),
+            );
+          }}
           onClose={close}
         />
       ) : null}
@@ -574,6 +611,8 @@ function ResourceTypeScope({
   canChange,
   onAssign,
   onUnassign,
+  onLimit,
+  onAllowAll,
 }: {
   typeName: string;
   assigned: { id: string; label: string }[] | undefined;
@@ -581,6 +620,9 @@ function ResourceTypeScope({
   canChange: boolean;
   onAssign: (externalId: string) => void;
   onUnassign: (externalId: string) => void;
+  /** From every resource of the type to just this one. */
+  onLimit: (externalId: string) => void;
+  onAllowAll: () => void;
 }) {
   const { t } = useTranslation();
   const [picked, setChoice] = useState<string | null>(null);
@@ -645,6 +687,29 @@ function ResourceTypeScope({
             {t('members.resources.assign')}
           </Button>
         </Group>
+      ) : null}
+      {canChange && assigned === undefined && choices.length > 0 ? (
+        <Group gap="xs" align="flex-end">
+          <Select
+            size="xs"
+            label={t('members.resources.limitLabel', { type: typeName })}
+            data={choices}
+            value={choice}
+            onChange={setChoice}
+            searchable
+            w={220}
+          />
+          <Button size="xs" variant="default" disabled={!choice} onClick={() => choice && onLimit(choice)}>
+            {t('members.resources.limit')}
+          </Button>
+        </Group>
+      ) : null}
+      {canChange && assigned !== undefined ? (
+        <div>
+          <Button size="compact-xs" variant="subtle" onClick={onAllowAll}>
+            {t('members.resources.allowAllNamed', { type: typeName.toLowerCase() })}
+          </Button>
+        </div>
       ) : null}
     </Stack>
   );
