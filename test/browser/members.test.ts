@@ -227,6 +227,15 @@ it('edits a member’s individual permissions in the module × action picker, wi
   ).toBe(true);
   await expectAccessible(page, 'edit permissions dialog');
   await screenshot(page, 'member-edit-permissions');
+  // Scrolled to the last module inside the dialog, the header row still names the columns.
+  await dialog.getByRole('rowheader', { name: 'Contacts' }).scrollIntoViewIfNeeded();
+  const headerSeen = await page.evaluate<boolean>(`(() => {
+    const cell = document.querySelector('[role="dialog"] [data-testid="permission-matrix"] thead th');
+    const box = cell.getBoundingClientRect();
+    return cell.contains(document.elementFromPoint(box.left + 10, box.top + box.height / 2));
+  })()`);
+  expect(headerSeen).toBe(true);
+  await screenshot(page, 'member-edit-permissions-scrolled');
   await dialog.getByRole('button', { name: 'Save permissions' }).click();
   await dialog.waitFor({ state: 'hidden' });
 
