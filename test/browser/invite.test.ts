@@ -62,7 +62,7 @@ it('the owner invites with chosen permissions (own records where allowed), ident
   await page.getByLabel('Choose permissions').check();
   await page.getByLabel('Payments: View all payments (all processed)', { exact: true }).check();
   await page.getByLabel('Customers: Display customers', { exact: true }).check();
-  await page.getByLabel('Customers: Display customers — Own records only').check();
+  await page.getByLabel('Customers: Display customers, own records only').check();
   // Owner-only permissions are never offered.
   expect(await page.getByLabel('Payout bank accounts: Change bank account details', { exact: true }).isDisabled()).toBe(
     true,

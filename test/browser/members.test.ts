@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { Cookie, Page } from 'playwright-core';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { addMember, platformHeaders } from '../support/fixtures.js';
 import type { TestUser } from '../support/users.js';
 import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
 import { codeFor, createPerson, expireStepUp } from './support/gatehouse.js';
@@ -161,5 +163,211 @@ it('resets a member’s 2FA and sends an email change to the new address', async
   await change.waitFor({ state: 'hidden' });
   const mail = await g.smtp.waitForMail('sofia.h@wompi.example', /email/i);
   expect(mail.links.some((link) => link.includes('/email-change'))).toBe(true);
+  expect(pageErrors(page)).toEqual([]);
+});
+
+/** A member added straight in the database (their name set), for the details tests below. */
+async function addTeammate(name: string, email: string, fixture: Parameters<typeof addMember>[2] = {}) {
+  const added = await addMember(g.app, owner.accountId!, { email, ...fixture });
+  await sql`update users set name = ${name} where id = ${added.userId}`.execute(g.app.deps.database.db);
+  return added;
+}
+
+/** The member as the API returns it, read with the owner's browser session. */
+async function memberFromApi(memberId: string): Promise<MemberJson> {
+  const res = await page.request.get(`/v1/accounts/${owner.accountId}/members/${memberId}`);
+  expect(res.status()).toBe(200);
+  return (await res.json()) as MemberJson;
+}
+interface MemberJson {
+  role: { id: string } | null;
+  permissions: { permission: string; scope: string }[] | null;
+  profileIds: string[] | null;
+  flags: Record<string, boolean>;
+  resourceScope: Record<string, string[]>;
+}
+
+/** Registers a resource as the merchant's platform would. */
+async function registerResource(type: string, externalId: string, name: string): Promise<void> {
+  const res = await g.app.inject({
+    method: 'PUT',
+    url: `/v1/accounts/${owner.accountId}/resources/${type}/${externalId}`,
+    headers: platformHeaders,
+    payload: { name },
+  });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+}
+
+it('edits a member’s individual permissions in the module × action picker, with an own-records rule', async () => {
+  const { memberId } = await addTeammate('Pablo Soto', 'pablo@wompi.example', { builtinRole: 'view_only' });
+  await openMember('Pablo Soto');
+  await page.getByRole('button', { name: 'Edit permissions' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit permissions' });
+  // The picker starts from what the role grants.
+  expect(await dialog.getByRole('checkbox', { name: 'Payments: View all payments (all processed)' }).isChecked()).toBe(
+    true,
+  );
+  await dialog.getByRole('checkbox', { name: 'Customers: Display customers', exact: true }).check();
+  await dialog.getByRole('switch', { name: 'Customers: Display customers, own records only' }).check();
+  await dialog.getByRole('checkbox', { name: 'Payments: View all payments (all processed)' }).uncheck();
+  // Owner-only permissions cannot be given, even by the owner.
+  expect(
+    await dialog.getByRole('checkbox', { name: 'Payout bank accounts: Change bank account details' }).isDisabled(),
+  ).toBe(true);
+  await expectAccessible(page, 'edit permissions dialog');
+  await screenshot(page, 'member-edit-permissions');
+  // Scrolled to the last module inside the dialog, the header row still names the columns.
+  await dialog.getByRole('rowheader', { name: 'Contacts' }).scrollIntoViewIfNeeded();
+  const headerSeen = await page.evaluate<boolean>(`(() => {
+    const cell = document.querySelector('[role="dialog"] [data-testid="permission-matrix"] thead th');
+    const box = cell.getBoundingClientRect();
+    return cell.contains(document.elementFromPoint(box.left + 10, box.top + box.height / 2));
+  })()`);
+  expect(headerSeen).toBe(true);
+  await screenshot(page, 'member-edit-permissions-scrolled');
+  await dialog.getByRole('button', { name: 'Save permissions' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  await page.getByText('Individual permissions').waitFor();
+  const listed = await page.getByTestId('member-permissions').innerText();
+  expect(listed).toContain('Customers: Display customers (own records only)');
+  expect(listed).not.toContain('View all payments');
+  const saved = await memberFromApi(memberId);
+  expect(saved.role).toBeNull();
+  expect(saved.permissions).toContainEqual({ permission: 'customers.view', scope: 'own' });
+  expect(saved.permissions!.some((grant) => grant.permission === 'payments.view')).toBe(false);
+  expect(pageErrors(page)).toEqual([]);
+});
+
+it('limits a member to some profiles and back to all, and turns the API access and payment-link features on and off', async () => {
+  const profileIds: Record<string, string> = {};
+  for (const name of ['Cali', 'Barranquilla']) {
+    const res = await g.app.inject({
+      method: 'POST',
+      url: `/v1/accounts/${owner.accountId}/profiles`,
+      headers: platformHeaders,
+      payload: { name },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    profileIds[name] = res.json<{ id: string }>().id;
+  }
+  const { memberId } = await addTeammate('Renata Gil', 'renata@wompi.example', { builtinRole: 'support' });
+  await openMember('Renata Gil');
+
+  await page.getByRole('textbox', { name: 'Limited to profiles' }).click();
+  await page.getByRole('option', { name: 'Cali' }).click();
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Save profiles' }).click();
+  let confirm = page.getByRole('dialog', { name: 'Change profiles?' });
+  await confirm.getByText('This member will only see: Cali.').waitFor();
+  await confirm.getByRole('button', { name: 'Save' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await expect.poll(async () => (await memberFromApi(memberId)).profileIds).toEqual([profileIds['Cali']]);
+  expect(await page.getByRole('button', { name: 'Save profiles' }).isDisabled()).toBe(true);
+
+  // Emptied, the member sees every profile again.
+  await page.getByRole('textbox', { name: 'Limited to profiles' }).press('Backspace');
+  await page.getByRole('button', { name: 'Save profiles' }).click();
+  confirm = page.getByRole('dialog', { name: 'Change profiles?' });
+  await confirm.getByText('This member will see all profiles.').waitFor();
+  await confirm.getByRole('button', { name: 'Save' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await expect.poll(async () => (await memberFromApi(memberId)).profileIds).toBeNull();
+
+  const apiAccess = page.getByRole('switch', { name: 'API access' });
+  expect(await apiAccess.isChecked()).toBe(false);
+  await apiAccess.click();
+  confirm = page.getByRole('dialog', { name: 'Turn on API access?' });
+  await confirm.getByText('Renata Gil gets API access.').waitFor();
+  await screenshot(page, 'member-flag-confirm');
+  await confirm.getByRole('button', { name: 'Save' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await expect.poll(() => apiAccess.isChecked()).toBe(true);
+
+  const paymentLinks = page.getByRole('switch', { name: 'Payment links channel' });
+  expect(await paymentLinks.isChecked()).toBe(true);
+  await paymentLinks.click();
+  confirm = page.getByRole('dialog', { name: 'Turn off Payment links channel?' });
+  await confirm.getByRole('button', { name: 'Save' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await expect.poll(() => paymentLinks.isChecked()).toBe(false);
+  // Cancelling a switch changes nothing.
+  await apiAccess.click();
+  confirm = page.getByRole('dialog', { name: 'Turn off API access?' });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  expect(await apiAccess.isChecked()).toBe(true);
+
+  const saved = await memberFromApi(memberId);
+  expect(saved.flags).toMatchObject({ apiAccess: true, paymentLinks: false });
+  await screenshot(page, 'member-profiles-flags', { fullPage: true });
+  expect(pageErrors(page)).toEqual([]);
+});
+
+it('assigns and unassigns resources while the member is active (limiting "every product" to one and back), and offers none of it once deactivated', async () => {
+  await registerResource('bank_account', 'ba-1234', 'BDO •••• 1234');
+  await registerResource('bank_account', 'ba-9876', 'BPI •••• 9876');
+  await registerResource('product', 'sku-pro', 'Plan Pro');
+  const { memberId } = await addTeammate('Tomás Vega', 'tomas@wompi.example', {
+    builtinRole: 'finance',
+    resourceScope: { bank_account: [] },
+  });
+  await openMember('Tomás Vega');
+  const scope = page.getByTestId('resource-scope').filter({ hasText: 'Payout bank account' });
+  await scope.getByText('None assigned').waitFor();
+
+  await scope.getByRole('textbox', { name: 'Add Payout bank account' }).click();
+  await page.getByRole('option', { name: 'BDO •••• 1234' }).click();
+  await scope.getByRole('button', { name: 'Assign' }).click();
+  let confirm = page.getByRole('dialog', { name: 'Assign resource?' });
+  await confirm.getByText('Tomás Vega gets access to BDO •••• 1234.').waitFor();
+  await confirm.getByRole('button', { name: 'Assign' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await scope.getByRole('button', { name: 'Unassign BDO •••• 1234' }).waitFor();
+  expect((await memberFromApi(memberId)).resourceScope.bank_account).toEqual(['ba-1234']);
+  await screenshot(page, 'member-resource-assigned', { fullPage: true });
+
+  await scope.getByRole('button', { name: 'Unassign BDO •••• 1234' }).click();
+  confirm = page.getByRole('dialog', { name: 'Unassign resource?' });
+  await confirm.getByRole('button', { name: 'Unassign' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await scope.getByText('None assigned').waitFor();
+  expect((await memberFromApi(memberId)).resourceScope.bank_account).toEqual([]);
+
+  await scope.getByRole('textbox', { name: 'Add Payout bank account' }).click();
+  await page.getByRole('option', { name: 'BPI •••• 9876' }).click();
+  await scope.getByRole('button', { name: 'Assign' }).click();
+  confirm = page.getByRole('dialog', { name: 'Assign resource?' });
+  await confirm.getByRole('button', { name: 'Assign' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await scope.getByRole('button', { name: 'Unassign BPI •••• 9876' }).waitFor();
+
+  // Every product, until limited to one; then every product again.
+  const products = page.getByTestId('resource-scope').filter({ hasText: 'Product' });
+  await products.getByText('All', { exact: true }).waitFor();
+  await products.getByRole('textbox', { name: 'Limit Product access to' }).click();
+  await page.getByRole('option', { name: 'Plan Pro' }).click();
+  await products.getByRole('button', { name: 'Limit' }).click();
+  confirm = page.getByRole('dialog', { name: 'Limit access to one product?' });
+  await confirm.getByRole('button', { name: 'Limit' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await products.getByRole('button', { name: 'Unassign Plan Pro' }).waitFor();
+  expect((await memberFromApi(memberId)).resourceScope).toEqual({ bank_account: ['ba-9876'], product: ['sku-pro'] });
+  await products.getByRole('button', { name: 'Give access to every product' }).click();
+  confirm = page.getByRole('dialog', { name: 'Give access to every product?' });
+  await confirm.getByRole('button', { name: 'Give access to all' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await products.getByText('All', { exact: true }).waitFor();
+  expect((await memberFromApi(memberId)).resourceScope).toEqual({ bank_account: ['ba-9876'] });
+
+  await page.getByRole('button', { name: 'Deactivate' }).click();
+  confirm = page.getByRole('dialog', { name: 'Deactivate Tomás Vega?' });
+  await confirm.getByRole('button', { name: 'Deactivate' }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  await page.getByText('Resources can be assigned or unassigned only while the member is active.').waitFor();
+  expect(await scope.getByText('BPI •••• 9876').count()).toBe(1);
+  expect(await scope.getByRole('button', { name: 'Unassign BPI •••• 9876' }).count()).toBe(0);
+  expect(await scope.getByRole('textbox', { name: 'Add Payout bank account' }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: /^Give access to every/ }).count()).toBe(0);
   expect(pageErrors(page)).toEqual([]);
 });

@@ -138,3 +138,25 @@ it('a role manager without some permissions sees them locked in the editor, not 
   await screenshot(page, 'role-editor-limited');
   await page.close();
 });
+
+it('keeps the matrix’s header row in view, below the app’s header, while a long matrix scrolls', async () => {
+  const page = await openPage(g);
+  const [name, value] = owner.cookie.split(/=(.*)/s) as [string, string];
+  await page.context().addCookies([{ name, value, url: g.url }]);
+  await page.goto(`/accounts/${owner.accountId}/roles/new`);
+  const matrix = page.getByTestId('permission-matrix');
+  await matrix.waitFor();
+  await matrix.getByRole('rowheader', { name: 'Contacts' }).scrollIntoViewIfNeeded();
+  // Where the header row is, and whether it is what a person sees there (not covered by the app's header).
+  const header = await page.evaluate<{ top: number; appHeaderBottom: number; visible: boolean }>(`(() => {
+    const cell = document.querySelector('[data-testid="permission-matrix"] thead th');
+    const box = cell.getBoundingClientRect();
+    const seen = document.elementFromPoint(box.left + 10, box.top + box.height / 2);
+    const appHeader = document.querySelector('header').getBoundingClientRect();
+    return { top: box.top, appHeaderBottom: appHeader.bottom, visible: cell.contains(seen) };
+  })()`);
+  expect(await page.evaluate('window.scrollY')).toBeGreaterThan(500);
+  expect(header.visible).toBe(true);
+  expect(Math.abs(header.top - header.appHeaderBottom)).toBeLessThanOrEqual(2);
+  await screenshot(page, 'role-editor-scrolled');
+});

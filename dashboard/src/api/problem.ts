@@ -17,9 +17,9 @@ export class ApiProblem extends Error {
     return this.problem.status;
   }
 
-  /** The message for one body field (`body/email` → `email`), when the API named it. */
+  /** The message for one body field (`body/email` → `email`; a nested one as `identity/phone`), when the API named it. */
   fieldError(name: string): string | undefined {
-    return this.problem.errors?.find((error) => fieldName(error) === name)?.message;
+    return this.problem.errors?.find((error) => fieldName(error) === name || fieldPath(error) === name)?.message;
   }
 
   /** Field errors that no form field shows: they are listed with the problem instead. */
@@ -28,8 +28,12 @@ export class ApiProblem extends Error {
   }
 }
 
+function fieldPath(error: FieldError): string {
+  return error.field.replace(/^(body|querystring|params)\/?/, '');
+}
+
 function fieldName(error: FieldError): string {
-  return error.field.replace(/^(body|querystring|params)\/?/, '').split('/')[0] ?? '';
+  return fieldPath(error).split('/')[0] ?? '';
 }
 
 /** Any failure as a problem: a network failure or an unreadable answer becomes one too. */

@@ -1,10 +1,10 @@
-import { Alert, Button, Stack, Text } from '@mantine/core';
+import { Button, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { api, data } from '../api/client';
 import { isProblem } from '../api/problem';
 import { useResetSession } from '../api/session';
+import { AuthDone } from '../components/AuthDone';
 import { AuthLayout } from '../components/AuthLayout';
 import { LinkProblem } from '../components/LinkProblem';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -39,23 +39,18 @@ function ConfirmEmailChange({ token }: { token: string | null }) {
   }
   if (confirm.isSuccess) {
     return (
-      <AuthLayout title={t('emailChange.doneTitle')}>
-        <Stack gap="md">
-          <Alert color="green" variant="light">
-            {t('emailChange.doneText')}
-          </Alert>
-          <Button component={Link} to="/">
-            {t('emailChange.continue')}
-          </Button>
-        </Stack>
-      </AuthLayout>
+      <AuthDone
+        title={t('emailChange.doneTitle')}
+        text={t('emailChange.doneText')}
+        action={{ label: t('emailChange.continue'), to: '/' }}
+      />
     );
   }
   return (
     <AuthLayout title={t('emailChange.title')}>
       <Stack gap="md">
         <Text>{t('emailChange.text')}</Text>
-        {confirm.error ? <ProblemAlert error={confirm.error} /> : null}
+        <ProblemAlert error={confirm.error} />
         <Button onClick={() => confirm.mutate()} loading={confirm.isPending}>
           {t('emailChange.confirm')}
         </Button>

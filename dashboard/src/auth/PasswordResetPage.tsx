@@ -1,14 +1,16 @@
-import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PasswordField } from '../components/PasswordField';
 import { Link } from 'react-router';
 import { api, data } from '../api/client';
 import { isProblem } from '../api/problem';
+import { AuthDone } from '../components/AuthDone';
 import { AuthLayout } from '../components/AuthLayout';
+import { EmailField } from '../components/EmailField';
 import { LinkProblem } from '../components/LinkProblem';
-import { fieldError, ProblemAlert } from '../components/ProblemAlert';
+import { NewPasswordFields, useNewPassword } from '../components/NewPasswordFields';
+import { fieldError, FormProblem, ProblemAlert } from '../components/ProblemAlert';
 import { useLinkToken } from './link-token';
 
 /** `/password-reset`: ask for a link; `/password-reset#token=…` (the mailed link): choose a new password. */
@@ -41,17 +43,8 @@ function RequestReset() {
     <AuthLayout title={t('passwordReset.requestTitle')} subtitle={t('passwordReset.requestSubtitle')}>
       <form onSubmit={submit}>
         <Stack gap="md">
-          <TextInput
-            label={t('fields.email')}
-            type="email"
-            autoComplete="username"
-            value={email}
-            onChange={(event) => setEmail(event.currentTarget.value)}
-            error={fieldError(request.error, 'email')}
-            required
-            autoFocus
-          />
-          {request.error ? <ProblemAlert error={request.error} shownFields={['email']} /> : null}
+          <EmailField value={email} onChange={setEmail} error={fieldError(request.error, 'email')} />
+          <ProblemAlert error={request.error} shownFields={['email']} />
           <Button type="submit" loading={request.isPending} fullWidth>
             {t('passwordReset.send')}
           </Button>
@@ -68,25 +61,19 @@ function RequestReset() {
 
 function ChooseNewPassword({ token }: { token: string }) {
   const { t } = useTranslation();
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const confirm = useMutation({
-    mutationFn: () => data(api.POST('/v1/password-reset/confirm', { body: { token, newPassword: password } })),
+    mutationFn: () =>
+      data(api.POST('/v1/password-reset/confirm', { body: { token, newPassword: newPassword.password } })),
   });
 
   if (confirm.isSuccess) {
     return (
-      <AuthLayout title={t('passwordReset.doneTitle')}>
-        <Stack gap="md">
-          <Alert color="green" variant="light">
-            {t('passwordReset.doneText')}
-          </Alert>
-          <Button component={Link} to="/sign-in">
-            {t('passwordReset.signIn')}
-          </Button>
-        </Stack>
-      </AuthLayout>
+      <AuthDone
+        title={t('passwordReset.doneTitle')}
+        text={t('passwordReset.doneText')}
+        action={{ label: t('passwordReset.signIn'), to: '/sign-in' }}
+      />
     );
   }
   if (isProblem(confirm.error, 'token.invalid')) {
@@ -101,34 +88,19 @@ function ChooseNewPassword({ token }: { token: string }) {
   }
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setMismatch(password !== repeat);
-    if (password === repeat) confirm.mutate();
+    if (newPassword.matches()) confirm.mutate();
   };
   return (
     <AuthLayout title={t('passwordReset.chooseTitle')} subtitle={t('passwordReset.chooseSubtitle')}>
       <form onSubmit={submit}>
         <Stack gap="md">
-          <PasswordField
+          <NewPasswordFields
+            state={newPassword}
             label={t('fields.newPassword')}
-            description={t('fields.passwordHint')}
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
             error={fieldError(confirm.error, 'newPassword')}
-            required
             autoFocus
           />
-          <PasswordField
-            label={t('fields.repeatPassword')}
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(event) => setRepeat(event.currentTarget.value)}
-            error={mismatch ? t('fields.passwordsDiffer') : undefined}
-            required
-          />
-          {confirm.error && !fieldError(confirm.error, 'newPassword') ? (
-            <ProblemAlert error={confirm.error} shownFields={['newPassword']} />
-          ) : null}
+          <FormProblem error={confirm.error} fields={['newPassword']} />
           <Button type="submit" loading={confirm.isPending} fullWidth>
             {t('passwordReset.save')}
           </Button>

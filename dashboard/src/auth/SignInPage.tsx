@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { api, data, rememberCsrfToken } from '../api/client';
 import { isProblem } from '../api/problem';
 import { useMe, useResetSession } from '../api/session';
 import { AuthLayout } from '../components/AuthLayout';
+import { EmailField } from '../components/EmailField';
 import { fieldError, ProblemAlert } from '../components/ProblemAlert';
 import { type SecondFactor, secondFactorBody, SecondFactorField } from '../components/SecondFactorField';
 import { LoadingState } from '../components/States';
@@ -129,16 +130,7 @@ export default function SignInPage() {
               {t('signIn.restarted')}
             </Alert>
           ) : null}
-          <TextInput
-            label={t('fields.email')}
-            type="email"
-            autoComplete="username"
-            value={email}
-            onChange={(event) => setEmail(event.currentTarget.value)}
-            error={fieldError(signIn.error, 'email')}
-            required
-            autoFocus
-          />
+          <EmailField value={email} onChange={setEmail} error={fieldError(signIn.error, 'email')} />
           <PasswordField
             label={t('fields.password')}
             autoComplete="current-password"
@@ -147,7 +139,7 @@ export default function SignInPage() {
             error={fieldError(signIn.error, 'password')}
             required
           />
-          {signIn.error ? <ProblemAlert error={signIn.error} shownFields={['email', 'password']} /> : null}
+          <ProblemAlert error={signIn.error} shownFields={['email', 'password']} />
           <Button type="submit" loading={signIn.isPending} fullWidth>
             {t('signIn.submit')}
           </Button>

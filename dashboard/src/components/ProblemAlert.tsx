@@ -57,6 +57,16 @@ export function ProblemAlert({
 export function fieldError(error: unknown, field: string): string | undefined {
   if (!error) return undefined;
   const message = asProblem(error).fieldError(field);
-  // The API's messages complete the field's name ("is required"); beside the field they start a sentence.
-  return message && message.charAt(0).toUpperCase() + message.slice(1);
+  // The API's messages complete the field's name ("is required"); beside the field they start a
+  // sentence. The validator shouts its negations ("must NOT have fewer…"); a person reads them calmly.
+  return message && (message.charAt(0).toUpperCase() + message.slice(1)).replace(/\bNOT\b/g, 'not');
+}
+
+/**
+ * A form's failure, shown once: beside its fields when the API named them (see fieldError),
+ * otherwise as an alert with the code and detail.
+ */
+export function FormProblem({ error, fields }: { error: unknown; fields: readonly string[] }) {
+  if (!error || fields.some((field) => fieldError(error, field))) return null;
+  return <ProblemAlert error={error} shownFields={fields} />;
 }

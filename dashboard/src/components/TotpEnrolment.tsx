@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, data, rememberCsrfToken } from '../api/client';
-import { fieldError, ProblemAlert } from './ProblemAlert';
+import { fieldError, FormProblem, ProblemAlert } from './ProblemAlert';
 import { RecoveryCodes } from './RecoveryCodes';
 import { LoadingState } from './States';
 
@@ -79,9 +79,7 @@ export function TotpEnrolment({ onDone, doneLabel }: { onDone: () => void; doneL
           required
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: '0.2em' } }}
         />
-        {confirm.error && !fieldError(confirm.error, 'code') ? (
-          <ProblemAlert error={confirm.error} shownFields={['code']} />
-        ) : null}
+        <FormProblem error={confirm.error} fields={['code']} />
         <Button type="submit" loading={confirm.isPending}>
           {t('enrol.confirm')}
         </Button>

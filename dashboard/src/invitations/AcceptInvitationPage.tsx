@@ -2,7 +2,6 @@ import { Alert, Button, Group, Paper, Stack, Text, TextInput } from '@mantine/co
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { PasswordField } from '../components/PasswordField';
 import { Link, useNavigate } from 'react-router';
 import { api, data, rememberCsrfToken } from '../api/client';
 import { asProblem } from '../api/problem';
@@ -10,7 +9,8 @@ import { useMe, useResetSession } from '../api/session';
 import { useLinkToken } from '../auth/link-token';
 import { AuthLayout } from '../components/AuthLayout';
 import { LinkProblem } from '../components/LinkProblem';
-import { fieldError, ProblemAlert } from '../components/ProblemAlert';
+import { NewPasswordFields, useNewPassword } from '../components/NewPasswordFields';
+import { fieldError, FormProblem, ProblemAlert } from '../components/ProblemAlert';
 import { LoadingState } from '../components/States';
 import { TotpEnrolment } from '../components/TotpEnrolment';
 import { formatDateTime } from '../i18n/format';
@@ -73,9 +73,7 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
   const navigate = useNavigate();
   const resetSession = useResetSession();
   const [name, setName] = useState(invitation.name);
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const newPassword = useNewPassword();
   const [enrolling, setEnrolling] = useState<string | null>(null);
 
   const open = async (accountId: string) => {
@@ -139,7 +137,7 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
             <LoadingState />
           ) : sameUser ? (
             <>
-              {accept.error ? <ProblemAlert error={accept.error} /> : null}
+              <ProblemAlert error={accept.error} />
               <Button onClick={() => accept.mutate({ token })} loading={accept.isPending}>
                 {t('invitation.accept')}
               </Button>
@@ -163,8 +161,7 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setMismatch(password !== repeat);
-    if (password === repeat) accept.mutate({ token, name, password });
+    if (newPassword.matches()) accept.mutate({ token, name, password: newPassword.password });
   };
   return (
     <AuthLayout title={t('invitation.title')} width={520}>
@@ -180,26 +177,12 @@ function Accept({ token, invitation }: { token: string; invitation: Invitation }
             error={fieldError(accept.error, 'name')}
             required
           />
-          <PasswordField
+          <NewPasswordFields
+            state={newPassword}
             label={t('fields.choosePassword')}
-            description={t('fields.passwordHint')}
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.currentTarget.value)}
             error={fieldError(accept.error, 'password')}
-            required
           />
-          <PasswordField
-            label={t('fields.repeatPassword')}
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(event) => setRepeat(event.currentTarget.value)}
-            error={mismatch ? t('fields.passwordsDiffer') : undefined}
-            required
-          />
-          {accept.error && !fieldError(accept.error, 'password') && !fieldError(accept.error, 'name') ? (
-            <ProblemAlert error={accept.error} shownFields={['name', 'password']} />
-          ) : null}
+          <FormProblem error={accept.error} fields={['password', 'name']} />
           <Group justify="flex-end">
             <Button type="submit" loading={accept.isPending}>
               {t('invitation.acceptAndContinue')}

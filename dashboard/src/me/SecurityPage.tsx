@@ -1,12 +1,14 @@
-import { Alert, Badge, Button, Card, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PasswordField } from '../components/PasswordField';
 import { api, data } from '../api/client';
+import { isProblem } from '../api/problem';
 import { meQueryKey, useMe } from '../api/session';
-import { fieldError, ProblemAlert } from '../components/ProblemAlert';
+import { fieldError, FormProblem, ProblemAlert } from '../components/ProblemAlert';
 import { RecoveryCodes } from '../components/RecoveryCodes';
 import { ErrorState, LoadingState } from '../components/States';
 import { TotpEnrolment } from '../components/TotpEnrolment';
@@ -75,9 +77,7 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
               {t('actions.save')}
             </Button>
           </Group>
-          {rename.error && !fieldError(rename.error, 'name') ? (
-            <ProblemAlert error={rename.error} shownFields={['name']} />
-          ) : null}
+          <FormProblem error={rename.error} fields={['name']} />
         </form>
         <form
           onSubmit={(event: FormEvent) => {
@@ -110,9 +110,7 @@ function ProfileCard({ name: current, email }: { name: string; email: string }) 
               {t('security.emailChangeSent', { email: newEmail })}
             </Alert>
           ) : null}
-          {changeEmail.error && !fieldError(changeEmail.error, 'newEmail') ? (
-            <ProblemAlert error={changeEmail.error} shownFields={['newEmail']} />
-          ) : null}
+          <FormProblem error={changeEmail.error} fields={['newEmail']} />
         </form>
       </Stack>
     </Card>
@@ -123,14 +121,21 @@ function PasswordCard() {
   const { t } = useTranslation();
   const [currentPassword, setCurrent] = useState('');
   const [newPassword, setNew] = useState('');
+  const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: () => data(api.PUT('/v1/me/password', { body: { currentPassword, newPassword } })),
     onSuccess: () => {
       setCurrent('');
       setNew('');
+      // The other sessions just ended: the list below must not keep showing them.
+      void queryClient.invalidateQueries({ queryKey: sessionsKey });
       notifications.show({ color: 'green', message: t('security.passwordChanged') });
     },
   });
+  // A wrong current password is about that field: say so beside it, not in a banner.
+  const currentPasswordError =
+    fieldError(change.error, 'currentPassword') ??
+    (isProblem(change.error, 'auth.invalid_credentials') ? t('security.wrongCurrentPassword') : undefined);
   return (
     <Card padding="lg">
       <Title order={2}>{t('security.password')}</Title>
@@ -149,7 +154,7 @@ function PasswordCard() {
             autoComplete="current-password"
             value={currentPassword}
             onChange={(event) => setCurrent(event.currentTarget.value)}
-            error={fieldError(change.error, 'currentPassword')}
+            error={currentPasswordError}
             required
           />
           <PasswordField
@@ -161,9 +166,9 @@ function PasswordCard() {
             error={fieldError(change.error, 'newPassword')}
             required
           />
-          {change.error && !fieldError(change.error, 'newPassword') && !fieldError(change.error, 'currentPassword') ? (
-            <ProblemAlert error={change.error} shownFields={['currentPassword', 'newPassword']} />
-          ) : null}
+          {currentPasswordError ? null : (
+            <FormProblem error={change.error} fields={['newPassword', 'currentPassword']} />
+          )}
           <div>
             <Button type="submit" variant="default" loading={change.isPending}>
               {t('security.changePassword')}
@@ -188,14 +193,14 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
     mutationFn: () => data(api.DELETE('/v1/me/totp', { body: { confirm: true } })),
     onSuccess: async () => {
       setConfirmReset(false);
-      await refreshMe();
+      await Promise.all([refreshMe(), queryClient.invalidateQueries({ queryKey: sessionsKey })]);
     },
   });
   return (
     <Card padding="lg">
       <Group justify="space-between" mb="xs">
         <Title order={2}>{t('security.twoFactor')}</Title>
-        <Badge color={enabled ? 'green' : 'orange'} variant="light">
+        <Badge color={enabled ? 'green' : 'orange'} variant="light" data-testid="two-factor-status">
           {enabled ? t('security.twoFactorOn') : t('security.twoFactorOff')}
         </Badge>
       </Group>
@@ -222,7 +227,7 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
         </div>
       ) : (
         <Stack gap="sm">
-          {regenerate.error ? <ProblemAlert error={regenerate.error} /> : null}
+          <ProblemAlert error={regenerate.error} />
           <Group gap="sm">
             <Button variant="default" onClick={() => regenerate.mutate()} loading={regenerate.isPending}>
               {t('security.newRecoveryCodes')}
@@ -233,29 +238,29 @@ function TwoFactorCard({ enabled }: { enabled: boolean }) {
           </Group>
         </Stack>
       )}
-      <Modal opened={confirmReset} onClose={() => setConfirmReset(false)} title={t('security.resetTwoFactorTitle')}>
-        <Stack gap="md">
-          <Text size="sm">{t('security.resetTwoFactorText')}</Text>
-          {reset.error ? <ProblemAlert error={reset.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmReset(false)}>
-              {t('actions.cancel')}
-            </Button>
-            <Button color="red" onClick={() => reset.mutate()} loading={reset.isPending}>
-              {t('security.resetTwoFactor')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={confirmReset}
+        title={t('security.resetTwoFactorTitle')}
+        message={t('security.resetTwoFactorText')}
+        confirmLabel={t('security.resetTwoFactor')}
+        danger
+        size="md"
+        pending={reset.isPending}
+        error={reset.error}
+        onConfirm={() => reset.mutate()}
+        onClose={() => setConfirmReset(false)}
+      />
     </Card>
   );
 }
 
+const sessionsKey = ['me', 'sessions'] as const;
+
 function SessionsCard() {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const sessions = useQuery({ queryKey: ['me', 'sessions'], queryFn: () => data(api.GET('/v1/me/sessions')) });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['me', 'sessions'] });
+  const sessions = useQuery({ queryKey: sessionsKey, queryFn: () => data(api.GET('/v1/me/sessions')) });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: sessionsKey });
   const revoke = useMutation({
     mutationFn: (sessionId: string) =>
       data(api.DELETE('/v1/me/sessions/{sessionId}', { params: { path: { sessionId } } })),
@@ -292,7 +297,7 @@ function SessionsCard() {
           </Table.Thead>
           <Table.Tbody>
             {sessions.data.items.map((session) => (
-              <Table.Tr key={session.id}>
+              <Table.Tr key={session.id} data-testid="session-row">
                 <Table.Td>
                   <Text size="sm" fw={500} title={session.userAgent ?? undefined}>
                     {describeUserAgent(session.userAgent) ?? t('security.unknownDevice')}

@@ -17,11 +17,12 @@ import { IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { api, data } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useAccount } from '../../app/account-context';
 import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
-import { EmptyState, ErrorState, LoadingState } from '../../components/States';
+import { EmptyState, QueryStates } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
 
 type ApiKey =
@@ -74,61 +75,63 @@ export default function ApiKeysPage() {
         </div>
         {keys.data && keys.data.items.length > 0 ? createButton : null}
       </Group>
-      {keys.isPending ? (
-        <LoadingState />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : keys.data.items.length === 0 ? (
-        <EmptyState
-          icon={<IconKey size={24} />}
-          title={t('apiKeys.emptyTitle')}
-          description={t('apiKeys.emptyText')}
-          action={createButton}
-        />
-      ) : (
-        <Paper withBorder>
-          <Table verticalSpacing="sm" data-testid="api-keys">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('apiKeys.name')}</Table.Th>
-                <Table.Th>{t('apiKeys.prefix')}</Table.Th>
-                <Table.Th>{t('apiKeys.status')}</Table.Th>
-                <Table.Th>{t('apiKeys.created')}</Table.Th>
-                <Table.Th>{t('apiKeys.lastUsed')}</Table.Th>
-                <Table.Th>{t('apiKeys.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {keys.data.items.map((key) => (
-                <Table.Tr key={key.id} data-testid={`api-key-${key.name}`}>
-                  <Table.Td fw={600}>{key.name}</Table.Td>
-                  <Table.Td>
-                    <Code>{key.prefix}…</Code>
-                  </Table.Td>
-                  <Table.Td>{status(key)}</Table.Td>
-                  <Table.Td>{formatDateTime(key.createdAt, i18n.language)}</Table.Td>
-                  <Table.Td>
-                    {key.lastUsedAt ? formatDateTime(key.lastUsedAt, i18n.language) : t('apiKeys.never')}
-                  </Table.Td>
-                  <Table.Td>
-                    {key.revokedAt ? null : (
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => setRevoking(key)}
-                        aria-label={t('apiKeys.revokeNamed', { name: key.name })}
-                      >
-                        {t('apiKeys.revoke')}
-                      </Button>
-                    )}
-                  </Table.Td>
+      <QueryStates
+        query={keys}
+        isEmpty={(data) => data.items.length === 0}
+        empty={
+          <EmptyState
+            icon={<IconKey size={24} />}
+            title={t('apiKeys.emptyTitle')}
+            description={t('apiKeys.emptyText')}
+            action={createButton}
+          />
+        }
+      >
+        {(data) => (
+          <Paper withBorder>
+            <Table verticalSpacing="sm" data-testid="api-keys">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('apiKeys.name')}</Table.Th>
+                  <Table.Th>{t('apiKeys.prefix')}</Table.Th>
+                  <Table.Th>{t('apiKeys.status')}</Table.Th>
+                  <Table.Th>{t('apiKeys.created')}</Table.Th>
+                  <Table.Th>{t('apiKeys.lastUsed')}</Table.Th>
+                  <Table.Th>{t('apiKeys.actions')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {data.items.map((key) => (
+                  <Table.Tr key={key.id} data-testid={`api-key-${key.name}`}>
+                    <Table.Td fw={600}>{key.name}</Table.Td>
+                    <Table.Td>
+                      <Code>{key.prefix}…</Code>
+                    </Table.Td>
+                    <Table.Td>{status(key)}</Table.Td>
+                    <Table.Td>{formatDateTime(key.createdAt, i18n.language)}</Table.Td>
+                    <Table.Td>
+                      {key.lastUsedAt ? formatDateTime(key.lastUsedAt, i18n.language) : t('apiKeys.never')}
+                    </Table.Td>
+                    <Table.Td>
+                      {key.revokedAt ? null : (
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setRevoking(key)}
+                          aria-label={t('apiKeys.revokeNamed', { name: key.name })}
+                        >
+                          {t('apiKeys.revoke')}
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        )}
+      </QueryStates>
       {creating ? <CreateKeyDialog onClose={() => setCreating(false)} /> : null}
       {revoking ? <RevokeKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} /> : null}
     </Stack>
@@ -242,20 +245,18 @@ function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey; onClose: () => v
     },
   });
   return (
-    <Modal opened onClose={onClose} title={t('apiKeys.revokeTitle', { name: apiKey.name })}>
-      <Stack>
-        <Text size="sm">{t('apiKeys.revokeText')}</Text>
-        <ProblemAlert error={revoke.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('actions.cancel')}
-          </Button>
-          <Button color="red" loading={revoke.isPending} onClick={() => revoke.mutate()}>
-            {t('apiKeys.revokeConfirm')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmDialog
+      opened
+      title={t('apiKeys.revokeTitle', { name: apiKey.name })}
+      message={t('apiKeys.revokeText')}
+      confirmLabel={t('apiKeys.revokeConfirm')}
+      danger
+      size="md"
+      pending={revoke.isPending}
+      error={revoke.error}
+      onConfirm={() => revoke.mutate()}
+      onClose={onClose}
+    />
   );
 }
 

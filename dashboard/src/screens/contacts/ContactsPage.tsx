@@ -4,10 +4,11 @@ import { IconAddressBook, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
 import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
-import { EmptyState, ErrorState, LoadingState } from '../../components/States';
+import { EmptyState, QueryStates } from '../../components/States';
 
 type Contact = Awaited<ReturnType<typeof fetchContacts>>['items'][number];
 type Topic = Contact['topics'][number];
@@ -55,81 +56,83 @@ export default function ContactsPage() {
         </div>
         {addButton}
       </Group>
-      {contacts.isPending ? (
-        <LoadingState />
-      ) : contacts.error ? (
-        <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />
-      ) : contacts.data.items.length === 0 ? (
-        <EmptyState
-          icon={<IconAddressBook size={24} />}
-          title={t('contacts.emptyTitle')}
-          description={t('contacts.emptyDescription')}
-          action={addButton}
-        />
-      ) : (
-        <Paper withBorder>
-          <Table verticalSpacing="sm" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('contacts.columns.name')}</Table.Th>
-                <Table.Th>{t('contacts.columns.email')}</Table.Th>
-                <Table.Th>{t('contacts.columns.topics')}</Table.Th>
-                {mayManage ? <Table.Th>{t('contacts.columns.actions')}</Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {contacts.data.items.map((contact) => (
-                <Table.Tr key={contact.id} data-testid="contact-row">
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {contact.name || t('contacts.noName')}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{contact.email}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {contact.topics.length === 0 ? (
-                        <Text size="sm" c="dimmed">
-                          {t('contacts.noTopics')}
-                        </Text>
-                      ) : (
-                        contact.topics.map((topic) => (
-                          <Badge key={topic} variant="light" color="gray">
-                            {t(`contacts.topics.${topic}`)}
-                          </Badge>
-                        ))
-                      )}
-                    </Group>
-                  </Table.Td>
-                  {mayManage ? (
+      <QueryStates
+        query={contacts}
+        isEmpty={(data) => data.items.length === 0}
+        empty={
+          <EmptyState
+            icon={<IconAddressBook size={24} />}
+            title={t('contacts.emptyTitle')}
+            description={t('contacts.emptyDescription')}
+            action={addButton}
+          />
+        }
+      >
+        {(data) => (
+          <Paper withBorder>
+            <Table verticalSpacing="sm" highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('contacts.columns.name')}</Table.Th>
+                  <Table.Th>{t('contacts.columns.email')}</Table.Th>
+                  <Table.Th>{t('contacts.columns.topics')}</Table.Th>
+                  {mayManage ? <Table.Th>{t('contacts.columns.actions')}</Table.Th> : null}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.items.map((contact) => (
+                  <Table.Tr key={contact.id} data-testid="contact-row">
                     <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Button
-                          size="xs"
-                          variant="default"
-                          onClick={() => setEditing(contact)}
-                          aria-label={t('contacts.editFor', { email: contact.email })}
-                        >
-                          {t('contacts.edit')}
-                        </Button>
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => setRemoving(contact)}
-                          aria-label={t('contacts.removeFor', { email: contact.email })}
-                        >
-                          {t('contacts.remove')}
-                        </Button>
+                      <Text size="sm" fw={500}>
+                        {contact.name || t('contacts.noName')}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{contact.email}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {contact.topics.length === 0 ? (
+                          <Text size="sm" c="dimmed">
+                            {t('contacts.noTopics')}
+                          </Text>
+                        ) : (
+                          contact.topics.map((topic) => (
+                            <Badge key={topic} variant="light" color="gray">
+                              {t(`contacts.topics.${topic}`)}
+                            </Badge>
+                          ))
+                        )}
                       </Group>
                     </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
-      )}
+                    {mayManage ? (
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap">
+                          <Button
+                            size="xs"
+                            variant="default"
+                            onClick={() => setEditing(contact)}
+                            aria-label={t('contacts.editFor', { email: contact.email })}
+                          >
+                            {t('contacts.edit')}
+                          </Button>
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            onClick={() => setRemoving(contact)}
+                            aria-label={t('contacts.removeFor', { email: contact.email })}
+                          >
+                            {t('contacts.remove')}
+                          </Button>
+                        </Group>
+                      </Table.Td>
+                    ) : null}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        )}
+      </QueryStates>
       {editing !== null ? (
         <ContactModal
           accountId={accountId}
@@ -137,27 +140,21 @@ export default function ContactsPage() {
           onClose={() => setEditing(null)}
         />
       ) : null}
-      <Modal
+      <ConfirmDialog
         opened={removing !== null}
+        title={t('contacts.removeTitle')}
+        message={t('contacts.removeBody', { email: removing?.email ?? '' })}
+        confirmLabel={t('contacts.removeConfirm')}
+        danger
+        size="md"
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => removing && remove.mutate(removing)}
         onClose={() => {
           setRemoving(null);
           remove.reset();
         }}
-        title={t('contacts.removeTitle')}
-      >
-        <Stack>
-          <Text size="sm">{t('contacts.removeBody', { email: removing?.email ?? '' })}</Text>
-          <ProblemAlert error={remove.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(null)}>
-              {t('contacts.cancel')}
-            </Button>
-            <Button color="red" loading={remove.isPending} onClick={() => removing && remove.mutate(removing)}>
-              {t('contacts.removeConfirm')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      />
     </Stack>
   );
 }

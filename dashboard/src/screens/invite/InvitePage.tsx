@@ -22,14 +22,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, data } from '../../api/client';
-import { asProblem } from '../../api/problem';
 import { useAccount } from '../../app/account-context';
 import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
 import { ErrorState, LoadingState } from '../../components/States';
 import { BulkUpload } from './BulkUpload';
 import { NewRoleModal } from './NewRoleModal';
-import { type Grant, useInviteOptions } from './options';
-import { everythingGrantable, PermissionPicker } from './PermissionPicker';
+import { useInviteOptions } from './options';
+import { everythingGrantable, type Grant } from '../../permissions/catalog';
+import { PermissionPicker } from '../../permissions/PermissionPicker';
 
 type AccessChoice = 'role' | 'all' | 'choose';
 
@@ -247,17 +247,20 @@ function InviteForm({ options }: { options: ReturnType<typeof useInviteOptions> 
                       placeholder={t('invite.idTypePlaceholder')}
                       value={identity.idType}
                       onChange={(event) => setIdentity({ ...identity, idType: event.currentTarget.value })}
+                      error={singleError ? fieldError(singleError, 'identity/idType') : undefined}
                     />
                     <TextInput
                       label={t('invite.idNumber')}
                       value={identity.idNumber}
                       onChange={(event) => setIdentity({ ...identity, idNumber: event.currentTarget.value })}
+                      error={singleError ? fieldError(singleError, 'identity/idNumber') : undefined}
                     />
                     <TextInput
                       label={t('invite.phone')}
                       type="tel"
                       value={identity.phone}
                       onChange={(event) => setIdentity({ ...identity, phone: event.currentTarget.value })}
+                      error={singleError ? fieldError(singleError, 'identity/phone') : undefined}
                     />
                   </SimpleGrid>
                 </>
@@ -309,10 +312,11 @@ function InviteForm({ options }: { options: ReturnType<typeof useInviteOptions> 
               {choice === 'choose' ? (
                 <PermissionPicker
                   catalog={catalog}
-                  permissions={permissions}
+                  holder={permissions}
                   value={grants}
                   onChange={setGrants}
                   label={t('invite.permissions.label')}
+                  maxHeight={480}
                 />
               ) : null}
             </Stack>
@@ -366,11 +370,11 @@ function InviteForm({ options }: { options: ReturnType<typeof useInviteOptions> 
             </Stack>
           </Paper>
 
+          <ProblemAlert error={send.error} />
           <Group>
             <Button type="submit" size="md" loading={send.isPending} disabled={!canSubmit}>
               {t('invite.submit', { count: Math.max(emails.length, 1) })}
             </Button>
-            {send.error ? <Text c="red">{asProblem(send.error).message}</Text> : null}
           </Group>
         </Stack>
       </form>

@@ -4,8 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, data } from '../../api/client';
 import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
-import type { Grant, useInviteOptions } from './options';
-import { PermissionPicker } from './PermissionPicker';
+import type { useInviteOptions } from './options';
+import type { Grant } from '../../permissions/catalog';
+import { PermissionPicker } from '../../permissions/PermissionPicker';
 
 type Options = ReturnType<typeof useInviteOptions>;
 
@@ -76,10 +77,11 @@ export function NewRoleModal({
           />
           <PermissionPicker
             catalog={catalog}
-            permissions={permissions}
+            holder={permissions}
             value={grants}
             onChange={setGrants}
             label={t('invite.newRole.permissions')}
+            maxHeight={440}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

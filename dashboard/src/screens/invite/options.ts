@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, data } from '../../api/client';
 import { usePermissions, type Membership } from '../../api/session';
-
-export type Grant = { permission: string; scope: 'all' | 'own' };
+import { useCatalog } from '../../permissions/catalog';
 
 /**
  * Everything the invite form offers, narrowed to what the inviter may grant (PRODUCT rule 2:
@@ -12,7 +11,7 @@ export type Grant = { permission: string; scope: 'all' | 'own' };
 export function useInviteOptions(membership: Membership) {
   const accountId = membership.accountId;
   const path = { accountId };
-  const catalog = useQuery({ queryKey: ['catalog'], queryFn: () => data(api.GET('/v1/catalog')), staleTime: 300_000 });
+  const catalog = useCatalog();
   const roles = useQuery({
     queryKey: ['roles', accountId],
     queryFn: () => data(api.GET('/v1/accounts/{accountId}/roles', { params: { path } })),
@@ -39,15 +38,4 @@ export function useInviteOptions(membership: Membership) {
     loading,
     refetch: () => queries.forEach((query) => void query.refetch()),
   };
-}
-
-type Permissions = NonNullable<ReturnType<typeof useInviteOptions>['permissions']>;
-
-/** The widest scope the inviter holds a permission at: what they may hand on. Owner-only permissions are never granted. */
-export function grantableScope(permissions: Permissions, permission: string, ownerOnly: boolean): 'all' | 'own' | null {
-  if (ownerOnly) return null;
-  if (permissions.isOwner) return 'all';
-  const held = permissions.permissions.filter((grant) => grant.permission === permission);
-  if (held.some((grant) => grant.scope === 'all')) return 'all';
-  return held.length > 0 ? 'own' : null;
 }

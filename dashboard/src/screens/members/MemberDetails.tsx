@@ -25,19 +25,11 @@ import { useAccount } from '../../app/account-context';
 import { fieldError } from '../../components/ProblemAlert';
 import { ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
-import { ConfirmDialog } from './ConfirmDialog';
-import { PermissionPicker } from './PermissionPicker';
-import {
-  type Catalog,
-  type Grant,
-  type Member,
-  permissionLabel,
-  statusColor,
-  useCatalog,
-  useProfiles,
-  useResources,
-  useRoles,
-} from './queries';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { usePermissions } from '../../api/session';
+import { type Catalog, type Grant, permissionLabel, useCatalog } from '../../permissions/catalog';
+import { PermissionPicker } from '../../permissions/PermissionPicker';
+import { type Member, statusColor, useProfiles, useResources, useRoles } from './queries';
 
 type Dialog =
   | { kind: 'role' }
@@ -47,7 +39,9 @@ type Dialog =
   | { kind: 'identity'; identity: Record<string, string> }
   | { kind: 'profiles'; profileIds: string[] | null }
   | { kind: 'flag'; key: string; name: string; value: boolean }
-  | { kind: 'assign' | 'unassign'; type: string; externalId: string; label: string };
+  | { kind: 'assign' | 'unassign'; type: string; externalId: string; label: string }
+  | { kind: 'limit'; type: string; typeName: string; externalId: string; label: string }
+  | { kind: 'allowAll'; type: string; typeName: string };
 
 /** One member: who they are, what they may do and where, and every action on them behind a confirmation. */
 export function MemberDetails() {
@@ -146,9 +140,18 @@ function MemberView({
     return data(api.POST(url, { params: { path }, body: { confirm: true } }));
   };
 
+  // The member loaded, but the names of roles, profiles or resources did not: say so, rather than show bare ids.
+  const namesError = roles.error ?? profiles.error ?? resources.error;
+
   return (
     <Stack gap="lg">
       {back}
+      {namesError ? (
+        <ErrorState
+          error={namesError}
+          onRetry={() => void Promise.all([roles.refetch(), profiles.refetch(), resources.refetch()])}
+        />
+      ) : null}
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="sm">
@@ -228,16 +231,7 @@ function MemberView({
                 ? t('members.access.role', { role: member.role.name })
                 : t('members.access.individual')}
           </Text>
-          {!member.isOwner ? (
-            <List size="sm" spacing={2} data-testid="member-permissions">
-              {grants.map((grant) => (
-                <List.Item key={grant.permission}>
-                  {permissionLabel(catalog, grant.permission)}
-                  {grant.scope === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}
-                </List.Item>
-              ))}
-            </List>
-          ) : null}
+          {!member.isOwner ? <GrantsByModule catalog={catalog} grants={grants} /> : null}
         </Card>
 
         <ProfilesCard
@@ -296,6 +290,16 @@ function MemberView({
                 onUnassign={(externalId) =>
                   open({ kind: 'unassign', type: type.key, externalId, label: resourceName(type.key, externalId) })
                 }
+                onLimit={(externalId) =>
+                  open({
+                    kind: 'limit',
+                    type: type.key,
+                    typeName: type.name,
+                    externalId,
+                    label: resourceName(type.key, externalId),
+                  })
+                }
+                onAllowAll={() => open({ kind: 'allowAll', type: type.key, typeName: type.name })}
               />
             );
           })}
@@ -411,6 +415,31 @@ function MemberView({
           onClose={close}
         />
       ) : null}
+      {dialog?.kind === 'limit' || dialog?.kind === 'allowAll' ? (
+        <ConfirmDialog
+          opened
+          title={t(`members.resources.${dialog.kind}Title`, { type: dialog.typeName.toLowerCase() })}
+          message={t(`members.resources.${dialog.kind}Message`, {
+            type: dialog.typeName.toLowerCase(),
+            resource: dialog.kind === 'limit' ? dialog.label : '',
+            name: member.name || member.email,
+          })}
+          confirmLabel={t(`members.resources.${dialog.kind}`)}
+          danger={dialog.kind === 'limit'}
+          pending={action.isPending}
+          error={action.error}
+          onConfirm={() => {
+            // `resources` replaces the whole scope: keep the other types as they are.
+            const { [dialog.type]: _changed, ...others } = member.resourceScope;
+            action.mutate(
+              patch({
+                resources: dialog.kind === 'limit' ? { ...others, [dialog.type]: [dialog.externalId] } : others,
+              }),
+            );
+          }}
+          onClose={close}
+        />
+      ) : null}
       {dialog?.kind === 'assign' || dialog?.kind === 'unassign' ? (
         <ConfirmDialog
           opened
@@ -444,6 +473,33 @@ function MemberView({
           onClose={close}
         />
       ) : null}
+    </Stack>
+  );
+}
+
+/** What a member may do, a line per module ("Customers: Display customers, Edit customers"), so a long role stays readable. */
+function GrantsByModule({ catalog, grants }: { catalog: Catalog; grants: Grant[] }) {
+  const { t } = useTranslation();
+  const scopes = new Map(grants.map((grant) => [grant.permission, grant.scope]));
+  return (
+    <Stack gap={4} data-testid="member-permissions">
+      {catalog.modules.map((module) => {
+        const held = module.actions.filter((action) => scopes.has(action.permission));
+        if (held.length === 0) return null;
+        return (
+          <Text size="sm" key={module.key}>
+            <Text span fw={600} inherit>
+              {module.name}:
+            </Text>{' '}
+            {held
+              .map(
+                (action) =>
+                  `${action.name}${scopes.get(action.permission) === 'own' ? ` (${t('members.permissions.ownShort')})` : ''}`,
+              )
+              .join(', ')}
+          </Text>
+        );
+      })}
     </Stack>
   );
 }
@@ -555,6 +611,8 @@ function ResourceTypeScope({
   canChange,
   onAssign,
   onUnassign,
+  onLimit,
+  onAllowAll,
 }: {
   typeName: string;
   assigned: { id: string; label: string }[] | undefined;
@@ -562,9 +620,14 @@ function ResourceTypeScope({
   canChange: boolean;
   onAssign: (externalId: string) => void;
   onUnassign: (externalId: string) => void;
+  /** From every resource of the type to just this one. */
+  onLimit: (externalId: string) => void;
+  onAllowAll: () => void;
 }) {
   const { t } = useTranslation();
-  const [choice, setChoice] = useState<string | null>(null);
+  const [picked, setChoice] = useState<string | null>(null);
+  // Once assigned, a resource leaves the choices: the select must not keep showing it.
+  const choice = choices.some((option) => option.value === picked) ? picked : null;
   return (
     <Stack gap={6} data-testid="resource-scope">
       <Text fw={600} size="sm">
@@ -624,6 +687,29 @@ function ResourceTypeScope({
             {t('members.resources.assign')}
           </Button>
         </Group>
+      ) : null}
+      {canChange && assigned === undefined && choices.length > 0 ? (
+        <Group gap="xs" align="flex-end">
+          <Select
+            size="xs"
+            label={t('members.resources.limitLabel', { type: typeName })}
+            data={choices}
+            value={choice}
+            onChange={setChoice}
+            searchable
+            w={220}
+          />
+          <Button size="xs" variant="default" disabled={!choice} onClick={() => choice && onLimit(choice)}>
+            {t('members.resources.limit')}
+          </Button>
+        </Group>
+      ) : null}
+      {canChange && assigned !== undefined ? (
+        <div>
+          <Button size="compact-xs" variant="subtle" onClick={onAllowAll}>
+            {t('members.resources.allowAllNamed', { type: typeName.toLowerCase() })}
+          </Button>
+        </div>
       ) : null}
     </Stack>
   );
@@ -729,6 +815,8 @@ function PermissionsDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const { membership } = useAccount();
+  const mine = usePermissions(membership);
   const [grants, setGrants] = useState<Grant[]>(initial);
   return (
     <ConfirmDialog
@@ -736,13 +824,25 @@ function PermissionsDialog({
       title={t('members.permissions.title')}
       message={t('members.permissions.explanation')}
       confirmLabel={t('members.permissions.confirm')}
-      confirmDisabled={grants.length === 0}
+      confirmDisabled={grants.length === 0 || !mine.data}
+      size={1040}
       pending={pending}
-      error={error}
+      error={error ?? mine.error}
       onConfirm={() => onConfirm(grants)}
       onClose={onClose}
     >
-      <PermissionPicker catalog={catalog} value={grants} onChange={setGrants} />
+      {mine.data ? (
+        <PermissionPicker
+          catalog={catalog}
+          holder={mine.data}
+          value={grants}
+          onChange={setGrants}
+          label={t('members.permissions.title')}
+          maxHeight={460}
+        />
+      ) : mine.isPending ? (
+        <LoadingState />
+      ) : null}
     </ConfirmDialog>
   );
 }

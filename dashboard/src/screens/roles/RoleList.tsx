@@ -1,12 +1,12 @@
-import { Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Group, Paper, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconPlus, IconUsersGroup } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Link } from 'react-router';
 import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
-import { ProblemAlert } from '../../components/ProblemAlert';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States';
 import { type Role, rolesKey, useRoles } from './data';
 
@@ -81,7 +81,9 @@ export function RoleList() {
                       ) : null}
                     </Table.Td>
                     <Table.Td>{t('roles.permissionCount', { count: role.permissions.length })}</Table.Td>
-                    <Table.Td>{t('roles.memberCount', { count: role.memberCount })}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {t('roles.memberCount', { count: role.memberCount })}
+                    </Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
                         <Button
@@ -143,7 +145,9 @@ export function RoleList() {
                       {role.description}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{t('roles.memberCount', { count: role.memberCount })}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {t('roles.memberCount', { count: role.memberCount })}
+                  </Table.Td>
                   <Table.Td>
                     <Group justify="flex-end">
                       <Button
@@ -196,39 +200,29 @@ function DeleteRoleDialog({ role, roles, onClose }: { role: Role; roles: Role[];
     },
   });
   return (
-    <Modal opened onClose={onClose} zIndex={stackedBelowStepUp} title={t('roles.deleteTitle', { name: role.name })}>
-      <Stack>
-        <Text size="sm">
-          {needsMove ? t('roles.deleteMoveText', { count: role.memberCount }) : t('roles.deleteText')}
-        </Text>
-        {needsMove ? (
-          <Select
-            label={t('roles.moveTo')}
-            data={choices}
-            value={moveTo}
-            onChange={setMoveTo}
-            required
-            comboboxProps={{ withinPortal: false }}
-          />
-        ) : null}
-        <ProblemAlert error={remove.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('actions.cancel')}
-          </Button>
-          <Button
-            color="red"
-            loading={remove.isPending}
-            disabled={needsMove && !moveTo}
-            onClick={() => remove.mutate()}
-          >
-            {needsMove ? t('roles.deleteAndMove') : t('roles.delete')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmDialog
+      opened
+      title={t('roles.deleteTitle', { name: role.name })}
+      message={needsMove ? t('roles.deleteMoveText', { count: role.memberCount }) : t('roles.deleteText')}
+      confirmLabel={needsMove ? t('roles.deleteAndMove') : t('roles.delete')}
+      confirmDisabled={needsMove && !moveTo}
+      danger
+      size="md"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate()}
+      onClose={onClose}
+    >
+      {needsMove ? (
+        <Select
+          label={t('roles.moveTo')}
+          data={choices}
+          value={moveTo}
+          onChange={setMoveTo}
+          required
+          comboboxProps={{ withinPortal: false }}
+        />
+      ) : null}
+    </ConfirmDialog>
   );
 }
-
-/** The shared step-up prompt (a Mantine Modal, z-index 200) must open above a dialog whose action asks for it. */
-const stackedBelowStepUp = 190;

@@ -4,8 +4,6 @@ import type { paths } from '../../api/schema';
 
 export type Role =
   paths['/v1/accounts/{accountId}/roles']['get']['responses']['200']['content']['application/json']['items'][number];
-export type Catalog = paths['/v1/catalog']['get']['responses']['200']['content']['application/json'];
-export type Grant = Role['permissions'][number];
 
 export const rolesKey = (accountId: string) => ['roles', accountId] as const;
 
@@ -14,8 +12,4 @@ export function useRoles(accountId: string) {
     queryKey: rolesKey(accountId),
     queryFn: () => data(api.GET('/v1/accounts/{accountId}/roles', { params: { path: { accountId } } })),
   });
-}
-
-export function useCatalog() {
-  return useQuery({ queryKey: ['catalog'], queryFn: () => data(api.GET('/v1/catalog')), staleTime: 5 * 60_000 });
 }

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
-import { EmptyState, ErrorState, LoadingState } from '../../components/States';
+import { EmptyState, QueryStates } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
 
 /** Common actions to filter by; `member.*` matches every member change (the API takes prefixes). */
@@ -139,65 +139,67 @@ export default function SecurityLogPage() {
           ) : null}
         </Group>
       </Paper>
-      {events.isPending ? (
-        <LoadingState />
-      ) : events.isError ? (
-        <ErrorState error={events.error} onRetry={() => void events.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState
-          icon={<IconListSearch size={24} />}
-          title={filtered ? t('securityLog.noMatchTitle') : t('securityLog.emptyTitle')}
-          description={filtered ? t('securityLog.noMatchText') : t('securityLog.emptyText')}
-        />
-      ) : (
-        <Paper withBorder>
-          <Table verticalSpacing="sm" data-testid="security-events">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('securityLog.when')}</Table.Th>
-                <Table.Th>{t('securityLog.who')}</Table.Th>
-                <Table.Th>{t('securityLog.what')}</Table.Th>
-                <Table.Th>{t('securityLog.target')}</Table.Th>
-                <Table.Th>{t('securityLog.ip')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((event) => (
-                <Table.Tr key={event.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.at, i18n.language)}</Table.Td>
-                  <Table.Td>
-                    {event.actor.name ??
-                      t(`securityLog.actorTypes.${event.actor.type}` as never, { defaultValue: event.actor.type })}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Text size="sm" ff="monospace">
-                        {event.action}
-                      </Text>
-                      {event.outcome !== 'success' ? (
-                        <Badge color="red" variant="light" title={event.errorCode ?? undefined}>
-                          {t('securityLog.refused')}
-                        </Badge>
-                      ) : null}
-                      {event.count > 1 ? (
-                        <Badge variant="light" color="gray">
-                          {t('securityLog.times', { count: event.count })}
-                        </Badge>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{event.target ? (event.target.name ?? event.target.id) : '—'}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" c="dimmed">
-                      {event.ip ?? '—'}
-                    </Text>
-                  </Table.Td>
+      <QueryStates
+        query={events}
+        isEmpty={(_data) => rows.length === 0}
+        empty={
+          <EmptyState
+            icon={<IconListSearch size={24} />}
+            title={filtered ? t('securityLog.noMatchTitle') : t('securityLog.emptyTitle')}
+            description={filtered ? t('securityLog.noMatchText') : t('securityLog.emptyText')}
+          />
+        }
+      >
+        {() => (
+          <Paper withBorder>
+            <Table verticalSpacing="sm" data-testid="security-events">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('securityLog.when')}</Table.Th>
+                  <Table.Th>{t('securityLog.who')}</Table.Th>
+                  <Table.Th>{t('securityLog.what')}</Table.Th>
+                  <Table.Th>{t('securityLog.target')}</Table.Th>
+                  <Table.Th>{t('securityLog.ip')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((event) => (
+                  <Table.Tr key={event.id}>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.at, i18n.language)}</Table.Td>
+                    <Table.Td>
+                      {event.actor.name ??
+                        t(`securityLog.actorTypes.${event.actor.type}` as never, { defaultValue: event.actor.type })}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Text size="sm" ff="monospace">
+                          {event.action}
+                        </Text>
+                        {event.outcome !== 'success' ? (
+                          <Badge color="red" variant="light" title={event.errorCode ?? undefined}>
+                            {t('securityLog.refused')}
+                          </Badge>
+                        ) : null}
+                        {event.count > 1 ? (
+                          <Badge variant="light" color="gray">
+                            {t('securityLog.times', { count: event.count })}
+                          </Badge>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>{event.target ? (event.target.name ?? event.target.id) : '—'}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed">
+                        {event.ip ?? '—'}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        )}
+      </QueryStates>
       {events.hasNextPage ? (
         <Group justify="center">
           <Button variant="default" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>

@@ -1,11 +1,12 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ProblemAlert } from '../../components/ProblemAlert';
+import { ProblemAlert } from './ProblemAlert';
 
 /**
- * Every member action asks first. The dialog stays open while the request runs (and while the
- * shared step-up prompt asks for a code), and shows the API's refusal in place.
+ * Every action that changes or removes something asks first, in this one dialog. It stays open
+ * while the request runs (and while the shared step-up prompt asks for a code above it), and
+ * shows the API's refusal in place.
  */
 export function ConfirmDialog({
   opened,
@@ -18,6 +19,7 @@ export function ConfirmDialog({
   error,
   shownFields,
   confirmDisabled,
+  size = 'lg',
   onConfirm,
   onClose,
 }: {
@@ -31,12 +33,13 @@ export function ConfirmDialog({
   error: unknown;
   shownFields?: string[];
   confirmDisabled?: boolean;
+  size?: string | number;
   onConfirm: () => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="lg">
+    <Modal opened={opened} onClose={onClose} title={title} size={size}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
