@@ -104,9 +104,21 @@ function OpenDefaultAccount() {
   const { t } = useTranslation();
   const account = defaultAccount(me);
   if (account) return <Navigate to={`/accounts/${account.accountId}`} replace />;
+  // Deactivated everywhere: say so, rather than suggest they were never invited.
+  const deactivated = me.memberships.filter((membership) => membership.status === 'inactive');
   return (
     <Shell me={me} membership={undefined} can={() => false}>
-      <EmptyState title={t('home.noAccountTitle')} description={t('home.noAccountText')} />
+      {deactivated.length > 0 ? (
+        <EmptyState
+          title={t('home.deactivatedTitle')}
+          description={t('home.deactivatedText', {
+            count: deactivated.length,
+            accounts: deactivated.map((membership) => membership.accountName).join(', '),
+          })}
+        />
+      ) : (
+        <EmptyState title={t('home.noAccountTitle')} description={t('home.noAccountText')} />
+      )}
     </Shell>
   );
 }

@@ -128,7 +128,8 @@ function MemberView({
   const self = member.id === membership.memberId;
   const manageable = !member.isOwner && !self && member.status !== 'removed';
   const canEdit = manageable && can('users.edit');
-  const editable = canEdit && member.status !== 'removed';
+  // An inactive member is only reactivated or removed (PRODUCT rule 4): nothing of theirs looks editable.
+  const editable = canEdit && member.status !== 'inactive';
   const status = member.status;
 
   const grants: Grant[] =
@@ -178,7 +179,7 @@ function MemberView({
           </Text>
         </div>
         <Group gap="xs" data-testid="member-actions">
-          {editable && status !== 'inactive' ? (
+          {editable ? (
             <>
               <Button variant="default" onClick={() => open({ kind: 'role' })}>
                 {t('members.actions.changeRole')}
