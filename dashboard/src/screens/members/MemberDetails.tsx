@@ -535,6 +535,7 @@ function ProfilesCard({
             value={draft}
             onChange={setDraft}
             clearable
+            searchable
           />
           <Group justify="flex-end">
             <Button variant="default" disabled={!changed} onClick={() => onSave(draft.length ? draft : null)}>
