@@ -1,5 +1,5 @@
 // npm run bench:members — the users list on PostgreSQL: one account with 100,000 members among
-// 1,000,000 users (900,000 more members spread over 900 other accounts). Each query runs
+// 1,000,000 users (900,000 more members spread over 999 other accounts). Each query runs
 // through the HTTP API (a real loopback socket, keep-alive, platform token) and, in the same
 // run, as the identical SQL straight on a pg client; p50/p95 of both and their ratio are printed.
 // Not app.inject: light-my-request keeps ~15% of what a request allocates alive past a
@@ -188,8 +188,8 @@ async function main() {
 
     for (const path of paths) {
       // One API request, then the same SQL, and again: bursts of noise from the rest of the
-      // machine (a 2-core VM) fall on both sides alike. Blocks of 100 per side, as before,
-      // let a burst land on one side only and moved a p95 ratio by up to 0.4 between runs.
+      // machine (a 2-core VM) fall on both sides alike. Blocks of 100 per side let a burst
+      // land on one side only, and moved a p95 ratio by up to 0.4 between runs.
       const [apiTimes, sqlTimes] = await timeAlternately(path.api, path.direct, runs);
       const [a50, a95, s50, s95] = [
         percentile(apiTimes, 50),

@@ -86,7 +86,7 @@ function batchChecks(batch: CheckBatch): CheckInput[] {
     if (subject === undefined)
       errors.push({ field: `body/checks/${index}/subject`, message: 'is required here or once for the batch' });
     // One fixed shape for every check keeps the decision path monomorphic (a spread here
-    // made the batch several times slower).
+    // makes the batch several times slower).
     return {
       accountId: accountId!,
       subject: subject!,

@@ -18,8 +18,9 @@ function decimal(text: string, start: number, end: number): number {
  * Parses a timestamptz as PostgreSQL prints it in ISO DateStyle, `2026-11-29 07:08:24.123456+00`
  * (fraction optional, offset `±HH`, `±HH:MM` or `±HH:MM:SS`), without a regular expression;
  * anything else (infinity, BC, years before 1000 or after 9999, another DateStyle) goes to
- * pg's general parser. A page of 50 members carried 150 timestamps (100 since list rows are
- * summaries), and the general parser was the largest single cost of reading one. Like pg, the fraction is cut to milliseconds.
+ * pg's general parser. A page of 50 members carries 100 timestamps, and pg's general parser
+ * (a regular expression) is the largest single cost of reading a row (figures in
+ * bench/README.md). Like pg, the fraction is cut to milliseconds.
  */
 export function parseTimestamptz(text: string): Date {
   const length = text.length;

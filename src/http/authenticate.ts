@@ -41,7 +41,7 @@ export function platformTokenAuthenticator(platformToken: string | undefined): A
  * that is enough). A request with an Authorization header is judged by that header alone:
  * an API key or the platform token, or 401 `auth.invalid_credentials`, whatever the value's
  * shape and whatever else the request carries. A wrong guess must not answer otherwise than
- * another wrong guess (`auth.required` for one shape told guessers which shapes were
+ * another wrong guess (`auth.required` for one shape would tell guessers which shapes are
  * checked), nor fall through to a session cookie beside it. Without the header, the cookie
  * authenticators run.
  */

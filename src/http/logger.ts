@@ -19,9 +19,9 @@ const plainError = (error: Error): Record<string, unknown> => ({ ...pino.stdSeri
  *
  * Why not pino's `redact`: it matches fixed paths, so covering "a secret anywhere in a
  * logged object" takes wildcard paths, and @pinojs/redact walks ~40 of them, parsing each,
- * for every child logger's bindings (~4 µs a request, even with logging off) and every line
- * (~20 µs). This runs only on lines actually written, and costs a walk of the (small) object
- * logged: 2.3 µs a line, as without redaction.
+ * for every child logger's bindings (so every request pays, even with logging off) and every
+ * line. This runs only on lines actually written and walks only the (small) object logged;
+ * a line costs about what it does without redaction (figures in bench/README.md).
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > maxDepth) return value;

@@ -23,8 +23,8 @@ export interface MembersDeps {
   /**
    * Ends every session of a user, inside the caller's transaction, and says how many ended:
    * on deactivation or removal from their last active account, and on an admin's 2FA reset or
-   * email change. Required, so that an app which forgets to wire it does not compile (the
-   * optional seam it replaces was never passed, and sessions outlived removal).
+   * email change. Required, so that an app which forgets to wire it does not compile: left
+   * unwired, sessions would outlive deactivation and removal.
    */
   endSessions: (trx: Db, userId: string) => Promise<number>;
 }

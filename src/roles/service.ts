@@ -158,8 +158,8 @@ export function roleNameKey(name: string): string {
 
 /**
  * Refuses a custom role name that reads as a built-in role's (its name or key: "ＯＷＮＥＲ",
- * " administrator ", "view only") or as another custom role's of the account. A custom role
- * called "Owner" showed as a second owner in the roles list and was mailed to invitees as
+ * " administrator ", "view only") or as another custom role's of the account: a custom role
+ * called "Owner" would show as a second owner in the roles list and be mailed to invitees as
  * "invited as Owner". The caller holds the account's role-name lock (see lockRoleNames).
  */
 async function assertNameFree(

@@ -7,11 +7,10 @@ import v8 from 'node:v8';
  * Pretenuring allocates objects from "long-lived looking" allocation sites straight into the
  * old generation. Under a request/response load it misfires: once a site is pretenured, its
  * dead old objects keep the young objects they point to alive through every scavenge, those
- * get promoted, and the chain feeds itself. Measured on the users list (50 members per page,
- * PostgreSQL): each young-generation GC copied 1-3 MB and paused 4-10 ms, once every ~20
- * requests, which set the list's p95. With pretenuring off, survivors fall to 6-20 KB and
- * scavenges to about 1.3 ms; nothing else changes. Set at run time because `gatehouse serve`
- * is started by whatever runs it (npm, a container, a process manager), not by us.
+ * get promoted, and the chain feeds itself: on the users list those scavenges' pauses set the
+ * p95 (figures in bench/README.md). Turning it off changes nothing else. Set at run time
+ * because `gatehouse serve` is started by whatever runs it (npm, a container, a process
+ * manager), not by us.
  */
 export function tuneGarbageCollector(): void {
   v8.setFlagsFromString('--no-allocation-site-pretenuring');

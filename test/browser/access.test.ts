@@ -1,26 +1,21 @@
 import { sql } from 'kysely';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/shared/ids.js';
 import { signUpAndSignIn, type TestSession, type TestUser } from '../support/users.js';
-import { expectAccessible, launchChromium, openPage, screenshot, signInThroughPage } from './support/browser.js';
-import { createPerson, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, screenshot, signInThroughPage } from './support/browser.js';
+import { createPerson } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
 let owner: TestUser & TestSession;
 
+const g = useGatehouse();
+
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await signUpAndSignIn(g.app, {
     email: 'owner@wompi.example',
     name: 'Sofía Ortiz',
     account: { name: 'Wompi Colombia' },
   });
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 async function deactivate(memberId: string): Promise<void> {
@@ -40,7 +35,7 @@ it('a member deactivated while their page is open is signed out and told so, wit
     name: 'Tomás Ruiz',
     accountId: owner.accountId,
   });
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, joined);
   await page.getByRole('heading', { name: 'Wompi Colombia' }).waitFor();
 
@@ -65,7 +60,7 @@ it('a person in two accounts who is deactivated in one gets a clear page there a
   );
   g.app.deps.access.cache.invalidate([{ kind: 'user', id: person.userId }]);
 
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, person);
   await page.goto(`/accounts/${owner.accountId}`);
   await page.getByRole('heading', { name: 'Wompi Colombia' }).waitFor();

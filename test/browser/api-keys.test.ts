@@ -1,24 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../support/users.js';
-import { expectAccessible, launchChromium, openPage, screenshot, signInThroughPage } from './support/browser.js';
-import { codeFor, createPerson, expireStepUp, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, screenshot, signInThroughPage } from './support/browser.js';
+import { codeFor, createPerson, expireStepUp } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
 let owner: TestUser & TestSession;
 
+const g = useGatehouse();
+
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await signUpAndSignIn(g.app, {
     email: 'owner@billpro.example',
     name: 'Rosa Lim',
     account: { name: 'BillPro' },
   });
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 it('a developer with API access creates a key behind the step-up prompt, it works on the API, and once revoked it stops', async () => {
@@ -37,7 +32,7 @@ it('a developer with API access creates a key behind the step-up prompt, it work
   });
   expect(flagged.statusCode, flagged.body).toBe(200);
 
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, dev);
   await page.getByRole('link', { name: 'API keys' }).first().click();
   await page.getByRole('heading', { name: 'No API keys yet' }).waitFor();

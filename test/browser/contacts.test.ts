@@ -1,25 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  expectAccessible,
-  launchChromium,
-  openPage,
-  pageErrors,
-  screenshot,
-  signInThroughPage,
-} from './support/browser.js';
-import { createPerson, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expect, it } from 'vitest';
+import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { createPerson } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
-
-beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-});
+const g = useGatehouse();
 
 it('Monarx: the owner adds a contact, edits it, and removes it after confirming', async () => {
   const owner = await createPerson(g, {
@@ -27,7 +11,7 @@ it('Monarx: the owner adds a contact, edits it, and removes it after confirming'
     name: 'Mona Rix',
     account: { name: 'Monarx Billing' },
   });
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, owner);
   await page.getByRole('link', { name: 'Contacts' }).first().click();
   await page.getByRole('heading', { name: 'No contacts yet' }).waitFor();

@@ -1,25 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  expectAccessible,
-  launchChromium,
-  openPage,
-  pageErrors,
-  screenshot,
-  signInThroughPage,
-} from './support/browser.js';
-import { codeFor, createPerson, expireStepUp, type Gatehouse, pathOf, startGatehouse } from './support/gatehouse.js';
+import { expect, it } from 'vitest';
+import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { codeFor, createPerson, expireStepUp, pathOf } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
-
-beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-});
+const g = useGatehouse();
 
 it('the password-reset link from the mail opens a page that sets a new password, once', async () => {
   const person = await createPerson(g, {
@@ -27,7 +11,7 @@ it('the password-reset link from the mail opens a page that sets a new password,
     name: 'Marta Silva',
     account: { name: 'Juspay Retail' },
   });
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await page.goto('/sign-in');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
@@ -65,7 +49,7 @@ it('the password-reset link from the mail opens a page that sets a new password,
   await signInThroughPage(page, g, { ...person, password: newPassword });
 
   // The same link a second time: a clear page, not an error dump.
-  const second = await openPage(browser, g);
+  const second = await openPage(g);
   await second.goto(pathOf(link));
   await second.getByLabel(/^New password/).fill('another fine long passphrase');
   await second.getByLabel(/^Repeat the password/).fill('another fine long passphrase');
@@ -82,7 +66,7 @@ it('changing your email asks for a fresh code once, keeps what you typed, and th
     name: 'Iris Novak',
     account: { name: 'BillPro' },
   });
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, person);
   await expireStepUp(g, person.userId);
 

@@ -1,19 +1,10 @@
 import { generate } from 'otplib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot } from './support/browser.js';
-import { createPerson, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expect, it } from 'vitest';
+import { expectAccessible, openPage, pageErrors, screenshot } from './support/browser.js';
+import { createPerson } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
-
-beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-});
+const g = useGatehouse();
 
 it('a member without TOTP enrols at sign-in (QR, key as text, code), keeps the recovery codes, then signs in with one', async () => {
   const person = await createPerson(g, {
@@ -22,7 +13,7 @@ it('a member without TOTP enrols at sign-in (QR, key as text, code), keeps the r
     totp: false,
     account: { name: 'Wompi Colombia', requireTwoFactor: true },
   });
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(person.email);
   await page.getByLabel(/^Password/).fill(person.password);

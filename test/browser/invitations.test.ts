@@ -1,26 +1,22 @@
 import { sql } from 'kysely';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { signUpAndSignIn, type TestSession, type TestUser } from '../support/users.js';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot } from './support/browser.js';
-import { codeFor, createPerson, type Gatehouse, invite, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, pageErrors, screenshot } from './support/browser.js';
+import { codeFor, createPerson, invite } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
 let owner: TestUser & TestSession;
 
+const g = useGatehouse();
+
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await signUpAndSignIn(g.app, {
     email: 'ana@paymongo.example',
     name: 'Ana Reyes',
     account: { name: 'PayMongo Shop' },
   });
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 async function invitationLink(email: string): Promise<string> {
@@ -39,7 +35,7 @@ async function enrolFromPage(page: Page): Promise<void> {
 it('a new person opens the mailed invitation, sees who invited them where, sets name and password, enrols, and is in', async () => {
   await invite(g, owner, 'ben@paymongo.example', 'builtin:view_only', { name: 'Ben Cruz' });
   const link = await invitationLink('ben@paymongo.example');
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await page.goto(link);
 
   const summary = page.getByTestId('invitation-summary');
@@ -62,7 +58,7 @@ it('a new person opens the mailed invitation, sees who invited them where, sets 
   expect(await page.getByTestId('user-menu').innerText()).toContain('Ben Cruz');
 
   // The link once more: already used, said plainly.
-  const again = await openPage(browser, g);
+  const again = await openPage(g);
   await again.goto(link);
   await again.getByRole('heading', { name: 'This invitation was already used' }).waitFor();
   await expectAccessible(again, 'used invitation');
@@ -78,7 +74,7 @@ it('an existing user signs in from the invitation, accepts, and switches between
   });
   await invite(g, owner, carla.email, 'builtin:view_only');
   const link = await invitationLink(carla.email);
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await page.goto(link);
   await page.getByText('carla@example.com already has a Gatehouse sign-in. Sign in to accept.').waitFor();
   await screenshot(page, 'invitation-existing-user');
@@ -116,7 +112,7 @@ it('expired, revoked and mangled invitation links each show a clear page', async
   await sql`update invitations set expires_at = now() - interval '1 day' where id = ${expired.id}`.execute(
     g.app.deps.database.db,
   );
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await page.goto(await invitationLink('late@example.com'));
   await page.getByRole('heading', { name: 'This invitation has expired' }).waitFor();
   await expectAccessible(page, 'expired invitation');

@@ -1,39 +1,28 @@
 import { sql } from 'kysely';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { signUpAndSignIn, type TestSession, type TestUser } from '../support/users.js';
 import { waitFor } from '../support/wait.js';
-import {
-  expectAccessible,
-  launchChromium,
-  openPage,
-  pageErrors,
-  screenshot,
-  signInThroughPage,
-} from './support/browser.js';
-import { type Gatehouse, invite, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { invite } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
 let owner: TestUser & TestSession;
 
+const g = useGatehouse();
+
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await signUpAndSignIn(g.app, {
     email: 'ana@monarx.example',
     name: 'Ana Reyes',
     account: { name: 'Monarx Billing' },
   });
 });
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-});
 
 /** The owner's page, signed in through the page once, then by the session cookie the API handed out (a TOTP code is good once per 30 s). */
 let signedInThroughPage = false;
 async function ownerPage(path: string): Promise<Page> {
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   if (!signedInThroughPage) {
     await signInThroughPage(page, g, owner);
     signedInThroughPage = true;

@@ -1,23 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { signUpAndSignIn } from '../support/users.js';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot } from './support/browser.js';
-import { type Gatehouse, invite, startGatehouse } from './support/gatehouse.js';
-
-let g: Gatehouse;
-let browser: Browser;
+import { expectAccessible, openPage, pageErrors, screenshot } from './support/browser.js';
+import { invite } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
 // Development without SMTP: mail lands in the dev mailbox, as on a newcomer's laptop.
-beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse({ SMTP_URL: '' }), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-});
+const g = useGatehouse({ SMTP_URL: '' });
 
 it('the development mailbox lists the mail the service would have sent, and its links open the pages', async () => {
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await page.goto('/dev/mailbox');
   await page.getByRole('heading', { name: 'Mailbox' }).waitFor();
   await page.getByText('No mail yet').waitFor();

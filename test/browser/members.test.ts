@@ -1,25 +1,18 @@
-import type { Browser, Cookie, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Cookie, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { TestUser } from '../support/users.js';
-import {
-  expectAccessible,
-  launchChromium,
-  openPage,
-  pageErrors,
-  screenshot,
-  signInThroughPage,
-} from './support/browser.js';
-import { codeFor, createPerson, expireStepUp, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { codeFor, createPerson, expireStepUp } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
 let owner: TestUser;
 let page: Page;
 let ownerCookies: Cookie[];
 const team: Record<string, TestUser> = {};
 
+const g = useGatehouse();
+
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await createPerson(g, {
     email: 'lucia@wompi.example',
     name: 'Lucía Ortega',
@@ -34,22 +27,18 @@ beforeAll(async () => {
   for (const [key, name, builtinRole] of people) {
     team[key] = await createPerson(g, { email: `${key}@wompi.example`, name, accountId: owner.accountId, builtinRole });
   }
-  const signIn = await openPage(browser, g);
+  const signIn = await openPage(g);
   await signInThroughPage(signIn, g, owner);
   ownerCookies = await signIn.context().cookies();
 });
 // Every test's page is closed after it (support/browser.ts): each opens a new one in the owner's session.
 beforeEach(async () => {
-  page = await openPage(browser, g);
+  page = await openPage(g);
   await page.context().addCookies(ownerCookies);
 });
 // A step-up renews the session cookie: the next test carries the renewed one. (Runs before support's afterEach closes the page.)
 afterEach(async () => {
   if (!page.isClosed()) ownerCookies = await page.context().cookies();
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 const rowNames = async () =>

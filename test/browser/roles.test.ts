@@ -1,25 +1,20 @@
 import { sql } from 'kysely';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { signUpAndSignIn, type TestSession, type TestUser } from '../support/users.js';
-import { expectAccessible, launchChromium, openPage, screenshot, signInThroughPage } from './support/browser.js';
-import { createPerson, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, screenshot, signInThroughPage } from './support/browser.js';
+import { createPerson } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
 let owner: TestUser & TestSession;
 
+const g = useGatehouse();
+
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await signUpAndSignIn(g.app, {
     email: 'rosa@billpro.example',
     name: 'Rosa Lim',
     account: { name: 'BillPro' },
   });
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 interface RoleRow {
@@ -39,7 +34,7 @@ async function roles(): Promise<RoleRow[]> {
 }
 
 it('the owner builds a custom role in the matrix with an own-records rule, edits it, and deletes it moving its members', async () => {
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, owner);
   await page.getByRole('link', { name: 'Roles' }).first().click();
   await page.getByRole('heading', { name: 'Built-in templates' }).waitFor();
@@ -126,7 +121,7 @@ it('a role manager without some permissions sees them locked in the editor, not 
   await sql`update members set role_id = ${created.json<{ id: string }>().id}, builtin_role = null where id = ${lead.memberId!}`.execute(
     g.app.deps.database.db,
   );
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, lead);
   await page.goto(`/accounts/${owner.accountId}/roles/new`);
   await page.getByText('You can only grant permissions you hold yourself').waitFor();

@@ -1,24 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { signUpAndSignIn, type TestSession, type TestUser } from '../support/users.js';
-import { expectAccessible, launchChromium, openPage, screenshot, signInThroughPage } from './support/browser.js';
-import { createPerson, type Gatehouse, invite, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, screenshot, signInThroughPage } from './support/browser.js';
+import { createPerson, invite } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
 let owner: TestUser & TestSession;
 
+const g = useGatehouse();
+
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await signUpAndSignIn(g.app, {
     email: 'ana@paymongo.example',
     name: 'Ana Reyes',
     account: { name: 'PayMongo Shop' },
   });
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 it('the security log lists earlier changes newest first, filters by action and by person, and links a CSV export', async () => {
@@ -37,7 +32,7 @@ it('the security log lists earlier changes newest first, filters by action and b
     builtinRole: 'administrator',
   });
 
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await signInThroughPage(page, g, owner);
   await page.getByRole('link', { name: 'Security log' }).first().click();
   const table = page.getByTestId('security-events');

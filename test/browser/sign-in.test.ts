@@ -1,18 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, launchChromium, openPage, pageErrors, screenshot } from './support/browser.js';
-import { codeFor, createPerson, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expect, it } from 'vitest';
+import { expectAccessible, openPage, pageErrors, screenshot } from './support/browser.js';
+import { codeFor, createPerson } from './support/gatehouse.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
-let g: Gatehouse;
-let browser: Browser;
-
-beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
-});
+const g = useGatehouse();
 
 it('an owner signs in with email, password and a TOTP code, lands in their account, and signs out', async () => {
   const owner = await createPerson(g, {
@@ -20,7 +11,7 @@ it('an owner signs in with email, password and a TOTP code, lands in their accou
     name: 'Ana Reyes',
     account: { name: 'PayMongo Shop' },
   });
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
 
   await page.goto('/');
   await page.waitForURL(/\/sign-in\?next=/);
@@ -60,7 +51,7 @@ it('an owner signs in with email, password and a TOTP code, lands in their accou
 
 it('a wrong code is refused beside the field; a signed-in person who opens /sign-in goes to their account', async () => {
   const owner = await createPerson(g, { email: 'wrong-code@example.com', account: { name: 'Wompi Store' } });
-  const page = await openPage(browser, g);
+  const page = await openPage(g);
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(owner.email);
   await page.getByLabel(/^Password/).fill(owner.password);

@@ -23,9 +23,16 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (its own cookies and localStorage) at the 1280 px the dashboard targets. */
-export async function openPage(browser: Browser, g: Gatehouse): Promise<Page> {
-  const context = await browser.newContext({ baseURL: g.url, viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+/**
+ * A fresh browser profile (its own cookies and localStorage) on Gatehouse, at the 1280 px the
+ * dashboard targets. `g` is what useGatehouse() returns.
+ */
+export async function openPage(g: { browser: Browser; url: string }): Promise<Page> {
+  const context = await g.browser.newContext({
+    baseURL: g.url,
+    viewport: { width: 1280, height: 860 },
+    locale: 'en-US',
+  });
   // Actions wait for the app, not for a fixed time: generous, so a loaded machine only slows down.
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
