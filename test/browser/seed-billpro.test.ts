@@ -1,15 +1,8 @@
-import type { Browser, Cookie, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Cookie, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { TestUser } from '../support/users.js';
-import {
-  expectAccessible,
-  launchChromium,
-  openPage,
-  pageErrors,
-  screenshot,
-  signInThroughPage,
-} from './support/browser.js';
-import { createPerson, expireStepUp, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { createPerson, expireStepUp } from './support/gatehouse.js';
 import {
   acceptAsNewPerson,
   answerStepUp,
@@ -18,6 +11,7 @@ import {
   signInAs,
   stepUpIfAsked,
 } from './support/journey.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
 // The BillPro seed (Manage users): merchant profiles, the four user roles of its table with
 // "✅ own" rules, the Payment link and API access switches, a developer who takes an API key
@@ -119,8 +113,7 @@ const billProRoles: Record<string, Grant[]> = {
   ],
 };
 
-let g: Gatehouse;
-let browser: Browser;
+const g = useGatehouse();
 let owner: TestUser;
 let ownerCookies: Cookie[];
 let page: Page;
@@ -131,7 +124,6 @@ let kai: TestUser;
 let kaiKey: string;
 
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await createPerson(g, { email: 'maria@billpro.example', name: 'María Lopez', account: { name: 'BillPro' } });
   // The platform mirrors the merchant's profiles into Gatehouse.
   for (const name of ['Sydney store', 'Auckland store', 'Online shop']) {
@@ -148,22 +140,18 @@ beforeAll(async () => {
   }>();
   for (const module of catalog.modules)
     for (const action of module.actions) labels.set(action.permission, `${module.name}: ${action.name}`);
-  const signIn = await openPage(browser, g);
+  const signIn = await openPage(g);
   await signInThroughPage(signIn, g, owner);
   ownerCookies = await signIn.context().cookies();
 });
 // Every test works in the admin's session, in a page of its own (support/browser.ts closes it).
 beforeEach(async () => {
-  page = await openPage(browser, g);
+  page = await openPage(g);
   await page.context().addCookies(ownerCookies);
 });
 // A step-up renews the session cookie: the next test carries the renewed one.
 afterEach(async () => {
   if (!page.isClosed()) ownerCookies = await page.context().cookies();
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 async function rolesOfAccount(): Promise<{ id: string; name: string; permissions: Grant[] }[]> {
@@ -230,7 +218,7 @@ it('creates a developer limited to two profiles with the API access switch on an
   await page.getByTestId('invite-sent').waitFor();
 
   const link = await mailedLink(g, 'kai@billpro.example', /invited/, '/invitations/accept#token=');
-  const his = await openPage(browser, g);
+  const his = await openPage(g);
   kai = await acceptAsNewPerson(his, g, link, {
     email: 'kai@billpro.example',
     name: 'Kai Tanaka',
@@ -284,7 +272,7 @@ it('creates a developer limited to two profiles with the API access switch on an
 });
 
 it('the developer signs in, creates an API key behind the step-up prompt, and the key works on the API', async () => {
-  const his = await openPage(browser, g);
+  const his = await openPage(g);
   await signInAs(his, g, kai);
   await his.getByRole('link', { name: 'API keys' }).first().click();
   await his.getByRole('heading', { name: 'No API keys yet' }).waitFor();

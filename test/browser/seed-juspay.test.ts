@@ -1,15 +1,8 @@
-import type { Browser, Cookie, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Cookie, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { TestUser } from '../support/users.js';
-import {
-  expectAccessible,
-  launchChromium,
-  openPage,
-  pageErrors,
-  screenshot,
-  signInThroughPage,
-} from './support/browser.js';
-import { createPerson, expireStepUp, type Gatehouse, startGatehouse } from './support/gatehouse.js';
+import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { createPerson, expireStepUp } from './support/gatehouse.js';
 import {
   acceptAsNewPerson,
   answerStepUp,
@@ -19,13 +12,13 @@ import {
   signInAs,
   stepUpIfAsked,
 } from './support/journey.js';
+import { useGatehouse } from './support/use-gatehouse.js';
 
 // The Juspay seed (User Management » Users): invite with a role, limited to some product and
 // gateway reference IDs; a custom role created from inside the invite form; disable and enable
 // a user; update a user's email; delete a user. Every step in the dashboard, as the admin would.
 
-let g: Gatehouse;
-let browser: Browser;
+const g = useGatehouse();
 let owner: TestUser;
 let ownerCookies: Cookie[];
 let page: Page;
@@ -33,7 +26,6 @@ let page: Page;
 let priya: TestUser;
 
 beforeAll(async () => {
-  [g, browser] = await Promise.all([startGatehouse(), launchChromium()]);
   owner = await createPerson(g, {
     email: 'arjun@juspay.example',
     name: 'Arjun Mehta',
@@ -54,22 +46,18 @@ beforeAll(async () => {
     });
     expect(res.statusCode, res.body).toBe(201);
   }
-  const signIn = await openPage(browser, g);
+  const signIn = await openPage(g);
   await signInThroughPage(signIn, g, owner);
   ownerCookies = await signIn.context().cookies();
 });
 // Every test works in the admin's session, in a page of its own (support/browser.ts closes it).
 beforeEach(async () => {
-  page = await openPage(browser, g);
+  page = await openPage(g);
   await page.context().addCookies(ownerCookies);
 });
 // A step-up renews the session cookie: the next test carries the renewed one.
 afterEach(async () => {
   if (!page.isClosed()) ownerCookies = await page.context().cookies();
-});
-afterAll(async () => {
-  await browser?.close();
-  await g?.close();
 });
 
 /** What the platform's backend would ask Gatehouse before showing Priya a payment. */
@@ -113,7 +101,7 @@ it('invites a user with a role, limited to one product and one gateway; she sets
 
   // The invitation travels over SMTP; Priya opens it in her own browser.
   const link = await mailedLink(g, 'priya@juspay.example', /invited/, '/invitations/accept#token=');
-  const hers = await openPage(browser, g);
+  const hers = await openPage(g);
   priya = await acceptAsNewPerson(hers, g, link, {
     email: 'priya@juspay.example',
     name: 'Priya Nair',
@@ -185,7 +173,7 @@ it('disables a user, who can then no longer sign in to the account, and enables 
   await screenshot(page, 'juspay-member-disabled', { fullPage: true });
 
   // Priya's sign-in no longer opens the account.
-  const hers = await openPage(browser, g);
+  const hers = await openPage(g);
   await hers.goto('/sign-in');
   await hers.getByLabel('Email').fill(priya.email);
   await hers.getByLabel(/^Password/).fill(priya.password);
@@ -207,7 +195,7 @@ it('disables a user, who can then no longer sign in to the account, and enables 
   expect(await page.getByTestId('member-actions').getByRole('button', { name: 'Deactivate' }).count()).toBe(1);
 
   // Enabled: she signs in and works in the account again.
-  const back = await openPage(browser, g);
+  const back = await openPage(g);
   await signInAs(back, g, priya);
   await back.getByRole('heading', { name: 'Juspay Retail' }).waitFor();
   expect(pageErrors(page)).toEqual([]);
@@ -225,7 +213,7 @@ it('updates a user’s email: the link mailed to the new address confirms it, an
 
   // The mail reaches the new address; Priya opens its link.
   const link = await mailedLink(g, 'priya.nair@juspay.example', /email/i, '/email-change#token=');
-  const hers = await openPage(browser, g);
+  const hers = await openPage(g);
   await hers.goto(link);
   await hers.getByRole('heading', { name: 'Confirm your new email address' }).waitFor();
   await hers.getByRole('button', { name: 'Confirm this address' }).click();
@@ -242,7 +230,7 @@ it('updates a user’s email: the link mailed to the new address confirms it, an
 
   // And she signs in with it.
   priya = { ...priya, email: 'priya.nair@juspay.example' };
-  const next = await openPage(browser, g);
+  const next = await openPage(g);
   await signInAs(next, g, priya);
   expect(pageErrors(page)).toEqual([]);
 });

@@ -14,12 +14,13 @@ import {
   useParams,
 } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { forgetSession, setSessionEndedHandler } from '../api/client';
+import { forgetSession, setForbiddenHandler, setSessionEndedHandler } from '../api/client';
 import {
   allows,
   defaultAccount,
   type Me,
   meQueryKey,
+  permissionsQueryKey,
   rememberAccount,
   usableMemberships,
   useMe,
@@ -85,7 +86,14 @@ function RequireSignedIn() {
         replace: true,
       });
     });
-    return () => setSessionEndedHandler(undefined);
+    // Refused: what the page believes you may do is out of date; the navigation and actions follow at once.
+    setForbiddenHandler(
+      () => void queryClient.invalidateQueries({ queryKey: permissionsQueryKey }, { cancelRefetch: false }),
+    );
+    return () => {
+      setSessionEndedHandler(undefined);
+      setForbiddenHandler(undefined);
+    };
   }, [navigate, queryClient, t]);
   if (me.isPending) return <LoadingState />;
   if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
