@@ -81,7 +81,9 @@ export function RoleList() {
                       ) : null}
                     </Table.Td>
                     <Table.Td>{t('roles.permissionCount', { count: role.permissions.length })}</Table.Td>
-                    <Table.Td>{t('roles.memberCount', { count: role.memberCount })}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {t('roles.memberCount', { count: role.memberCount })}
+                    </Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
                         <Button
@@ -143,7 +145,9 @@ export function RoleList() {
                       {role.description}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{t('roles.memberCount', { count: role.memberCount })}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {t('roles.memberCount', { count: role.memberCount })}
+                  </Table.Td>
                   <Table.Td>
                     <Group justify="flex-end">
                       <Button
