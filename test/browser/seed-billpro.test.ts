@@ -122,11 +122,12 @@ const labels = new Map<string, string>();
 /** Kai, the integration developer created in the second journey. */
 let kai: TestUser;
 let kaiKey: string;
+const profileIds: Record<string, string> = {};
 
 beforeAll(async () => {
   owner = await createPerson(g, { email: 'maria@billpro.example', name: 'María Lopez', account: { name: 'BillPro' } });
   // The platform mirrors the merchant's profiles into Gatehouse.
-  for (const name of ['Sydney store', 'Auckland store', 'Online shop']) {
+  for (const name of ['Sydney store', 'Auckland store', 'Online shop', 'Wholesale']) {
     const res = await g.app.inject({
       method: 'POST',
       url: `/v1/accounts/${owner.accountId}/profiles`,
@@ -134,6 +135,7 @@ beforeAll(async () => {
       payload: { name },
     });
     expect(res.statusCode, res.body).toBe(201);
+    profileIds[name] = res.json<{ id: string }>().id;
   }
   const catalog = (await g.app.inject({ method: 'GET', url: '/v1/catalog', headers: platformHeaders })).json<{
     modules: { name: string; actions: { permission: string; name: string }[] }[];
@@ -298,6 +300,12 @@ it('the developer signs in, creates an API key behind the step-up prompt, and th
   const check = await authzCheck();
   expect(check.status).toBe(200);
   expect(await check.json()).toMatchObject({ allowed: true });
+  // In his profiles only: a Sydney store payment yes, a Wholesale one no.
+  expect(await (await authzCheck(profileIds['Sydney store'])).json()).toMatchObject({ allowed: true });
+  expect(await (await authzCheck(profileIds.Wholesale)).json()).toMatchObject({
+    allowed: false,
+    reason: 'profile_out_of_scope',
+  });
   expect(pageErrors(his)).toEqual([]);
 });
 
@@ -331,11 +339,12 @@ function callWithKey(method: string, path: string, body?: unknown): Promise<Resp
   });
 }
 
-/** The integration asks whether Kai may see processed payments (he may, as admin_user). */
-function authzCheck(): Promise<Response> {
+/** The integration asks whether Kai may see processed payments (as admin_user, in his profiles). */
+function authzCheck(profileId?: string): Promise<Response> {
   return callWithKey('POST', '/v1/authz/check', {
     accountId: owner.accountId,
     subject: { userId: kai.userId },
     permission: 'payments.view',
+    ...(profileId ? { profileId } : {}),
   });
 }
