@@ -208,7 +208,14 @@ it('updates a user’s email: the link mailed to the new address confirms it, an
   await dialog.getByLabel('New email').fill('priya.nair@juspay.example');
   await screenshot(page, 'juspay-update-email');
   await dialog.getByRole('button', { name: 'Send confirmation link' }).click();
-  await stepUpIfAsked(page, g, owner, page.getByText('Saved'));
+  // Not "Saved": nothing changes until the new address confirms.
+  await stepUpIfAsked(
+    page,
+    g,
+    owner,
+    page.getByText('A confirmation link is on its way to priya.nair@juspay.example.', { exact: false }),
+  );
+  await page.getByText('priya@juspay.example', { exact: true }).first().waitFor();
   await dialog.waitFor({ state: 'hidden' });
 
   // The mail reaches the new address; Priya opens its link.

@@ -111,10 +111,11 @@ function MemberView({
   const resources = useResources(accountId);
   const [dialog, setDialog] = useState<Dialog | null>(null);
 
+  // `notice` says what happened when "Saved" would mislead (an email change waits for the link).
   const action = useMutation({
-    mutationFn: (run: () => Promise<unknown>) => run(),
-    onSuccess: async (_result, _run) => {
-      notifications.show({ color: 'green', message: t('members.saved') });
+    mutationFn: ({ run }: { run: () => Promise<unknown>; notice?: string }) => run(),
+    onSuccess: async (_result, { notice }) => {
+      notifications.show({ color: 'green', message: notice ?? t('members.saved') });
       setDialog(null);
       await queryClient.invalidateQueries({ queryKey: ['accounts', accountId, 'members'] });
     },
@@ -312,7 +313,7 @@ function MemberView({
             .map((role) => ({ value: role.id, label: role.name }))}
           pending={action.isPending}
           error={action.error}
-          onConfirm={(roleId) => action.mutate(patch({ roleId }))}
+          onConfirm={(roleId) => action.mutate({ run: patch({ roleId }) })}
           onClose={close}
         />
       ) : null}
@@ -322,7 +323,7 @@ function MemberView({
           initial={grants}
           pending={action.isPending}
           error={action.error}
-          onConfirm={(permissions) => action.mutate(patch({ permissions }))}
+          onConfirm={(permissions) => action.mutate({ run: patch({ permissions }) })}
           onClose={close}
         />
       ) : null}
@@ -332,14 +333,16 @@ function MemberView({
           pending={action.isPending}
           error={action.error}
           onConfirm={(newEmail) =>
-            action.mutate(() =>
-              data(
-                api.POST('/v1/accounts/{accountId}/members/{memberId}/email-change', {
-                  params: { path },
-                  body: { newEmail, confirm: true },
-                }),
-              ),
-            )
+            action.mutate({
+              run: () =>
+                data(
+                  api.POST('/v1/accounts/{accountId}/members/{memberId}/email-change', {
+                    params: { path },
+                    body: { newEmail, confirm: true },
+                  }),
+                ),
+              notice: t('members.email.sent', { email: newEmail }),
+            })
           }
           onClose={close}
         />
@@ -354,17 +357,18 @@ function MemberView({
           pending={action.isPending}
           error={action.error}
           onConfirm={() =>
-            action.mutate(
-              dialog.kind === 'resetTwoFactor'
-                ? () =>
-                    data(
-                      api.POST('/v1/accounts/{accountId}/members/{memberId}/reset-two-factor', {
-                        params: { path },
-                        body: { confirm: true },
-                      }),
-                    )
-                : post(dialog.kind as 'deactivate'),
-            )
+            action.mutate({
+              run:
+                dialog.kind === 'resetTwoFactor'
+                  ? () =>
+                      data(
+                        api.POST('/v1/accounts/{accountId}/members/{memberId}/reset-two-factor', {
+                          params: { path },
+                          body: { confirm: true },
+                        }),
+                      )
+                  : post(dialog.kind as 'deactivate'),
+            })
           }
           onClose={close}
         />
@@ -377,7 +381,7 @@ function MemberView({
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
-          onConfirm={() => action.mutate(patch({ identity: dialog.identity }))}
+          onConfirm={() => action.mutate({ run: patch({ identity: dialog.identity }) })}
           onClose={close}
         />
       ) : null}
@@ -393,7 +397,7 @@ function MemberView({
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
-          onConfirm={() => action.mutate(patch({ profileIds: dialog.profileIds }))}
+          onConfirm={() => action.mutate({ run: patch({ profileIds: dialog.profileIds }) })}
           onClose={close}
         />
       ) : null}
@@ -408,7 +412,7 @@ function MemberView({
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
-          onConfirm={() => action.mutate(patch({ flags: { [dialog.key]: dialog.value } }))}
+          onConfirm={() => action.mutate({ run: patch({ flags: { [dialog.key]: dialog.value } }) })}
           onClose={close}
         />
       ) : null}
@@ -426,21 +430,22 @@ function MemberView({
           error={action.error}
           onConfirm={() => {
             const params = { path: { ...path, type: dialog.type, externalId: dialog.externalId } };
-            action.mutate(() =>
-              dialog.kind === 'assign'
-                ? data(
-                    api.PUT('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
-                      params,
-                      body: { confirm: true },
-                    }),
-                  )
-                : data(
-                    api.DELETE('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
-                      params,
-                      body: { confirm: true },
-                    }),
-                  ),
-            );
+            action.mutate({
+              run: () =>
+                dialog.kind === 'assign'
+                  ? data(
+                      api.PUT('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
+                        params,
+                        body: { confirm: true },
+                      }),
+                    )
+                  : data(
+                      api.DELETE('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
+                        params,
+                        body: { confirm: true },
+                      }),
+                    ),
+            });
           }}
           onClose={close}
         />
