@@ -156,6 +156,19 @@ it('creates a custom role from inside the invite form, without leaving it, and i
   await expect.poll(() => invitation.innerText()).toContain('Gateway operations');
   await page.getByRole('link', { name: 'Roles' }).first().click();
   await page.getByTestId('role-Gateway operations').waitFor();
+  const roles = await g.app.inject({
+    method: 'GET',
+    url: `/v1/accounts/${owner.accountId}/roles`,
+    headers: platformHeaders,
+  });
+  const created = roles
+    .json<{ items: { name: string; permissions: { permission: string }[] }[] }>()
+    .items.find((role) => role.name === 'Gateway operations');
+  expect(created?.permissions.map((grant) => grant.permission).sort()).toEqual([
+    'gateways.manage',
+    'gateways.view',
+    'payments.view',
+  ]);
   expect(pageErrors(page)).toEqual([]);
 });
 
