@@ -126,17 +126,6 @@ const profileIds: Record<string, string> = {};
 
 beforeAll(async () => {
   owner = await createPerson(g, { email: 'maria@billpro.example', name: 'María Lopez', account: { name: 'BillPro' } });
-  // The platform mirrors the merchant's profiles into Gatehouse.
-  for (const name of ['Sydney store', 'Auckland store', 'Online shop', 'Wholesale']) {
-    const res = await g.app.inject({
-      method: 'POST',
-      url: `/v1/accounts/${owner.accountId}/profiles`,
-      headers: platformHeaders,
-      payload: { name },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    profileIds[name] = res.json<{ id: string }>().id;
-  }
   const catalog = (await g.app.inject({ method: 'GET', url: '/v1/catalog', headers: platformHeaders })).json<{
     modules: { name: string; actions: { permission: string; name: string }[] }[];
   }>();
@@ -167,6 +156,45 @@ async function rolesOfAccount(): Promise<{ id: string; name: string; permissions
 }
 
 const byPermission = (a: Grant, b: Grant) => a.permission.localeCompare(b.permission);
+
+it('sets up the merchant profiles: adds them, renames one, archives an old one', async () => {
+  await page.goto(`/accounts/${owner.accountId}`);
+  await page.getByRole('link', { name: 'Profiles' }).first().click();
+  await page.getByRole('heading', { name: 'No profiles yet' }).waitFor();
+  await expectAccessible(page, 'profiles (empty)');
+  for (const name of ['Sydney store', 'Auckland store', 'Online store', 'Wholesale', 'Old outlet']) {
+    await page.getByRole('button', { name: 'Add profile' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add a profile' });
+    await dialog.getByLabel(/^Profile name/).fill(name);
+    await dialog.getByRole('button', { name: 'Add profile' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId(`profile-${name}`).waitFor();
+  }
+  await page.getByRole('button', { name: 'Rename Online store' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename profile' });
+  await rename.getByLabel(/^Profile name/).fill('Online shop');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('profile-Online shop').waitFor();
+  await page.getByRole('button', { name: 'Archive Old outlet' }).click();
+  await page.getByTestId('profile-Old outlet').getByText('Archived').waitFor();
+  await expectAccessible(page, 'profiles');
+  await screenshot(page, 'billpro-profiles');
+
+  const res = await g.app.inject({
+    method: 'GET',
+    url: `/v1/accounts/${owner.accountId}/profiles`,
+    headers: platformHeaders,
+  });
+  const active = res.json<{ items: { id: string; name: string }[] }>().items;
+  expect(active.map((profile) => profile.name).sort()).toEqual([
+    'Auckland store',
+    'Online shop',
+    'Sydney store',
+    'Wholesale',
+  ]);
+  for (const profile of active) profileIds[profile.name] = profile.id;
+  expect(pageErrors(page)).toEqual([]);
+});
 
 it('rebuilds the four BillPro user roles in the role editor, own-records rules included', async () => {
   await page.goto(`/accounts/${owner.accountId}`);
@@ -212,6 +240,7 @@ it('creates a developer limited to two profiles with the API access switch on an
   await page.getByRole('textbox', { name: 'Profiles' }).click();
   await page.getByRole('option', { name: 'Sydney store' }).click();
   await page.getByRole('option', { name: 'Auckland store' }).click();
+  expect(await page.getByRole('option', { name: 'Old outlet' }).count()).toBe(0);
   await page.keyboard.press('Escape');
   await page.getByRole('switch', { name: 'API access' }).check();
   await page.getByRole('switch', { name: 'Payment links channel' }).uncheck();
