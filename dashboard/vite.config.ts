@@ -1,6 +1,10 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -8,7 +12,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // config runs inside the service through Vite's middleware mode.
 export default defineConfig({
   root,
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../dist/dashboard', import.meta.url)),
     emptyOutDir: true,
@@ -16,3 +20,42 @@ export default defineConfig({
     chunkSizeWarningLimit: 1000,
   },
 });
+
+const compressible = /\.(js|css|svg|json)$/;
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/**
+ * Writes `<file>.gz` and `<file>.br` beside every script and stylesheet of the build, at the
+ * highest levels (done once per build, not per request), for @fastify/static's `preCompressed`
+ * (src/http/dashboard.ts). Source maps are left alone: only developer tools fetch them.
+ */
+export function precompress(): Plugin {
+  return {
+    name: 'gatehouse:precompress',
+    apply: 'build',
+    async writeBundle(options, bundle) {
+      const dir = options.dir!;
+      await Promise.all(
+        Object.keys(bundle)
+          .filter((name) => compressible.test(name))
+          .map(async (name) => {
+            const path = join(dir, name);
+            const raw = await readFile(path);
+            const [gz, br] = await Promise.all([
+              gzipAsync(raw, { level: 9 }),
+              brotliAsync(raw, {
+                params: {
+                  [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+                  [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+                },
+              }),
+            ]);
+            // A tiny file can grow when compressed; the server then sends it as it is.
+            if (gz.length < raw.length) await writeFile(`${path}.gz`, gz);
+            if (br.length < raw.length) await writeFile(`${path}.br`, br);
+          }),
+      );
+    },
+  };
+}

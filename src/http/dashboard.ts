@@ -32,11 +32,24 @@ export async function registerDashboard(
   }
   const indexHtml = readFileSync(index);
   // wildcard: false registers one route per file, so no catch-all route hides the API's 404s.
-  await app.register(fastifyStatic, { root: dashboardDist, wildcard: false, index: false, serve: true });
+  // preCompressed: the build writes .br and .gz beside each script and stylesheet
+  // (dashboard/vite.config.ts); a browser gets the one its Accept-Encoding names, others the
+  // plain file. They are looked up by the plain file's route, so they get no route of their own.
+  await app.register(fastifyStatic, {
+    root: dashboardDist,
+    wildcard: false,
+    index: false,
+    serve: true,
+    preCompressed: true,
+    globIgnore: ['**/*.br', '**/*.gz'],
+  });
   app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/assets/') || reply.statusCode !== 200) return;
     // Hashed file names never change content: cache them for good (everything else is no-store).
-    if (request.url.startsWith('/assets/') && reply.statusCode === 200)
-      reply.header('cache-control', 'public, max-age=31536000, immutable');
+    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    // One URL, several encodings: a shared cache must not hand the Brotli body to a client
+    // that asked for gzip or nothing.
+    reply.header('vary', 'accept-encoding');
   });
   return (request, reply) => {
     if (!wantsPage(request)) return undefined;

@@ -86,6 +86,17 @@ it('changing your email asks for a fresh code once, keeps what you typed, and th
   expect(await page.getByLabel(/^New email address/).inputValue()).toBe('iris@billpro.example');
   await page.getByRole('button', { name: 'Send confirmation link' }).click();
   await prompt.waitFor();
+  // The prompt fades in: judge its colours once it is opaque, not halfway through (axe then
+  // blends the text with the page behind and reports a contrast failure that nobody sees).
+  await expect
+    .poll(() =>
+      prompt.evaluate(
+        (element) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(element)
+            .opacity,
+      ),
+    )
+    .toBe('1');
   await expectAccessible(page, 'step-up prompt');
   await screenshot(page, 'step-up-prompt');
   await prompt.getByLabel('Authentication code').fill('000000');

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, data, forgetSession, rememberCsrfToken } from './client';
 import { ApiProblem } from './problem';
 
@@ -20,8 +20,15 @@ async function fetchMe() {
 
 export const meQueryKey = ['me'] as const;
 
+const meStaleTime = 30_000;
+
 export function useMe() {
-  return useQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: 30_000 });
+  return useQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: meStaleTime });
+}
+
+/** Asks who you are before the first render (every page needs it): useMe() then joins that request. */
+export function prefetchMe(queryClient: QueryClient): void {
+  void queryClient.prefetchQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: meStaleTime });
 }
 
 /** After sign-in, sign-out or an invitation: forget everything cached for the previous person. */

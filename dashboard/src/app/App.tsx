@@ -1,6 +1,6 @@
 import { Button, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { lazy, Suspense, useEffect } from 'react';
+import { type ComponentProps, lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   Link,
@@ -29,8 +29,7 @@ import {
 import { AuthLayout } from '../components/AuthLayout';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { AccountContext, useAccount } from './account-context';
-import { type ScreenDefinition, screens } from './screens';
-import { Shell } from './Shell';
+import { preloadScreen, type ScreenDefinition, screens } from './screens';
 
 const SignInPage = lazy(() => import('../auth/SignInPage'));
 const PasswordResetPage = lazy(() => import('../auth/PasswordResetPage'));
@@ -38,6 +37,33 @@ const EmailChangePage = lazy(() => import('../auth/EmailChangePage'));
 const AcceptInvitationPage = lazy(() => import('../invitations/AcceptInvitationPage'));
 const SecurityPage = lazy(() => import('../me/SecurityPage'));
 const MailboxPage = lazy(() => import('../dev/MailboxPage'));
+// The frame of every signed-in page (navigation, account and user menus): not needed to sign in.
+const loadShell = () => import('./Shell');
+const LazyShell = lazy(() => loadShell().then((module) => ({ default: module.Shell })));
+
+/**
+ * The frame, with its own Suspense boundary: the page around it commits while it downloads, so
+ * that page's effects (the permissions request) start at once instead of after the download.
+ */
+function Shell(props: ComponentProps<typeof LazyShell>) {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <LazyShell {...props} />
+    </Suspense>
+  );
+}
+
+/**
+ * Starts downloading what the page at `pathname` will need (the frame of signed-in pages, the
+ * screen), so that it arrives while the app asks who you are and what you may do, not after.
+ */
+export function preloadPage(pathname: string): void {
+  if (pathname === '/' || pathname.startsWith('/accounts/') || pathname.startsWith('/me/'))
+    void loadShell().catch(() => {
+      // Rendering downloads it again and shows a failure where it belongs.
+    });
+  preloadScreen(pathname);
+}
 
 /** Every page. Pages a signed-out person opens from an email come first; the rest need a session. */
 export function App() {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { dashboardDist } from '../../../src/http/dashboard.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 
@@ -56,5 +57,31 @@ describe('the dashboard on the service origin', () => {
     expect(missing.headers['content-type']).toContain('application/problem+json');
     // The page itself is never cached: a new deploy's asset names must reach the browser.
     expect((await t.app.inject({ method: 'GET', url: '/' })).headers['cache-control']).toBe('no-store');
+  });
+
+  it('sends scripts and stylesheets compressed as the browser asks, the same bytes once decoded', async () => {
+    const names = readdirSync(join(dashboardDist, 'assets'));
+    const entry = readFileSync(join(dashboardDist, 'index.html'), 'utf8');
+    const script = /src="\/assets\/([^"]+\.js)"/.exec(entry)![1];
+    const style = names.find((name) => name.endsWith('.css'))!;
+    for (const name of [script, style]) {
+      const plain = readFileSync(join(dashboardDist, 'assets', name));
+      const url = `/assets/${name}`;
+      const br = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(br.headers['content-encoding'], name).toBe('br');
+      expect(br.headers['content-type'], name).toMatch(name.endsWith('.js') ? /javascript/ : /text\/css/);
+      expect(br.headers['vary'], name).toContain('accept-encoding');
+      expect(br.headers['cache-control'], name).toBe('public, max-age=31536000, immutable');
+      expect(br.rawPayload.length, name).toBeLessThan(plain.length / 2);
+      expect(brotliDecompressSync(br.rawPayload).equals(plain), name).toBe(true);
+      const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate' } });
+      expect(gz.headers['content-encoding'], name).toBe('gzip');
+      expect(gunzipSync(gz.rawPayload).equals(plain), name).toBe(true);
+      const identity = await t.app.inject({ method: 'GET', url });
+      expect(identity.headers['content-encoding'], name).toBeUndefined();
+      expect(identity.rawPayload.equals(plain), name).toBe(true);
+    }
+    // The compressed copies are not pages of their own.
+    expect((await t.app.inject({ method: 'GET', url: `/assets/${script}.gz` })).statusCode).toBe(404);
   });
 });

@@ -1,9 +1,9 @@
-import { lazy } from 'react';
+import { lazyScreen } from '../../app/lazy-screen';
 import type { ScreenDefinition } from '../../app/screens';
 
 export const screen: ScreenDefinition = {
   path: 'invite',
   // Reached from the members list and the pending invitations: no navigation entry of its own.
   permission: 'users.invite',
-  Component: lazy(() => import('./InvitePage')),
+  Component: lazyScreen(() => import('./InvitePage')),
 };

@@ -26,8 +26,9 @@ export function useCatalog() {
   return useQuery({ queryKey: ['catalog'], queryFn: () => data(api.GET('/v1/catalog')), staleTime: Infinity });
 }
 
-export function useRoles(accountId: string) {
+export function useRoles(accountId: string, options: { enabled?: boolean } = {}) {
   return useQuery({
+    ...options,
     queryKey: ['accounts', accountId, 'roles', 'all'],
     queryFn: () => data(api.GET('/v1/accounts/{accountId}/roles', { params: { path: { accountId } } })),
   });

@@ -1,10 +1,10 @@
 import { IconUsers } from '@tabler/icons-react';
-import { lazy } from 'react';
+import { lazyScreen } from '../../app/lazy-screen';
 import type { ScreenDefinition } from '../../app/screens';
 
 export const screen: ScreenDefinition = {
   path: 'members/*',
   nav: { label: 'nav.members', icon: IconUsers, order: 10 },
   permission: 'users.view',
-  Component: lazy(() => import('./MembersPage')),
+  Component: lazyScreen(() => import('./MembersPage')),
 };

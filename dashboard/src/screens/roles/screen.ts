@@ -1,10 +1,10 @@
 import { IconUsersGroup } from '@tabler/icons-react';
-import { lazy } from 'react';
+import { lazyScreen } from '../../app/lazy-screen';
 import type { ScreenDefinition } from '../../app/screens';
 
 export const screen: ScreenDefinition = {
   path: 'roles/*',
   nav: { label: 'nav.roles', icon: IconUsersGroup, order: 30 },
   permission: 'roles.view',
-  Component: lazy(() => import('./RolesPage')),
+  Component: lazyScreen(() => import('./RolesPage')),
 };

@@ -1,0 +1,146 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { dashboardDist } from '../../src/http/dashboard.js';
+
+/** Debian's Chromium, as the browser tests drive it (test/browser/support/browser.ts). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface Asset {
+  path: string;
+  type: 'script' | 'stylesheet';
+  /** Content-Encoding Chromium received (br, gzip, or none). */
+  encoding: string;
+  /** The body as it crossed the wire (Chromium's own count). */
+  transferred: number;
+  /** The body once decoded. */
+  decoded: number;
+  /** What the server sends a browser that accepts gzip but not Brotli (the .gz beside the file). */
+  gzip: number;
+}
+
+export interface Load {
+  /** ms from navigation start until `ready` resolved in the page (performance.now() there). */
+  readyAt: number;
+  assets: Asset[];
+  /** Every request the page made, ms from navigation start: what the time was spent waiting on. */
+  timeline: { path: string; start: number; end: number }[];
+  /**
+   * The page's main thread until ready (Chromium's Performance.getMetrics, ms): busy in tasks at
+   * all, in script, in style and layout. Wall time, so a busy machine inflates these too, but
+   * less than the whole wait: what is left is the page waiting (network, server, scheduler).
+   */
+  mainThread: { tasks: number; script: number; layout: number };
+}
+
+/**
+ * Opens `path` in a fresh browser context (empty cache; `state` carries a signed-in session),
+ * waits until `readyMark` has been set in the page, then until the network is idle, and
+ * returns the time of the mark and every script and stylesheet Chromium downloaded.
+ */
+export async function measureLoad(
+  browser: Browser,
+  baseURL: string,
+  path: string,
+  options: { state?: BrowserContextOptions['storageState']; readyScript: string },
+): Promise<Load> {
+  const context = await browser.newContext({
+    baseURL,
+    storageState: options.state,
+    viewport: { width: 1280, height: 860 },
+    locale: 'en-US',
+  });
+  try {
+    const page = await context.newPage();
+    // Runs in the page before its own scripts: sets window.__benchReadyAt at the first paint
+    // after the condition holds (the usual "after next paint": a frame, then a task).
+    await page.addInitScript(options.readyScript);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const finished: Promise<Asset | undefined>[] = [];
+    page.on('requestfinished', (request) => {
+      const type = request.resourceType();
+      if (type !== 'script' && type !== 'stylesheet') return;
+      finished.push(
+        (async () => {
+          const [sizes, response] = await Promise.all([request.sizes(), request.response()]);
+          const headers = (await response?.allHeaders()) ?? {};
+          const path = new URL(request.url()).pathname;
+          return {
+            path,
+            type,
+            encoding: headers['content-encoding'] ?? 'none',
+            transferred: sizes.responseBodySize,
+            decoded: (await response?.body())?.length ?? 0,
+            gzip: gzipSizeOf(path),
+          };
+        })(),
+      );
+    });
+    await page.goto(path);
+    await page.waitForFunction(() => (globalThis as { __benchReadyAt?: number }).__benchReadyAt, undefined, {
+      timeout: 60_000,
+      polling: 50,
+    });
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const metric = (name: string) => (metrics.find((candidate) => candidate.name === name)?.value ?? 0) * 1000;
+    const mainThread = {
+      tasks: metric('TaskDuration'),
+      script: metric('ScriptDuration'),
+      layout: metric('LayoutDuration') + metric('RecalcStyleDuration'),
+    };
+    await page.waitForLoadState('networkidle');
+    const readyAt = await page.evaluate(() => (globalThis as unknown as { __benchReadyAt: number }).__benchReadyAt);
+    const timeline = await timelineOf(page);
+    const assets = (await Promise.all(finished)).filter((asset): asset is Asset => asset !== undefined);
+    return { readyAt, assets, timeline, mainThread };
+  } finally {
+    await context.close();
+  }
+}
+
+function gzipSizeOf(path: string): number {
+  const file = join(dashboardDist, path);
+  if (existsSync(`${file}.gz`)) return statSync(`${file}.gz`).size;
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+async function timelineOf(page: Page) {
+  return page.evaluate(() => {
+    // Runs in the page (this tsconfig has no DOM types): navigation and resource timing entries.
+    interface Entry {
+      name: string;
+      startTime: number;
+      responseEnd: number;
+    }
+    const timing = (globalThis as unknown as { performance: { getEntriesByType(type: string): Entry[] } }).performance;
+    return [...timing.getEntriesByType('navigation'), ...timing.getEntriesByType('resource')].map((entry) => {
+      const url = new URL(entry.name);
+      return { path: url.pathname + url.search, start: entry.startTime, end: entry.responseEnd };
+    });
+  });
+}
+
+/** A page script: marks the first paint after `selector` matches at least `count` elements. */
+export function readyWhen(selector: string, count: number): string {
+  return `(() => {
+    const done = () => document.querySelectorAll(${JSON.stringify(selector)}).length >= ${count};
+    const mark = () => requestAnimationFrame(() => setTimeout(() => { window.__benchReadyAt = performance.now(); }, 0));
+    const observer = new MutationObserver(() => { if (done()) { observer.disconnect(); mark(); } });
+    observer.observe(document, { childList: true, subtree: true });
+  })();`;
+}
