@@ -34,6 +34,15 @@ export function setSessionEndedHandler(handler: (() => void) | undefined): void 
   sessionEndedHandler = handler;
 }
 
+/**
+ * Called on any 403: an admin may have narrowed the member's permissions since the page loaded
+ * them, so the page reloads them at once instead of waiting for the next poll.
+ */
+let forbiddenHandler: (() => void) | undefined;
+export function setForbiddenHandler(handler: (() => void) | undefined): void {
+  forbiddenHandler = handler;
+}
+
 const originals = new WeakMap<Request, Request>();
 const unsafe = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);
 
@@ -46,6 +55,8 @@ const middleware: Middleware = {
   },
   async onResponse({ request, response }) {
     if (response.ok || !isProblemResponse(response)) return response;
+    // Not for the permissions query itself: reloading it on its own refusal would never settle.
+    if (response.status === 403 && !new URL(request.url).pathname.endsWith('/permissions')) forbiddenHandler?.();
     const problem = (await response.clone().json()) as Problem;
     const original = originals.get(request);
     if (problem.code === 'auth.step_up_required' && stepUpHandler && original) {

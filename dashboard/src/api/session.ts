@@ -71,13 +71,16 @@ export function defaultAccount(me: Me): Membership | undefined {
   return usable.find((membership) => membership.accountId === rememberedAccountId()) ?? usable[0];
 }
 
+/** The prefix of every account's permissions query. */
+export const permissionsQueryKey = ['permissions'] as const;
+
 /**
  * The signed-in member's effective permissions in an account, polled so that a change an
  * admin makes shows on the member's open page within seconds, without a reload.
  */
 export function usePermissions(membership: Membership | undefined) {
   return useQuery({
-    queryKey: ['permissions', membership?.accountId, membership?.memberId],
+    queryKey: [...permissionsQueryKey, membership?.accountId, membership?.memberId],
     enabled: membership !== undefined,
     queryFn: () =>
       data(

@@ -14,12 +14,13 @@ import {
   useParams,
 } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { forgetSession, setSessionEndedHandler } from '../api/client';
+import { forgetSession, setForbiddenHandler, setSessionEndedHandler } from '../api/client';
 import {
   allows,
   defaultAccount,
   type Me,
   meQueryKey,
+  permissionsQueryKey,
   rememberAccount,
   usableMemberships,
   useMe,
@@ -111,7 +112,14 @@ function RequireSignedIn() {
         replace: true,
       });
     });
-    return () => setSessionEndedHandler(undefined);
+    // Refused: what the page believes you may do is out of date; the navigation and actions follow at once.
+    setForbiddenHandler(
+      () => void queryClient.invalidateQueries({ queryKey: permissionsQueryKey }, { cancelRefetch: false }),
+    );
+    return () => {
+      setSessionEndedHandler(undefined);
+      setForbiddenHandler(undefined);
+    };
   }, [navigate, queryClient, t]);
   if (me.isPending) return <LoadingState />;
   if (me.isError) return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
@@ -130,9 +138,21 @@ function OpenDefaultAccount() {
   const { t } = useTranslation();
   const account = defaultAccount(me);
   if (account) return <Navigate to={`/accounts/${account.accountId}`} replace />;
+  // Deactivated everywhere: say so, rather than suggest they were never invited.
+  const deactivated = me.memberships.filter((membership) => membership.status === 'inactive');
   return (
     <Shell me={me} membership={undefined} can={() => false}>
-      <EmptyState title={t('home.noAccountTitle')} description={t('home.noAccountText')} />
+      {deactivated.length > 0 ? (
+        <EmptyState
+          title={t('home.deactivatedTitle')}
+          description={t('home.deactivatedText', {
+            count: deactivated.length,
+            accounts: deactivated.map((membership) => membership.accountName).join(', '),
+          })}
+        />
+      ) : (
+        <EmptyState title={t('home.noAccountTitle')} description={t('home.noAccountText')} />
+      )}
     </Shell>
   );
 }

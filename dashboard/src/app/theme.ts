@@ -58,10 +58,12 @@ export const theme = createTheme({
     TextInput: { defaultProps: { size: 'md' } },
     PasswordInput: { defaultProps: { size: 'md' } },
     PinInput: { defaultProps: { size: 'md' } },
-    // Selects beside text inputs (filter bars, forms) must line up: one field size for all of them.
+    // Every field the same height, so a row of filters or a form lines up.
     Select: { defaultProps: { size: 'md' } },
     MultiSelect: { defaultProps: { size: 'md' } },
     Textarea: { defaultProps: { size: 'md' } },
+    // A badge is a short label: squeezed by a table column it must not shrink to "DEACTIV…".
+    Badge: { styles: { root: { minWidth: 'max-content' } } },
     Modal: {
       defaultProps: { radius: 'lg', centered: true, closeButtonProps: { 'aria-label': i18n.t('actions.close') } },
       styles: { title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } },

@@ -105,10 +105,11 @@ function MemberView({
   const resources = useResources(accountId);
   const [dialog, setDialog] = useState<Dialog | null>(null);
 
+  // `notice` says what happened when "Saved" would mislead (an email change waits for the link).
   const action = useMutation({
-    mutationFn: (run: () => Promise<unknown>) => run(),
-    onSuccess: async (_result, _run) => {
-      notifications.show({ color: 'green', message: t('members.saved') });
+    mutationFn: ({ run }: { run: () => Promise<unknown>; notice?: string }) => run(),
+    onSuccess: async (_result, { notice }) => {
+      notifications.show({ color: 'green', message: notice ?? t('members.saved') });
       setDialog(null);
       await queryClient.invalidateQueries({ queryKey: ['accounts', accountId, 'members'] });
     },
@@ -122,7 +123,8 @@ function MemberView({
   const self = member.id === membership.memberId;
   const manageable = !member.isOwner && !self && member.status !== 'removed';
   const canEdit = manageable && can('users.edit');
-  const editable = canEdit && member.status !== 'removed';
+  // An inactive member is only reactivated or removed (PRODUCT rule 4): nothing of theirs looks editable.
+  const editable = canEdit && member.status !== 'inactive';
   const status = member.status;
 
   const grants: Grant[] =
@@ -181,7 +183,7 @@ function MemberView({
           </Text>
         </div>
         <Group gap="xs" data-testid="member-actions">
-          {editable && status !== 'inactive' ? (
+          {editable ? (
             <>
               <Button variant="default" onClick={() => open({ kind: 'role' })}>
                 {t('members.actions.changeRole')}
@@ -315,7 +317,7 @@ function MemberView({
             .map((role) => ({ value: role.id, label: role.name }))}
           pending={action.isPending}
           error={action.error}
-          onConfirm={(roleId) => action.mutate(patch({ roleId }))}
+          onConfirm={(roleId) => action.mutate({ run: patch({ roleId }) })}
           onClose={close}
         />
       ) : null}
@@ -325,7 +327,7 @@ function MemberView({
           initial={grants}
           pending={action.isPending}
           error={action.error}
-          onConfirm={(permissions) => action.mutate(patch({ permissions }))}
+          onConfirm={(permissions) => action.mutate({ run: patch({ permissions }) })}
           onClose={close}
         />
       ) : null}
@@ -335,14 +337,16 @@ function MemberView({
           pending={action.isPending}
           error={action.error}
           onConfirm={(newEmail) =>
-            action.mutate(() =>
-              data(
-                api.POST('/v1/accounts/{accountId}/members/{memberId}/email-change', {
-                  params: { path },
-                  body: { newEmail, confirm: true },
-                }),
-              ),
-            )
+            action.mutate({
+              run: () =>
+                data(
+                  api.POST('/v1/accounts/{accountId}/members/{memberId}/email-change', {
+                    params: { path },
+                    body: { newEmail, confirm: true },
+                  }),
+                ),
+              notice: t('members.email.sent', { email: newEmail }),
+            })
           }
           onClose={close}
         />
@@ -357,17 +361,18 @@ function MemberView({
           pending={action.isPending}
           error={action.error}
           onConfirm={() =>
-            action.mutate(
-              dialog.kind === 'resetTwoFactor'
-                ? () =>
-                    data(
-                      api.POST('/v1/accounts/{accountId}/members/{memberId}/reset-two-factor', {
-                        params: { path },
-                        body: { confirm: true },
-                      }),
-                    )
-                : post(dialog.kind as 'deactivate'),
-            )
+            action.mutate({
+              run:
+                dialog.kind === 'resetTwoFactor'
+                  ? () =>
+                      data(
+                        api.POST('/v1/accounts/{accountId}/members/{memberId}/reset-two-factor', {
+                          params: { path },
+                          body: { confirm: true },
+                        }),
+                      )
+                  : post(dialog.kind as 'deactivate'),
+            })
           }
           onClose={close}
         />
@@ -380,7 +385,7 @@ function MemberView({
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
-          onConfirm={() => action.mutate(patch({ identity: dialog.identity }))}
+          onConfirm={() => action.mutate({ run: patch({ identity: dialog.identity }) })}
           onClose={close}
         />
       ) : null}
@@ -396,7 +401,7 @@ function MemberView({
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
-          onConfirm={() => action.mutate(patch({ profileIds: dialog.profileIds }))}
+          onConfirm={() => action.mutate({ run: patch({ profileIds: dialog.profileIds }) })}
           onClose={close}
         />
       ) : null}
@@ -411,7 +416,7 @@ function MemberView({
           confirmLabel={t('actions.save')}
           pending={action.isPending}
           error={action.error}
-          onConfirm={() => action.mutate(patch({ flags: { [dialog.key]: dialog.value } }))}
+          onConfirm={() => action.mutate({ run: patch({ flags: { [dialog.key]: dialog.value } }) })}
           onClose={close}
         />
       ) : null}
@@ -431,11 +436,11 @@ function MemberView({
           onConfirm={() => {
             // `resources` replaces the whole scope: keep the other types as they are.
             const { [dialog.type]: _changed, ...others } = member.resourceScope;
-            action.mutate(
-              patch({
+            action.mutate({
+              run: patch({
                 resources: dialog.kind === 'limit' ? { ...others, [dialog.type]: [dialog.externalId] } : others,
               }),
-            );
+            });
           }}
           onClose={close}
         />
@@ -454,21 +459,22 @@ function MemberView({
           error={action.error}
           onConfirm={() => {
             const params = { path: { ...path, type: dialog.type, externalId: dialog.externalId } };
-            action.mutate(() =>
-              dialog.kind === 'assign'
-                ? data(
-                    api.PUT('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
-                      params,
-                      body: { confirm: true },
-                    }),
-                  )
-                : data(
-                    api.DELETE('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
-                      params,
-                      body: { confirm: true },
-                    }),
-                  ),
-            );
+            action.mutate({
+              run: () =>
+                dialog.kind === 'assign'
+                  ? data(
+                      api.PUT('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
+                        params,
+                        body: { confirm: true },
+                      }),
+                    )
+                  : data(
+                      api.DELETE('/v1/accounts/{accountId}/members/{memberId}/resources/{type}/{externalId}', {
+                        params,
+                        body: { confirm: true },
+                      }),
+                    ),
+            });
           }}
           onClose={close}
         />
@@ -590,6 +596,7 @@ function ProfilesCard({
             value={draft}
             onChange={setDraft}
             clearable
+            searchable
           />
           <Group justify="flex-end">
             <Button variant="default" disabled={!changed} onClick={() => onSave(draft.length ? draft : null)}>
