@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { linkIn } from '../../support/mailbox.js';
 import { ownerAccount } from '../../support/owner-account.js';
 import { platformHeaders } from '../../support/fixtures.js';
 import { createUser, signIn, signUpAndSignIn } from '../../support/users.js';
@@ -33,7 +34,7 @@ describe('accounts', () => {
     );
     expect(rows).toEqual([{ email: 'peter@initech.example', is_owner: true, status: 'invited' }]);
     // only the token's hash is stored
-    const token = body.invitation.url.split('#token=')[1];
+    const token = linkIn(body.invitation.url)!.token;
     const stored = await sql<{
       token_hash: Buffer;
     }>`select token_hash from invitations where account_id = ${body.account.id}`.execute(t.database.db);

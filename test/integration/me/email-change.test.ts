@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { mailedToken, mailsTo } from '../auth/outbox.js';
 import { createUser, signIn, signUpAndSignIn, stepUp } from '../../support/users.js';
+import { mailsTo, tokenFromMail } from '../../support/mailbox.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ describe('email change', () => {
     expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).json().user.email).toBe(
       oldEmail,
     ); // not yet
-    const token = await mailedToken(t.app, 'new.address@example.com', 'email_change_verify');
+    const token = await tokenFromMail(t.app, 'new.address@example.com', 'email_change_verify');
     expect((await confirmChange(token)).statusCode).toBe(204);
     expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).json().user.email).toBe(
       'new.address@example.com',

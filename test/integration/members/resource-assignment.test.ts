@@ -6,9 +6,9 @@ import { defaultCatalogPath } from '../../../src/catalog/catalog.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { platformHeaders } from '../../support/fixtures.js';
 import { acceptInvitationAsNewUser } from '../../support/invitee.js';
-import { mailsTo } from '../auth/outbox.js';
 import { ownerAccount } from '../../support/owner-account.js';
 import { createUser, signIn, signUpAndSignIn, stepUp } from '../../support/users.js';
+import { mailsTo } from '../../support/mailbox.js';
 
 // PRODUCT rule 6 and the seeds: Wompi assigns payout bank accounts only to active members;
 // Juspay limits a new user to product and gateway ids in the invitation itself. The default
