@@ -67,3 +67,6 @@ export async function send<T>(
 
 /** `/v1/accounts/{accountId}` + path. */
 export const accountUrl = (accountId: string, path = '') => `/v1/accounts/${accountId}${path}`;
+
+/** Nobody signed in. */
+export const anonymous: Caller = { headers: {} };
