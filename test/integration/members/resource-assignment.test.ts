@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCatalogPath } from '../../../src/catalog/catalog.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
+import { changeMemberStatus, setResourceAssignment, updateMember } from '../../support/clients/members.js';
+import { platform } from '../../support/clients/request.js';
+import { putResource } from '../../support/clients/resources.js';
 import { platformHeaders } from '../../support/fixtures.js';
 import { acceptInvitationAsNewUser } from '../../support/invitee.js';
 import { ownerAccount } from '../../support/owner-account.js';
@@ -13,7 +16,7 @@ import { mailsTo } from '../../support/mailbox.js';
 // PRODUCT rule 6 and the seeds: Wompi assigns payout bank accounts only to active members;
 // Juspay limits a new user to product and gateway ids in the invitation itself. The default
 // catalog says so per resource type, and invitations, edits and single assignments obey it alike.
-const { t, owner, url } = await ownerAccount();
+const { t, owner, accountId, url } = await ownerAccount();
 
 const as = (
   headers: Record<string, string>,
@@ -248,5 +251,28 @@ describe('a catalog that lets bank accounts be assigned in the invitation', () =
       assignableBeforeActivation: true,
       newMembers: 'all',
     });
+  });
+});
+
+describe('single resource assignments', () => {
+  it('are possible only for active members, and only for registered resources', async () => {
+    for (const id of ['ba-1', 'ba-2'])
+      expect(
+        (await putResource(t.app, platform, accountId, 'bank_account', id, { name: `Account ${id}` })).status,
+      ).toBe(201);
+    const target = await createUser(t.app, { accountId, builtinRole: 'finance' });
+    expect(
+      (await updateMember(t.app, owner, accountId, target.memberId!, { resources: { bank_account: ['ba-1'] } })).status,
+    ).toBe(200);
+    const bankAccount = (id: string) => ({ type: 'bank_account', id });
+    const assign = await setResourceAssignment(t.app, owner, accountId, target.memberId!, bankAccount('ba-2'), true);
+    expect(assign.status).toBe(200);
+    expect(assign.body.resourceScope.bank_account.sort()).toEqual(['ba-1', 'ba-2']);
+    const unknown = await setResourceAssignment(t.app, owner, accountId, target.memberId!, bankAccount('nope'), true);
+    expect([unknown.status, unknown.code]).toEqual([404, 'resource.not_found']);
+    const inactive = await createUser(t.app, { accountId, builtinRole: 'finance', totp: false });
+    expect((await changeMemberStatus(t.app, platform, accountId, inactive.memberId!, 'deactivate')).status).toBe(200);
+    const refused = await setResourceAssignment(t.app, owner, accountId, inactive.memberId!, bankAccount('ba-1'), true);
+    expect([refused.status, refused.code]).toEqual([409, 'member.not_active']);
   });
 });

@@ -74,17 +74,23 @@ export const setResourceAssignment = (
     confirm ? { confirm } : {},
   );
 
-export const resetTwoFactor = (app: App, caller: Caller, accountId: string, memberId: string) =>
-  send<Member>(app, caller, 'POST', memberUrl(accountId, memberId, '/reset-two-factor'), { confirm: true });
+/** POST …/members/{id}/reset-two-factor (confirmed unless `confirm: false`). */
+export const resetTwoFactor = (app: App, caller: Caller, accountId: string, memberId: string, confirm = true) =>
+  send<Member>(app, caller, 'POST', memberUrl(accountId, memberId, '/reset-two-factor'), confirm ? { confirm } : {});
 
+/** POST …/members/{id}/email-change (confirmed unless `confirm: false`): mails a link to the new address. */
 export const requestMemberEmailChange = (
   app: App,
   caller: Caller,
   accountId: string,
   memberId: string,
   newEmail: string,
+  confirm = true,
 ) =>
-  send<{ newEmail: string; expiresAt: string }>(app, caller, 'POST', memberUrl(accountId, memberId, '/email-change'), {
-    newEmail,
-    confirm: true,
-  });
+  send<{ newEmail: string; expiresAt: string }>(
+    app,
+    caller,
+    'POST',
+    memberUrl(accountId, memberId, '/email-change'),
+    confirm ? { newEmail, confirm } : { newEmail },
+  );

@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { App } from '../../../src/app.js';
+import type { ErrorCode, Problem } from '../../../src/shared/errors.js';
 import { platformHeaders } from '../fixtures.js';
 
 /** Whoever sends a request: a signed-in session, the platform, an API key (anything with headers). */
@@ -32,8 +33,10 @@ export interface Answer<T> {
   status: number;
   /** The parsed JSON body: the success type on 2xx (undefined for an empty or non-JSON one), a problem otherwise. */
   body: T;
-  /** The problem+json `code` of a refusal; undefined on success. */
-  code: string | undefined;
+  /** The problem+json body of a refusal (RFC 9457); undefined on success. */
+  problem: Problem | undefined;
+  /** Its `code`, the field most tests assert. */
+  code: ErrorCode | undefined;
   response: LightMyRequestResponse;
 }
 
@@ -59,10 +62,11 @@ export async function send<T>(
   payload?: InjectOptions['payload'],
 ): Promise<Answer<T>> {
   const response = await app.inject({ method, url, headers: caller.headers, payload });
-  const json = /json/.test(String(response.headers['content-type'] ?? '')) && response.body !== '';
+  const json =
+    /^application\/(problem\+)?json/.test(String(response.headers['content-type'] ?? '')) && response.body !== '';
   const body: unknown = json ? response.json() : undefined;
-  const code = response.statusCode >= 400 ? (body as { code?: string } | undefined)?.code : undefined;
-  return { status: response.statusCode, body: body as T, code, response };
+  const problem = response.statusCode >= 400 ? (body as Problem | undefined) : undefined;
+  return { status: response.statusCode, body: body as T, problem, code: problem?.code, response };
 }
 
 /** `/v1/accounts/{accountId}` + path. */
