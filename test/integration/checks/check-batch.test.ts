@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { activateOwner, addMember, checkDecision, createAccount, platformHeaders } from '../../support/fixtures.js';
+import { type Check, checkBatch } from '../../support/clients/checks.js';
+import { createProfile } from '../../support/clients/profiles.js';
+import { platform } from '../../support/clients/request.js';
+import { putResource } from '../../support/clients/resources.js';
+import { activateOwner, addMember, checkDecision, createAccount } from '../../support/fixtures.js';
 
 let t: TestApp;
 let accountId: string;
@@ -23,23 +27,12 @@ describe('POST /v1/authz/check-batch', () => {
       subject: { memberId: i % 2 ? viewer.memberId : admin.memberId },
       permission: 'users.invite',
     }));
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/authz/check-batch',
-      headers: platformHeaders,
-      payload: { checks },
-    });
-    expect(res.statusCode).toBe(200);
-    const { results } = res.json();
+    const res = await checkBatch(t.app, platform, { checks });
+    expect(res.status).toBe(200);
+    const { results } = res.body;
     expect(results).toHaveLength(1000);
-    expect(results.every((result: { allowed: boolean }, i: number) => result.allowed === (i % 2 === 0))).toBe(true);
-    const tooMany = await t.app.inject({
-      method: 'POST',
-      url: '/v1/authz/check-batch',
-      headers: platformHeaders,
-      payload: { checks: [...checks, checks[0]] },
-    });
-    expect(tooMany.statusCode).toBe(400);
+    expect(results.every((result, i) => result.allowed === (i % 2 === 0))).toBe(true);
+    expect((await checkBatch(t.app, platform, { checks: [...checks, checks[0]] })).status).toBe(400);
   });
 
   it('takes the account and subject once for the whole batch; a check naming its own wins; neither is a 400', async () => {
@@ -55,61 +48,42 @@ describe('POST /v1/authz/check-batch', () => {
         { accountId: otherAccountId, permission: 'payments.view' },
       ],
     };
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/authz/check-batch',
-      headers: platformHeaders,
-      payload: batch,
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.json().results.map((result: { reason: string }) => result.reason)).toEqual([
+    const res = await checkBatch(t.app, platform, batch);
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((result) => result.reason)).toEqual([
       'granted',
       'permission_not_granted',
       'granted',
       'unknown_subject',
     ]);
 
-    const incomplete = await t.app.inject({
-      method: 'POST',
-      url: '/v1/authz/check-batch',
-      headers: platformHeaders,
-      payload: {
-        accountId,
-        checks: [
-          { subject: { memberId: viewer.memberId }, permission: 'payments.view' },
-          { permission: 'payments.view' },
-        ],
-      },
+    const incomplete = await checkBatch(t.app, platform, {
+      accountId,
+      checks: [
+        { subject: { memberId: viewer.memberId }, permission: 'payments.view' },
+        { permission: 'payments.view' },
+      ],
     });
-    expect(incomplete.statusCode).toBe(400);
-    expect(incomplete.headers['content-type']).toContain('application/problem+json');
-    expect(incomplete.json().errors).toEqual([
+    expect(incomplete.status).toBe(400);
+    expect(incomplete.response.headers['content-type']).toContain('application/problem+json');
+    expect(incomplete.problem?.errors).toEqual([
       { field: 'body/checks/1/subject', message: 'is required here or once for the batch' },
     ]);
   });
 
   it('answers a mixed batch (loaded and unloaded members, resource lookups, other tenants) as single checks would', async () => {
-    const profile = async (name: string) =>
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: `/v1/accounts/${accountId}/profiles`,
-          headers: platformHeaders,
-          payload: { name },
-        })
-      ).json<{ id: string }>().id;
+    const profile = async (name: string) => (await createProfile(t.app, platform, accountId, name)).body.id;
     const [storeA, storeB] = [await profile('Store A'), await profile('Store B')];
     const scoped = await addMember(t.app, accountId, { builtinRole: 'administrator', profileIds: [storeA] });
     const ownOnly = await addMember(t.app, accountId, { permissions: [{ permission: 'orders.edit', scope: 'own' }] });
     const stranger = await addMember(t.app, otherAccountId, { builtinRole: 'administrator' });
-    const put = await t.app.inject({
-      method: 'PUT',
-      url: `/v1/accounts/${accountId}/resources/product/p-batch`,
-      headers: platformHeaders,
-      payload: { name: 'Batch', profileId: storeB, ownerMemberId: ownOnly.memberId },
+    const put = await putResource(t.app, platform, accountId, 'product', 'p-batch', {
+      name: 'Batch',
+      profileId: storeB,
+      ownerMemberId: ownOnly.memberId,
     });
-    expect(put.statusCode).toBe(201);
-    const checks = [
+    expect(put.status).toBe(201);
+    const checks: Check[] = [
       {
         accountId,
         subject: { memberId: scoped.memberId },
@@ -135,24 +109,14 @@ describe('POST /v1/authz/check-batch', () => {
     ];
     // The first batch meets every member cold; the second finds them compiled in memory.
     for (let round = 0; round < 2; round++) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/authz/check-batch',
-        headers: platformHeaders,
-        payload: { checks },
-      });
-      expect(res.statusCode).toBe(200);
+      const res = await checkBatch(t.app, platform, { checks });
+      expect(res.status).toBe(200);
       const singles = [];
       for (const single of checks) singles.push(await checkDecision(t.app, single));
-      expect(res.json().results).toEqual(singles);
+      expect(res.body.results).toEqual(singles);
     }
-    const again = await t.app.inject({
-      method: 'POST',
-      url: '/v1/authz/check-batch',
-      headers: platformHeaders,
-      payload: { checks },
-    });
-    expect(again.json<{ results: { reason: string }[] }>().results.map((result) => result.reason)).toEqual([
+    const again = await checkBatch(t.app, platform, { checks });
+    expect(again.body.results.map((result) => result.reason)).toEqual([
       'profile_out_of_scope',
       'granted',
       'granted',

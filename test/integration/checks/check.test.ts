@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { activateOwner, addMember, checkDecision, createAccount, platformHeaders } from '../../support/fixtures.js';
+import { check } from '../../support/clients/checks.js';
+import { anonymous, bearer, platform } from '../../support/clients/request.js';
+import { putResource } from '../../support/clients/resources.js';
+import { activateOwner, addMember, checkDecision, createAccount } from '../../support/fixtures.js';
 
 let t: TestApp;
 let accountId: string;
@@ -17,14 +20,8 @@ afterAll(() => t.close());
 describe('POST /v1/authz/check', () => {
   it('needs the platform token (or an API key): none or a wrong one is refused', async () => {
     const body = { accountId, subject: { memberId: 'mem_x' }, permission: 'payments.view' };
-    expect((await t.app.inject({ method: 'POST', url: '/v1/authz/check', payload: body })).statusCode).toBe(401);
-    const wrong = await t.app.inject({
-      method: 'POST',
-      url: '/v1/authz/check',
-      payload: body,
-      headers: { authorization: 'Bearer not-the-token-at-all-0123456789abcdef' },
-    });
-    expect(wrong.statusCode).toBe(401);
+    expect((await check(t.app, anonymous, body)).status).toBe(401);
+    expect((await check(t.app, bearer('not-the-token-at-all-0123456789abcdef'), body)).status).toBe(401);
   });
 
   it('allows what the role grants and says why it denies the rest', async () => {
@@ -143,13 +140,11 @@ describe('POST /v1/authz/check', () => {
         })
       ).allowed,
     ).toBe(true);
-    const put = await t.app.inject({
-      method: 'PUT',
-      url: `/v1/accounts/${accountId}/resources/product/p-mine`,
-      headers: platformHeaders,
-      payload: { name: 'Mine', ownerMemberId: restricted.memberId },
+    const put = await putResource(t.app, platform, accountId, 'product', 'p-mine', {
+      name: 'Mine',
+      ownerMemberId: restricted.memberId,
     });
-    expect(put.statusCode).toBe(201);
+    expect(put.status).toBe(201);
     const ownProduct = await addMember(t.app, accountId, {
       permissions: [{ permission: 'orders.edit', scope: 'own' }],
     });
@@ -174,13 +169,12 @@ describe('POST /v1/authz/check', () => {
   });
 
   it('refuses malformed checks with problem+json', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/authz/check',
-      headers: platformHeaders,
-      payload: { accountId, subject: { memberId: 'x', userId: 'y' }, permission: 'payments.view' },
+    const res = await check(t.app, platform, {
+      accountId,
+      subject: { memberId: 'x', userId: 'y' },
+      permission: 'payments.view',
     });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().code).toBe('request.invalid');
+    expect([res.status, res.code]).toEqual([400, 'request.invalid']);
+    expect(res.response.headers['content-type']).toContain('application/problem+json');
   });
 });

@@ -1,7 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { App } from '../../../src/app.js';
 import type { ErrorCode, Problem } from '../../../src/shared/errors.js';
-import { platformHeaders } from '../fixtures.js';
+import { testPlatformToken } from '../app.js';
 
 /** Whoever sends a request: a signed-in session, the platform, an API key (anything with headers). */
 export interface Caller {
@@ -9,7 +9,7 @@ export interface Caller {
 }
 
 /** The platform token, as a caller. */
-export const platform: Caller = { headers: platformHeaders };
+export const platform: Caller = { headers: { authorization: `Bearer ${testPlatformToken}` } };
 
 /** An API key, as a caller. */
 export const bearer = (key: string): Caller => ({ headers: { authorization: `Bearer ${key}` } });
