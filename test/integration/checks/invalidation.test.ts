@@ -1,10 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
+import type { Grant } from '../../../src/catalog/catalog.js';
 import { openDatabase } from '../../../src/db/database.js';
 import { createTestApp, testConfig, type TestApp } from '../../support/app.js';
 import { engine } from '../../support/database.js';
-import { activateOwner, addMember, createAccount, platformHeaders } from '../../support/fixtures.js';
+import { check } from '../../support/clients/checks.js';
+import { platform } from '../../support/clients/request.js';
+import { createRole, updateRole } from '../../support/clients/roles.js';
+import { activateOwner, addMember, createAccount } from '../../support/fixtures.js';
 
 let t: TestApp;
 let accountId: string;
@@ -22,32 +26,23 @@ describe('invalidation', () => {
       engine === 'postgres' ? await openDatabase({ databaseUrl: t.database.url, poolSize: 2 }) : t.database;
     const other = await buildApp(testConfig(), { database: second });
     try {
-      const role = await t.app.inject({
-        method: 'POST',
-        url: `/v1/accounts/${accountId}/roles`,
-        headers: platformHeaders,
-        payload: { name: 'Refunds desk', permissions: [{ permission: 'payments.view', scope: 'all' }] },
+      const role = await createRole(t.app, platform, accountId, {
+        name: 'Refunds desk',
+        permissions: [{ permission: 'payments.view', scope: 'all' }],
       });
-      expect(role.statusCode).toBe(201);
-      const member = await addMember(t.app, accountId, { roleId: role.json().id });
+      expect(role.status).toBe(201);
+      const member = await addMember(t.app, accountId, { roleId: role.body.id });
       const body = { accountId, subject: { memberId: member.memberId }, permission: 'refunds.issue' };
-      const ask = async () =>
-        (await other.inject({ method: 'POST', url: '/v1/authz/check', headers: platformHeaders, payload: body })).json()
-          .allowed;
+      const ask = async () => (await check(other, platform, body)).body.allowed;
       expect(await ask()).toBe(false); // now compiled and cached on the second instance
       // Toggle a few times: each edit must be visible to the very next check over there.
       for (const refunds of [true, false, true, false, true]) {
-        const permissions = [
+        const permissions: Grant[] = [
           { permission: 'payments.view', scope: 'all' },
-          ...(refunds ? [{ permission: 'refunds.issue', scope: 'all' }] : []),
+          ...(refunds ? [{ permission: 'refunds.issue', scope: 'all' as const }] : []),
         ];
-        const edit = await t.app.inject({
-          method: 'PATCH',
-          url: `/v1/accounts/${accountId}/roles/${role.json().id}`,
-          headers: platformHeaders,
-          payload: { permissions, confirm: true },
-        });
-        expect(edit.statusCode).toBe(200);
+        const edit = await updateRole(t.app, platform, accountId, role.body.id, { permissions, confirm: true });
+        expect(edit.status).toBe(200);
         expect(await ask()).toBe(refunds);
       }
       // And a status change made directly through the first instance's commit path is seen too.

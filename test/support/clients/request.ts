@@ -3,10 +3,20 @@ import type { App } from '../../../src/app.js';
 import type { ErrorCode, Problem } from '../../../src/shared/errors.js';
 import { testPlatformToken } from '../app.js';
 
+/*
+ * Typed test clients: one module per domain (test/support/clients/<domain>.ts, as in src/),
+ * each route one function `(app, caller, accountId?, …) => Promise<Answer<Body>>`, its body
+ * typed from the service's own view type. Tests call these for what a client of the API does;
+ * raw `app.inject` stays where the wire itself is the subject (cookies, CSRF, headers, limits).
+ */
+
 /** Whoever sends a request: a signed-in session, the platform, an API key (anything with headers). */
 export interface Caller {
   headers: Record<string, string>;
 }
+
+/** Nobody signed in. */
+export const anonymous: Caller = { headers: {} };
 
 /** The platform token, as a caller. */
 export const platform: Caller = { headers: { authorization: `Bearer ${testPlatformToken}` } };
@@ -71,6 +81,3 @@ export async function send<T>(
 
 /** `/v1/accounts/{accountId}` + path. */
 export const accountUrl = (accountId: string, path = '') => `/v1/accounts/${accountId}${path}`;
-
-/** Nobody signed in. */
-export const anonymous: Caller = { headers: {} };
