@@ -13,3 +13,23 @@ export const updateMe = (app: App, caller: Caller, change: { name: string } & Re
 /** PUT /v1/me/password: 204, and every other session of the person ends. */
 export const changePassword = (app: App, caller: Caller, body: { currentPassword: string; newPassword: string }) =>
   send<undefined>(app, caller, 'PUT', '/v1/me/password', body);
+
+/** POST /v1/me/totp: starts enrolment (also what a pending sign-in without 2FA may do). */
+export const startTotpEnrolment = (app: App, caller: Caller) =>
+  send<{ otpauthUri: string; qrCodeSvg: string }>(app, caller, 'POST', '/v1/me/totp');
+
+/** POST /v1/me/totp/confirm: turns TOTP on; a sign-in it completes gets a new session cookie and CSRF token. */
+export const confirmTotpEnrolment = (app: App, caller: Caller, code: string) =>
+  send<{ recoveryCodes: string[]; csrfToken?: string }>(app, caller, 'POST', '/v1/me/totp/confirm', { code });
+
+/** DELETE /v1/me/totp (step-up and confirmed): 2FA off, the other sessions ended. */
+export const disableTotp = (app: App, caller: Caller) =>
+  send<undefined>(app, caller, 'DELETE', '/v1/me/totp', { confirm: true });
+
+/** POST /v1/me/recovery-codes (confirmed): a new set, the old one void. */
+export const newRecoveryCodes = (app: App, caller: Caller) =>
+  send<{ recoveryCodes: string[] }>(app, caller, 'POST', '/v1/me/recovery-codes', { confirm: true });
+
+/** POST /v1/me/step-up with a TOTP `code` or a `recoveryCode`; a new session cookie on success. */
+export const stepUpWith = (app: App, caller: Caller, factor: { code: string } | { recoveryCode: string }) =>
+  send<{ csrfToken: string; expiresAt: string }>(app, caller, 'POST', '/v1/me/step-up', factor);
