@@ -1,6 +1,6 @@
 import type { App } from '../../../src/app.js';
 import type { MeView } from '../../../src/me/service.js';
-import { type Caller, send } from './request.js';
+import { anonymous, type Caller, send } from './request.js';
 
 export type Me = MeView & { csrfToken: string };
 
@@ -33,3 +33,17 @@ export const newRecoveryCodes = (app: App, caller: Caller) =>
 /** POST /v1/me/step-up with a TOTP `code` or a `recoveryCode`; a new session cookie on success. */
 export const stepUpWith = (app: App, caller: Caller, factor: { code: string } | { recoveryCode: string }) =>
   send<{ csrfToken: string; expiresAt: string }>(app, caller, 'POST', '/v1/me/step-up', factor);
+
+/** POST /v1/me/email-change (step-up, confirmed unless `confirm: false`): mails a link to the new address. */
+export const requestEmailChange = (app: App, caller: Caller, newEmail: string, confirm = true) =>
+  send<Record<string, never>>(
+    app,
+    caller,
+    'POST',
+    '/v1/me/email-change',
+    confirm ? { newEmail, confirm } : { newEmail },
+  );
+
+/** POST /v1/email-change/confirm: the mailed link's token applies the change (anyone holding it). */
+export const confirmEmailChange = (app: App, token: string) =>
+  send<undefined>(app, anonymous, 'POST', '/v1/email-change/confirm', { token });
