@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import type { App } from '../../src/app.js';
 import type { Grant } from '../../src/catalog/catalog.js';
 import { newId } from '../../src/shared/ids.js';
-import { testPlatformToken } from './app.js';
+import { check, type Check, type Decision } from './clients/checks.js';
+import { platform } from './clients/request.js';
 
-export const platformHeaders = { authorization: `Bearer ${testPlatformToken}` };
+/** The platform token's header, for raw `app.inject` calls (the typed clients take `platform`). */
+export const platformHeaders = platform.headers;
 
 /** Creates an account through the platform API and returns its ids and the owner's link. */
 export async function createAccount(
@@ -79,9 +81,9 @@ export async function addMember(
   return { memberId, userId, email };
 }
 
-/** One decision through the public check API with the platform token. */
-export async function checkDecision(app: App, body: Record<string, unknown>) {
-  const res = await app.inject({ method: 'POST', url: '/v1/authz/check', headers: platformHeaders, payload: body });
-  if (res.statusCode !== 200) throw new Error(`check failed: ${res.statusCode} ${res.body}`);
-  return res.json<{ allowed: boolean; reason: string; scope?: string }>();
+/** One decision through the public check API with the platform token (throws unless it answers 200). */
+export async function checkDecision(app: App, body: Check): Promise<Decision> {
+  const res = await check(app, platform, body);
+  if (res.status !== 200) throw new Error(`check failed: ${res.status} ${res.response.body}`);
+  return res.body;
 }

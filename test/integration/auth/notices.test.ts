@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { signUpAndSignIn, stepUp } from '../../support/users.js';
-import { mailsTo } from './outbox.js';
+import { mailsTo } from '../../support/mailbox.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, newSecretToken } from '../../../src/shared/tokens.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { createUser, signIn, signUpAndSignIn } from '../../support/users.js';
-import { mailedToken } from './outbox.js';
+import { tokenFromMail } from '../../support/mailbox.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,13 +25,13 @@ describe('POST /v1/password-reset', () => {
       expect(res.body).toBe('{}');
       expect(res.headers['set-cookie']).toBeUndefined();
     }
-    expect(await mailedToken(t.app, user.email, 'password_reset')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await tokenFromMail(t.app, user.email, 'password_reset')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const { rows } = await sql<{
       token_hash: Buffer;
     }>`select token_hash from password_reset_tokens where user_id = ${user.userId}`.execute(t.app.deps.database.db);
     expect(rows).toHaveLength(1);
     expect(
-      Buffer.from(rows[0].token_hash).equals(hashToken(await mailedToken(t.app, user.email, 'password_reset'))),
+      Buffer.from(rows[0].token_hash).equals(hashToken(await tokenFromMail(t.app, user.email, 'password_reset'))),
     ).toBe(true);
   });
 });
@@ -41,7 +41,7 @@ describe('POST /v1/password-reset/confirm', () => {
     const user = await createUser(t.app);
     const session = await signIn(t.app, { ...user });
     await requestReset(user.email);
-    const token = await mailedToken(t.app, user.email, 'password_reset');
+    const token = await tokenFromMail(t.app, user.email, 'password_reset');
 
     const res = await confirmReset(token, 'a whole new passphrase');
     expect(res.statusCode).toBe(204);
@@ -68,7 +68,7 @@ describe('POST /v1/password-reset/confirm', () => {
   it('works once, for 30 minutes, and a newer link replaces an older one', async () => {
     const user = await createUser(t.app);
     await requestReset(user.email);
-    const token = await mailedToken(t.app, user.email, 'password_reset');
+    const token = await tokenFromMail(t.app, user.email, 'password_reset');
     expect((await confirmReset(token, 'first new passphrase')).statusCode).toBe(204);
     const reuse = await confirmReset(token, 'second new passphrase');
     expect(reuse.statusCode).toBe(400);
@@ -76,10 +76,10 @@ describe('POST /v1/password-reset/confirm', () => {
 
     t.clock.advance(2 * 60_000);
     await requestReset(user.email);
-    const older = await mailedToken(t.app, user.email, 'password_reset');
+    const older = await tokenFromMail(t.app, user.email, 'password_reset');
     t.clock.advance(2 * 60_000);
     await requestReset(user.email);
-    const newer = await mailedToken(t.app, user.email, 'password_reset');
+    const newer = await tokenFromMail(t.app, user.email, 'password_reset');
     expect(newer).not.toBe(older);
     expect((await confirmReset(older, 'third new passphrase')).json().code).toBe('token.invalid');
     t.clock.advance(30 * 60_000);
@@ -89,7 +89,7 @@ describe('POST /v1/password-reset/confirm', () => {
   it('refuses a weak password and leaves the link usable', async () => {
     const user = await createUser(t.app, { email: 'margaret.h@example.com' });
     await requestReset(user.email);
-    const token = await mailedToken(t.app, user.email, 'password_reset');
+    const token = await tokenFromMail(t.app, user.email, 'password_reset');
     const weak = await confirmReset(token, 'iloveyou');
     expect(weak.statusCode).toBe(400);
     expect(weak.json()).toMatchObject({ code: 'password.too_weak', errors: [{ field: 'body/newPassword' }] });
@@ -103,9 +103,9 @@ describe('POST /v1/password-reset/confirm', () => {
   it('mails one link a minute at most', async () => {
     const session = await signUpAndSignIn(t.app);
     await requestReset(session.email);
-    const first = await mailedToken(t.app, session.email, 'password_reset');
+    const first = await tokenFromMail(t.app, session.email, 'password_reset');
     await requestReset(session.email);
-    expect(await mailedToken(t.app, session.email, 'password_reset')).toBe(first);
+    expect(await tokenFromMail(t.app, session.email, 'password_reset')).toBe(first);
   });
 });
 
@@ -113,7 +113,7 @@ describe('the email-address rule for new passwords', () => {
   async function linkFor(email: string) {
     const user = await createUser(t.app, { email });
     await requestReset(user.email);
-    return mailedToken(t.app, user.email, 'password_reset');
+    return tokenFromMail(t.app, user.email, 'password_reset');
   }
 
   it('lets a password contain a short local part ("pat", "dev", "staff"), an ordinary word', async () => {

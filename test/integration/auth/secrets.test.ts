@@ -6,7 +6,7 @@ import { testConfig } from '../../support/app.js';
 import { TestClock } from '../../support/clock.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { createUser, sessionTokenFrom, totpCode } from '../../support/users.js';
-import { mailedToken } from './outbox.js';
+import { tokenFromMail } from '../../support/mailbox.js';
 
 const logLines: string[] = [];
 let app: App;
@@ -118,7 +118,7 @@ describe('secrets', () => {
 
     // Reset the password by mail.
     await call({ method: 'POST', url: '/v1/password-reset', payload: { email: user.email } });
-    secrets.resetToken = await mailedToken(app, user.email, 'password_reset');
+    secrets.resetToken = await tokenFromMail(app, user.email, 'password_reset');
     secrets.resetPassword = 'a reset secret passphrase';
     await call({
       method: 'POST',

@@ -4,7 +4,6 @@ import { createTestApp, type TestApp } from '../../support/app.js';
 import { createAccount } from '../../support/fixtures.js';
 import { tokenFromMail } from '../../support/mailbox.js';
 import { createUser } from '../../support/users.js';
-import { mailedToken } from './outbox.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -73,7 +72,7 @@ describe('failed link tokens per client address', () => {
     expect((await tryLink(2, newSecretToken(), ip)).statusCode).toBe(429);
     const user = await createUser(t.app);
     await t.app.inject({ method: 'POST', url: '/v1/password-reset', payload: { email: user.email } });
-    const token = await mailedToken(t.app, user.email, 'password_reset');
+    const token = await tokenFromMail(t.app, user.email, 'password_reset');
     expect((await tryLink(2, token, ip)).statusCode).toBe(429);
     expect((await tryLink(2, token, freshIp())).statusCode).toBe(204);
   });

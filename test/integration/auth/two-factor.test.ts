@@ -2,6 +2,15 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import {
+  confirmTotpEnrolment,
+  disableTotp,
+  getMe,
+  newRecoveryCodes,
+  startTotpEnrolment,
+  stepUpWith,
+} from '../../support/clients/me.js';
+import { anonymous, send } from '../../support/clients/request.js';
+import {
   createUser,
   sessionTokenFrom,
   signIn,
@@ -22,15 +31,10 @@ const seedOf = (otpauthUri: string) => new URL(otpauthUri).searchParams.get('sec
 async function enrolWhileSigningIn(user: TestUser) {
   const pending = await signIn(t.app, user);
   expect(pending.next).toBe('enrol_totp');
-  const started = await t.app.inject({ method: 'POST', url: '/v1/me/totp', headers: pending.headers });
-  expect(started.statusCode).toBe(200);
-  user.totpSecret = seedOf(started.json().otpauthUri);
-  const confirmed = await t.app.inject({
-    method: 'POST',
-    url: '/v1/me/totp/confirm',
-    headers: pending.headers,
-    payload: { code: await totpCode(t.app, user) },
-  });
+  const started = await startTotpEnrolment(t.app, pending);
+  expect(started.status).toBe(200);
+  user.totpSecret = seedOf(started.body.otpauthUri);
+  const confirmed = await confirmTotpEnrolment(t.app, pending, await totpCode(t.app, user));
   return { pending, started, confirmed };
 }
 
@@ -38,27 +42,25 @@ describe('TOTP enrolment', () => {
   it('is all a user without 2FA can do after the password, and it completes the sign-in', async () => {
     const user = await createUser(t.app, { totp: false, account: true });
     const pending = await signIn(t.app, user);
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: pending.headers })).json().code).toBe(
-      'auth.enrolment_required',
-    );
+    expect((await getMe(t.app, pending)).code).toBe('auth.enrolment_required');
     const { started, confirmed } = await enrolWhileSigningIn(user);
-    expect(started.json()).toEqual({
+    expect(started.body).toEqual({
       otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\/Gatehouse:/),
       qrCodeSvg: expect.stringContaining('<svg'),
     });
-    expect(confirmed.statusCode).toBe(200);
-    const body = confirmed.json();
+    expect(confirmed.status).toBe(200);
+    const body = confirmed.body;
     expect(body.recoveryCodes).toHaveLength(10);
     expect(new Set(body.recoveryCodes).size).toBe(10);
     for (const code of body.recoveryCodes) expect(code).toMatch(/^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/);
-    const token = sessionTokenFrom(t.app, confirmed)!;
+    const token = sessionTokenFrom(t.app, confirmed.response)!;
     expect(token).not.toBe(pending.token);
-    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: `gatehouse_session=${token}` } });
-    expect(me.statusCode).toBe(200);
-    expect(me.json().user.twoFactorEnabled).toBe(true);
-    expect(me.json().csrfToken).toBe(body.csrfToken);
+    const me = await getMe(t.app, { headers: { cookie: `gatehouse_session=${token}` } });
+    expect(me.status).toBe(200);
+    expect(me.body.user.twoFactorEnabled).toBe(true);
+    expect(me.body.csrfToken).toBe(body.csrfToken);
     // The pending token died with the rotation.
-    expect((await t.app.inject({ method: 'POST', url: '/v1/me/totp', headers: pending.headers })).statusCode).toBe(401);
+    expect((await startTotpEnrolment(t.app, pending)).status).toBe(401);
   });
 
   it('stores the seed encrypted and the recovery codes hashed', async () => {
@@ -76,65 +78,47 @@ describe('TOTP enrolment', () => {
     }>`select locator, code_hash from recovery_codes where user_id = ${user.userId}`.execute(t.app.deps.database.db);
     expect(codes.rows).toHaveLength(10);
     const stored = JSON.stringify(codes.rows);
-    for (const code of confirmed.json().recoveryCodes as string[]) expect(stored).not.toContain(code.replace(/-/g, ''));
+    for (const code of confirmed.body.recoveryCodes) expect(stored).not.toContain(code.replace(/-/g, ''));
     for (const row of codes.rows) expect(row.code_hash).toMatch(/^\$argon2id\$/);
   });
 
   it('refuses a wrong code, and the code that confirmed enrolment cannot sign in again', async () => {
     const user = await createUser(t.app, { totp: false });
     const pending = await signIn(t.app, user);
-    const started = await t.app.inject({ method: 'POST', url: '/v1/me/totp', headers: pending.headers });
-    user.totpSecret = seedOf(started.json().otpauthUri);
-    const wrong = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/totp/confirm',
-      headers: pending.headers,
-      payload: { code: '000000' },
-    });
-    expect(wrong.json().code).toBe('auth.invalid_code');
+    const started = await startTotpEnrolment(t.app, pending);
+    user.totpSecret = seedOf(started.body.otpauthUri);
+    expect((await confirmTotpEnrolment(t.app, pending, '000000')).code).toBe('auth.invalid_code');
     const code = await totpCode(t.app, user);
-    expect(
-      (await t.app.inject({ method: 'POST', url: '/v1/me/totp/confirm', headers: pending.headers, payload: { code } }))
-        .statusCode,
-    ).toBe(200);
-    const again = await t.app.inject({
-      method: 'POST',
-      url: '/v1/session',
-      payload: { email: user.email, password: user.password },
+    expect((await confirmTotpEnrolment(t.app, pending, code)).status).toBe(200);
+    const again = await send<{ csrfToken: string }>(t.app, anonymous, 'POST', '/v1/session', {
+      email: user.email,
+      password: user.password,
     });
-    const replay = await t.app.inject({
-      method: 'POST',
-      url: '/v1/session/second-factor',
+    const secondStep = {
       headers: {
-        cookie: `gatehouse_session=${sessionTokenFrom(t.app, again)}`,
-        'x-csrf-token': again.json().csrfToken,
+        cookie: `gatehouse_session=${sessionTokenFrom(t.app, again.response)}`,
+        'x-csrf-token': again.body.csrfToken,
       },
-      payload: { code },
-    });
-    expect(replay.json().code).toBe('auth.invalid_code');
+    };
+    const replay = await send(t.app, secondStep, 'POST', '/v1/session/second-factor', { code });
+    expect(replay.code).toBe('auth.invalid_code');
   });
 
   it('cannot start over while TOTP is on', async () => {
     const session = await signUpAndSignIn(t.app);
-    const res = await t.app.inject({ method: 'POST', url: '/v1/me/totp', headers: session.headers });
-    expect(res.statusCode).toBe(409);
-    expect(res.json().code).toBe('two_factor.already_enrolled');
+    const res = await startTotpEnrolment(t.app, session);
+    expect([res.status, res.code]).toEqual([409, 'two_factor.already_enrolled']);
   });
 
   it('lets a user who signed in without 2FA enrol later', async () => {
     const user = await createUser(t.app, { totp: false, account: { requireTwoFactor: false } });
     const session = await signIn(t.app, user);
     expect(session.next).toBe('done');
-    const started = await t.app.inject({ method: 'POST', url: '/v1/me/totp', headers: session.headers });
-    user.totpSecret = seedOf(started.json().otpauthUri);
-    const confirmed = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/totp/confirm',
-      headers: session.headers,
-      payload: { code: await totpCode(t.app, user) },
-    });
-    expect(confirmed.statusCode).toBe(200);
-    expect(confirmed.json().csrfToken).toBeUndefined();
+    const started = await startTotpEnrolment(t.app, session);
+    user.totpSecret = seedOf(started.body.otpauthUri);
+    const confirmed = await confirmTotpEnrolment(t.app, session, await totpCode(t.app, user));
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.csrfToken).toBeUndefined();
     expect((await signIn(t.app, user)).next).toBe('done'); // helper finished the second factor
   });
 });
@@ -145,22 +129,14 @@ describe('2FA reset and recovery codes', () => {
     const other = await signIn(t.app, { ...user });
     const session = await signIn(t.app, { ...user });
     await stepUp(t.app, session);
-    const res = await t.app.inject({
-      method: 'DELETE',
-      url: '/v1/me/totp',
-      headers: session.headers,
-      payload: { confirm: true },
+    expect((await disableTotp(t.app, session)).status).toBe(204);
+    expect((await getMe(t.app, other)).status).toBe(401);
+    expect((await getMe(t.app, session)).body.user.twoFactorEnabled).toBe(false);
+    const again = await send<{ next: string }>(t.app, anonymous, 'POST', '/v1/session', {
+      email: user.email,
+      password: user.password,
     });
-    expect(res.statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: other.headers })).statusCode).toBe(401);
-    const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers });
-    expect(me.json().user.twoFactorEnabled).toBe(false);
-    const again = await t.app.inject({
-      method: 'POST',
-      url: '/v1/session',
-      payload: { email: user.email, password: user.password },
-    });
-    expect(again.json().next).toBe('enrol_totp');
+    expect(again.body.next).toBe('enrol_totp');
     const { rows } = await sql<{
       n: number;
     }>`select count(*)::int as n from recovery_codes where user_id = ${user.userId}`.execute(t.app.deps.database.db);
@@ -170,31 +146,14 @@ describe('2FA reset and recovery codes', () => {
   it('POST /v1/me/recovery-codes replaces the codes: the old ones stop working', async () => {
     const user = await createUser(t.app, { totp: false });
     const { confirmed } = await enrolWhileSigningIn(user);
-    const oldCode = (confirmed.json().recoveryCodes as string[])[0];
+    const oldCode = confirmed.body.recoveryCodes[0];
     const session = await signIn(t.app, user);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/recovery-codes',
-      headers: session.headers,
-      payload: { confirm: true },
-    });
-    expect(res.statusCode).toBe(200);
-    const fresh = res.json().recoveryCodes as string[];
+    const res = await newRecoveryCodes(t.app, session);
+    expect(res.status).toBe(200);
+    const fresh = res.body.recoveryCodes;
     expect(fresh).toHaveLength(10);
     expect(fresh).not.toContain(oldCode);
-    const useOld = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/step-up',
-      headers: session.headers,
-      payload: { recoveryCode: oldCode },
-    });
-    expect(useOld.json().code).toBe('auth.invalid_code');
-    const useNew = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/step-up',
-      headers: session.headers,
-      payload: { code: fresh[0] },
-    });
-    expect(useNew.statusCode).toBe(200);
+    expect((await stepUpWith(t.app, session, { recoveryCode: oldCode })).code).toBe('auth.invalid_code');
+    expect((await stepUpWith(t.app, session, { code: fresh[0] })).status).toBe(200);
   });
 });

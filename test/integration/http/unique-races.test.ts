@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { conflictOf, violatedUniqueIndex } from '../../../src/shared/constraint-errors.js';
+import { mailsTo } from '../../support/mailbox.js';
 import { ownerAccount } from '../../support/owner-account.js';
 import { createUser } from '../../support/users.js';
 
@@ -10,16 +11,7 @@ const db = t.app.deps.database.db;
 const parallel = <T>(count: number, run: (index: number) => Promise<T>) =>
   Promise.all(Array.from({ length: count }, (_, index) => run(index)));
 const statuses = (responses: { statusCode: number }[]) => responses.map((res) => res.statusCode).sort();
-const mailsTo = async (address: string, template: string) =>
-  Number(
-    (
-      await sql<{
-        n: number;
-      }>`select count(*)::int as n from mail_outbox where to_address = ${address} and template = ${template}`.execute(
-        db,
-      )
-    ).rows[0].n,
-  );
+const mailCount = async (address: string, template: string) => (await mailsTo(t.app, address, template)).length;
 
 describe('unique-constraint races answer their 409, never 500, and mail only what committed (issue 13.7)', () => {
   it('50 parallel invitations of one address: one invitation, one mail, 49 × 409 member.already_member', async () => {
@@ -40,7 +32,7 @@ describe('unique-constraint races answer their 409, never 500, and mail only wha
     }
     const members = await sql`select id from members where account_id = ${accountId} and email = ${email}`.execute(db);
     expect(members.rows).toHaveLength(1);
-    expect(await mailsTo(email, 'invitation')).toBe(1);
+    expect(await mailCount(email, 'invitation')).toBe(1);
   });
 
   it('50 parallel ownership offers to one member: one offer, one mail, 49 × 409 transfer.pending', async () => {
@@ -57,7 +49,7 @@ describe('unique-constraint races answer their 409, never 500, and mail only wha
     expect(responses.filter((res) => res.statusCode === 201)).toHaveLength(1);
     for (const res of responses.filter((one) => one.statusCode !== 201))
       expect(res.json().code).toBe('transfer.pending');
-    expect(await mailsTo(heir.email, 'ownership_transfer')).toBe(1);
+    expect(await mailCount(heir.email, 'ownership_transfer')).toBe(1);
   });
 
   it('50 parallel ownership offers to different members: each answered, one pending at the end, a mail per offer made', async () => {
@@ -77,7 +69,7 @@ describe('unique-constraint races answer their 409, never 500, and mail only wha
       );
     expect(pending.rows).toHaveLength(1);
     let mails = 0;
-    for (const heir of heirs) mails += await mailsTo(heir.email, 'ownership_transfer');
+    for (const heir of heirs) mails += await mailCount(heir.email, 'ownership_transfer');
     expect(mails).toBe(responses.length);
   });
 });

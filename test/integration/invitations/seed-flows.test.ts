@@ -1,9 +1,26 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { checkDecision, platformHeaders } from '../../support/fixtures.js';
+import { getAccount } from '../../support/clients/accounts.js';
+import { createApiKey } from '../../support/clients/api-keys.js';
+import { memberPermissions } from '../../support/clients/checks.js';
+import { createContact } from '../../support/clients/contacts.js';
+import { invite } from '../../support/clients/invitations.js';
+import { getMe } from '../../support/clients/me.js';
+import {
+  changeMemberStatus,
+  getMember,
+  listMembers,
+  setResourceAssignment,
+  updateMember,
+} from '../../support/clients/members.js';
+import { createProfile } from '../../support/clients/profiles.js';
+import { anonymous, bearer, platform, send } from '../../support/clients/request.js';
+import { putResource } from '../../support/clients/resources.js';
+import { createRole, listRoles } from '../../support/clients/roles.js';
+import { checkDecision } from '../../support/fixtures.js';
 import { acceptInvitationAsNewUser } from '../../support/invitee.js';
 import { latestMail } from '../../support/mailbox.js';
-import { generate } from 'otplib';
 import { signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';
 
 let t: TestApp;
@@ -20,175 +37,125 @@ beforeEach(async () => {
   owner = await stepUp(t.app, owner);
 });
 
-const url = (path: string) => `/v1/accounts/${accountId}${path}`;
-const as = (headers: object, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, payload?: object) =>
-  t.app.inject({ method, url: url(path), headers: headers as Record<string, string>, ...(payload ? { payload } : {}) });
+const all = (...permissions: string[]) => permissions.map((permission) => ({ permission, scope: 'all' as const }));
 
 describe('PayMongo: team members', () => {
   it('invited teammate accepts, sets a password and 2FA, and sees only payments', async () => {
-    const invite = await as(owner.headers, 'POST', '/invitations', {
+    const invited = await invite(t.app, owner, accountId, {
       email: 'refunds@teammate.example',
-      permissions: [
-        { permission: 'payments.view', scope: 'all' },
-        { permission: 'refunds.issue', scope: 'all' },
-        { permission: 'disputes.contest', scope: 'all' },
-      ],
+      permissions: all('payments.view', 'refunds.issue', 'disputes.contest'),
     });
-    expect(invite.statusCode).toBe(201);
-    expect(invite.json()).toMatchObject({ email: 'refunds@teammate.example', status: 'pending' });
+    expect(invited.status).toBe(201);
+    expect(invited.body).toMatchObject({ email: 'refunds@teammate.example', status: 'pending' });
     const mail = await latestMail(t.app, 'refunds@teammate.example', 'invitation');
     expect(mail.subject).toContain('Acme Payments');
     // Before 2FA the membership is not active yet.
     const invitee = await acceptInvitationAsNewUser(t.app, 'refunds@teammate.example');
-    const me = (await t.app.inject({ method: 'GET', url: '/v1/me', headers: invitee.headers })).json();
+    const me = (await getMe(t.app, invitee)).body;
     expect(me.memberships).toEqual([expect.objectContaining({ accountId, status: 'active' })]);
     const subject = { memberId: invitee.memberId };
     expect((await checkDecision(t.app, { accountId, subject, permission: 'payments.view' })).allowed).toBe(true);
     expect((await checkDecision(t.app, { accountId, subject, permission: 'refunds.issue' })).allowed).toBe(true);
     expect((await checkDecision(t.app, { accountId, subject, permission: 'payouts.view' })).allowed).toBe(false);
-    expect((await as(invitee.headers, 'GET', '/members')).statusCode).toBe(403);
+    expect((await listMembers(t.app, invitee, accountId)).status).toBe(403);
   });
 
   it('the owner edits a teammate’s permissions and deletes them from the row menu', async () => {
-    await as(owner.headers, 'POST', '/invitations', { email: 'links@teammate.example', roleId: 'builtin:view_only' });
+    await invite(t.app, owner, accountId, { email: 'links@teammate.example', roleId: 'builtin:view_only' });
     const invitee = await acceptInvitationAsNewUser(t.app, 'links@teammate.example');
-    const edit = await as(owner.headers, 'PATCH', `/members/${invitee.memberId}`, {
-      permissions: [
-        { permission: 'payment_links.view', scope: 'all' },
-        { permission: 'payment_links.create', scope: 'all' },
-        { permission: 'payment_links.archive', scope: 'all' },
-      ],
-      confirm: true,
+    const edit = await updateMember(t.app, owner, accountId, invitee.memberId, {
+      permissions: all('payment_links.view', 'payment_links.create', 'payment_links.archive'),
     });
-    expect(edit.statusCode).toBe(200);
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject: { memberId: invitee.memberId },
-          permission: 'payment_links.archive',
-        })
-      ).allowed,
-    ).toBe(true);
-    expect(
-      (await as(owner.headers, 'POST', `/members/${invitee.memberId}/remove`, { confirm: true })).json().status,
-    ).toBe('removed');
+    expect(edit.status).toBe(200);
+    const subject = { memberId: invitee.memberId };
+    expect((await checkDecision(t.app, { accountId, subject, permission: 'payment_links.archive' })).allowed).toBe(
+      true,
+    );
+    expect((await changeMemberStatus(t.app, owner, accountId, invitee.memberId, 'remove')).body.status).toBe('removed');
     // It was their only account: removal ended their session (PRODUCT rule 4).
-    expect((await t.app.inject({ method: 'GET', url: url(''), headers: invitee.headers })).statusCode).toBe(401);
+    expect((await getAccount(t.app, invitee, accountId)).status).toBe(401);
   });
 });
 
 describe('Wompi: users of payouts', () => {
   it('admin creates a user with fixed identity fields, assigns a bank account once active, changes role with 2FA and confirmation, deactivates and deletes', async () => {
-    await t.app.inject({
-      method: 'PUT',
-      url: url('/resources/bank_account/co-001'),
-      headers: platformHeaders,
-      payload: { name: 'Bancolombia 001' },
-    });
-    const invite = await as(owner.headers, 'POST', '/invitations', {
+    expect(
+      (await putResource(t.app, platform, accountId, 'bank_account', 'co-001', { name: 'Bancolombia 001' })).status,
+    ).toBe(201);
+    const invited = await invite(t.app, owner, accountId, {
       email: 'payouts@wompi-user.example',
       name: 'Pedro Pagos',
       identity: { idType: 'CC', idNumber: '1020304050', phone: '+57 300 123 4567' },
       roleId: 'builtin:finance',
       resources: { bank_account: [] },
     });
-    expect(invite.statusCode).toBe(201);
-    const memberId = invite.json().memberId;
+    expect(invited.status).toBe(201);
+    const { memberId } = invited.body;
+    const bankAccount = { type: 'bank_account', id: 'co-001' };
     // Not active yet: no bank accounts can be assigned.
-    const early = await as(owner.headers, 'PUT', `/members/${memberId}/resources/bank_account/co-001`, {
-      confirm: true,
-    });
-    expect(early.json().code).toBe('member.not_active');
+    const early = await setResourceAssignment(t.app, owner, accountId, memberId, bankAccount, true);
+    expect(early.code).toBe('member.not_active');
     const invitee = await acceptInvitationAsNewUser(t.app, 'payouts@wompi-user.example');
-    expect(
-      (await as(owner.headers, 'PUT', `/members/${memberId}/resources/bank_account/co-001`, { confirm: true })).json()
-        .resourceScope,
-    ).toEqual({ bank_account: ['co-001'] });
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject: { memberId },
-          permission: 'payouts.view',
-          resource: { type: 'bank_account', id: 'co-001' },
-        })
-      ).allowed,
-    ).toBe(true);
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject: { memberId },
-          permission: 'payouts.view',
-          resource: { type: 'bank_account', id: 'co-999' },
-        })
-      ).allowed,
-    ).toBe(false);
-    const detail = (await as(owner.headers, 'GET', `/members/${memberId}`)).json();
+    const assigned = await setResourceAssignment(t.app, owner, accountId, memberId, bankAccount, true);
+    expect(assigned.body.resourceScope).toEqual({ bank_account: ['co-001'] });
+    const payouts = (id: string) =>
+      checkDecision(t.app, {
+        accountId,
+        subject: { memberId },
+        permission: 'payouts.view',
+        resource: { type: 'bank_account', id },
+      });
+    expect((await payouts('co-001')).allowed).toBe(true);
+    expect((await payouts('co-999')).allowed).toBe(false);
+    const detail = (await getMember(t.app, owner, accountId, memberId)).body;
     expect(detail.identity).toEqual({ idType: 'CC', idNumber: '1020304050', phone: '+57 300 123 4567' });
-    expect(
-      (
-        await as(owner.headers, 'PATCH', `/members/${memberId}`, { identity: { idNumber: '999' }, confirm: true })
-      ).json().code,
-    ).toBe('member.identity_fixed');
-    expect((await as(owner.headers, 'PATCH', `/members/${memberId}`, { roleId: 'builtin:support' })).json().code).toBe(
+    expect((await updateMember(t.app, owner, accountId, memberId, { identity: { idNumber: '999' } })).code).toBe(
+      'member.identity_fixed',
+    );
+    expect((await updateMember(t.app, owner, accountId, memberId, { roleId: 'builtin:support' }, false)).code).toBe(
       'request.confirmation_required',
     );
-    expect(
-      (await as(owner.headers, 'PATCH', `/members/${memberId}`, { roleId: 'builtin:support', confirm: true })).json()
-        .role.id,
-    ).toBe('builtin:support');
-    expect((await as(owner.headers, 'POST', `/members/${memberId}/deactivate`, { confirm: true })).json().status).toBe(
-      'inactive',
+    expect((await updateMember(t.app, owner, accountId, memberId, { roleId: 'builtin:support' })).body.role?.id).toBe(
+      'builtin:support',
     );
-    expect(
-      (await t.app.inject({ method: 'GET', url: url(''), headers: invitee.headers })).statusCode,
-    ).toBeGreaterThanOrEqual(401);
-    expect((await as(owner.headers, 'POST', `/members/${memberId}/remove`, { confirm: true })).json().status).toBe(
-      'removed',
-    );
+    expect((await changeMemberStatus(t.app, owner, accountId, memberId, 'deactivate')).body.status).toBe('inactive');
+    expect((await getAccount(t.app, invitee, accountId)).status).toBeGreaterThanOrEqual(401);
+    expect((await changeMemberStatus(t.app, owner, accountId, memberId, 'remove')).body.status).toBe('removed');
   });
 });
 
 describe('Monarx: billing users and contacts', () => {
   it('owner invites with chosen permissions, adds a contact who cannot sign in, removes access, and re-invites later', async () => {
-    const billing = [
+    const billing = all(
       'invoices.view',
       'invoices.pay',
       'quotes.view',
       'quotes.accept',
       'support_tickets.view',
       'support_tickets.open',
-    ].map((permission) => ({ permission, scope: 'all' }));
-    await as(owner.headers, 'POST', '/invitations', { email: 'billing@monarx-client.example', permissions: billing });
+    );
+    await invite(t.app, owner, accountId, { email: 'billing@monarx-client.example', permissions: billing });
     const invitee = await acceptInvitationAsNewUser(t.app, 'billing@monarx-client.example');
-    const perms = (await as(invitee.headers, 'GET', `/members/${invitee.memberId}/permissions`))
-      .json()
-      .permissions.map((p: { permission: string }) => p.permission);
-    expect(perms.sort()).toEqual(billing.map((g) => g.permission).sort());
-    const contact = await as(owner.headers, 'POST', '/contacts', {
+    const held = (await memberPermissions(t.app, invitee, accountId, invitee.memberId)).body.permissions;
+    expect(held.map((grant) => grant.permission).sort()).toEqual(billing.map((grant) => grant.permission).sort());
+    const contact = await createContact(t.app, owner, accountId, {
       email: 'accounts-payable@monarx-client.example',
       name: 'AP desk',
       topics: ['billing'],
     });
-    expect(contact.statusCode).toBe(201);
-    const signInAsContact = await t.app.inject({
-      method: 'POST',
-      url: '/v1/session',
-      payload: { email: 'accounts-payable@monarx-client.example', password: 'whatever it is 123' },
+    expect(contact.status).toBe(201);
+    const signInAsContact = await send(t.app, anonymous, 'POST', '/v1/session', {
+      email: 'accounts-payable@monarx-client.example',
+      password: 'whatever it is 123',
     });
-    expect(signInAsContact.statusCode).toBe(401);
-    const members = (await as(owner.headers, 'GET', '/members?q=accounts-payable')).json().items;
-    expect(members).toEqual([]);
-    expect((await as(owner.headers, 'POST', `/members/${invitee.memberId}/remove`, { confirm: true })).statusCode).toBe(
-      200,
-    );
-    const again = await as(owner.headers, 'POST', '/invitations', {
+    expect(signInAsContact.status).toBe(401);
+    expect((await listMembers(t.app, owner, accountId, { q: 'accounts-payable' })).body.items).toEqual([]);
+    expect((await changeMemberStatus(t.app, owner, accountId, invitee.memberId, 'remove')).status).toBe(200);
+    const again = await invite(t.app, owner, accountId, {
       email: 'billing@monarx-client.example',
       permissions: billing,
     });
-    expect(again.statusCode).toBe(201);
+    expect(again.status).toBe(201);
   });
 });
 
@@ -198,115 +165,70 @@ describe('Juspay: users management', () => {
       ['product', 'prod-web'],
       ['gateway', 'gw-stripe'],
     ]) {
-      await t.app.inject({
-        method: 'PUT',
-        url: url(`/resources/${type}/${id}`),
-        headers: platformHeaders,
-        payload: { name: id },
-      });
+      expect((await putResource(t.app, platform, accountId, type, id, { name: id })).status).toBe(201);
     }
-    const invite = await as(owner.headers, 'POST', '/invitations', {
+    const invited = await invite(t.app, owner, accountId, {
       email: 'ops@juspay-merchant.example',
-      newRole: {
-        name: 'Gateway ops',
-        permissions: [
-          { permission: 'payments.view', scope: 'all' },
-          { permission: 'gateways.view', scope: 'all' },
-        ],
-      },
+      newRole: { name: 'Gateway ops', permissions: all('payments.view', 'gateways.view') },
       resources: { product: ['prod-web'], gateway: ['gw-stripe'] },
     });
-    expect(invite.statusCode).toBe(201);
-    expect(invite.json().role.name).toBe('Gateway ops');
-    const roles = (await as(owner.headers, 'GET', '/roles')).json().items.map((r: { name: string }) => r.name);
+    expect(invited.status).toBe(201);
+    expect(invited.body.role?.name).toBe('Gateway ops');
+    const roles = (await listRoles(t.app, owner, accountId)).body.items.map((role) => role.name);
     expect(roles).toContain('Gateway ops');
     const invitee = await acceptInvitationAsNewUser(t.app, 'ops@juspay-merchant.example');
-    const subject = { memberId: invitee.memberId };
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject,
-          permission: 'payments.view',
-          resource: { type: 'gateway', id: 'gw-stripe' },
-        })
-      ).allowed,
-    ).toBe(true);
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject,
-          permission: 'payments.view',
-          resource: { type: 'gateway', id: 'gw-adyen' },
-        })
-      ).reason,
-    ).toBe('resource_out_of_scope');
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject,
-          permission: 'payments.view',
-          resource: { type: 'product', id: 'prod-app' },
-        })
-      ).reason,
-    ).toBe('resource_out_of_scope');
+    const payments = (type: string, id: string) =>
+      checkDecision(t.app, {
+        accountId,
+        subject: { memberId: invitee.memberId },
+        permission: 'payments.view',
+        resource: { type, id },
+      });
+    expect((await payments('gateway', 'gw-stripe')).allowed).toBe(true);
+    expect((await payments('gateway', 'gw-adyen')).reason).toBe('resource_out_of_scope');
+    expect((await payments('product', 'prod-app')).reason).toBe('resource_out_of_scope');
   });
 });
 
 describe('BillPro: manage users', () => {
   it('admin gives a user profiles, the payment-links channel and API access; restricted users see only their own orders', async () => {
-    const storeA = (await as(owner.headers, 'POST', '/profiles', { name: 'Store A' })).json();
-    const restrictedRole = (
-      await as(owner.headers, 'POST', '/roles', {
-        name: 'restricted_user',
-        permissions: [
-          { permission: 'products.view', scope: 'all' },
-          { permission: 'customers.view', scope: 'own' },
-          { permission: 'customers.create', scope: 'all' },
-          { permission: 'orders.view', scope: 'own' },
-          { permission: 'orders.create', scope: 'all' },
-        ],
-      })
-    ).json();
-    await as(owner.headers, 'POST', '/invitations', {
+    const storeA = (await createProfile(t.app, owner, accountId, 'Store A')).body;
+    const restrictedRole = await createRole(t.app, owner, accountId, {
+      name: 'restricted_user',
+      permissions: [
+        { permission: 'products.view', scope: 'all' },
+        { permission: 'customers.view', scope: 'own' },
+        { permission: 'customers.create', scope: 'all' },
+        { permission: 'orders.view', scope: 'own' },
+        { permission: 'orders.create', scope: 'all' },
+      ],
+    });
+    expect(restrictedRole.status).toBe(201);
+    await invite(t.app, owner, accountId, {
       email: 'clerk@billpro.example',
-      roleId: restrictedRole.id,
+      roleId: restrictedRole.body.id,
       profileIds: [storeA.id],
       flags: { paymentLinks: false },
     });
     const clerk = await acceptInvitationAsNewUser(t.app, 'clerk@billpro.example');
-    const detail = (await as(owner.headers, 'GET', `/members/${clerk.memberId}`)).json();
+    const detail = (await getMember(t.app, owner, accountId, clerk.memberId)).body;
     expect(detail).toMatchObject({ profileIds: [storeA.id], flags: { paymentLinks: false, apiAccess: false } });
     const subject = { memberId: clerk.memberId };
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject,
-          permission: 'orders.view',
-          profileId: storeA.id,
-          resource: { type: 'order', id: 'o-1', ownerMemberId: clerk.memberId },
-        })
-      ).allowed,
-    ).toBe(true);
-    expect(
-      (
-        await checkDecision(t.app, {
-          accountId,
-          subject,
-          permission: 'orders.view',
-          profileId: storeA.id,
-          resource: { type: 'order', id: 'o-2', ownerMemberId: owner.memberId },
-        })
-      ).reason,
-    ).toBe('not_resource_owner');
+    const order = (id: string, ownerMemberId: string | undefined) =>
+      checkDecision(t.app, {
+        accountId,
+        subject,
+        permission: 'orders.view',
+        profileId: storeA.id,
+        resource: { type: 'order', id, ownerMemberId },
+      });
+    expect((await order('o-1', clerk.memberId)).allowed).toBe(true);
+    expect((await order('o-2', owner.memberId)).reason).toBe('not_resource_owner');
     expect(
       (await checkDecision(t.app, { accountId, subject, permission: 'orders.view', profileId: 'prf_other' })).reason,
     ).toBe('profile_out_of_scope');
     // The integration user: admin_user with API access.
-    await as(owner.headers, 'POST', '/invitations', {
+    await invite(t.app, owner, accountId, {
       email: 'integration@billpro.example',
       roleId: 'builtin:administrator',
       flags: { apiAccess: true },
@@ -316,27 +238,12 @@ describe('BillPro: manage users', () => {
       secret: integration.totpSecret,
       epoch: Math.floor(t.clock.now().getTime() / 1000) + 30,
     });
-    const steppedUp = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/step-up',
-      headers: integration.headers,
-      payload: { code },
-    });
-    expect(steppedUp.statusCode).toBe(200);
-    const headers = {
-      cookie: `${steppedUp.cookies[0].name}=${steppedUp.cookies[0].value}`,
-      'x-csrf-token': steppedUp.json().csrfToken,
-    };
-    const key = await as(headers, 'POST', '/api-keys', { name: 'BillPro integration', confirm: true });
-    expect(key.statusCode).toBe(201);
-    expect(
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: url('/members'),
-          headers: { authorization: `Bearer ${key.json().key}` },
-        })
-      ).statusCode,
-    ).toBe(200);
+    const steppedUp = await send<{ csrfToken: string }>(t.app, integration, 'POST', '/v1/me/step-up', { code });
+    expect(steppedUp.status).toBe(200);
+    const [cookie] = steppedUp.response.cookies;
+    const fresh = { headers: { cookie: `${cookie.name}=${cookie.value}`, 'x-csrf-token': steppedUp.body.csrfToken } };
+    const key = await createApiKey(t.app, fresh, accountId, { name: 'BillPro integration' });
+    expect(key.status).toBe(201);
+    expect((await listMembers(t.app, bearer(key.body.key), accountId)).status).toBe(200);
   });
 });

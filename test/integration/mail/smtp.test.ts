@@ -7,6 +7,7 @@ import { enqueueMail } from '../../../src/mail/outbox.js';
 import { MailWorker, smtpTransport } from '../../../src/mail/worker.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { TestClock } from '../../support/clock.js';
+import { linkIn } from '../../support/mailbox.js';
 
 /** A real SMTP server on a free loopback port, collecting what it receives. */
 let received: ParsedMail[] = [];
@@ -106,13 +107,18 @@ describe('mail over SMTP', () => {
     expect(invite.statusCode).toBe(201);
     await t.app.deps.mail.drain();
     const mail = received.find((m) => JSON.stringify(m.to).includes('smtp-invitee@example.com'))!;
-    const link = /http:\/\/gatehouse\.test\/invitations\/accept#token=([A-Za-z0-9_-]+)/.exec(mail.text ?? '')!;
-    const lookup = await t.app.inject({ method: 'POST', url: '/v1/invitations/lookup', payload: { token: link[1] } });
+    const link = linkIn(mail.text)!;
+    expect(link.url).toMatch(/^http:\/\/gatehouse\.test\/invitations\/accept#token=/);
+    const lookup = await t.app.inject({
+      method: 'POST',
+      url: '/v1/invitations/lookup',
+      payload: { token: link.token },
+    });
     expect(lookup.json()).toMatchObject({ accountName: 'Mailing Co', email: 'smtp-invitee@example.com' });
     const accepted = await t.app.inject({
       method: 'POST',
       url: '/v1/invitations/accept',
-      payload: { token: link[1], name: 'Smtp Invitee', password: 'a long enough passphrase 7' },
+      payload: { token: link.token, name: 'Smtp Invitee', password: 'a long enough passphrase 7' },
     });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().next).toBe('enrol_totp');

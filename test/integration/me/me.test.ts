@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
+import { changePassword, getMe, updateMe } from '../../support/clients/me.js';
+import { anonymous, send } from '../../support/clients/request.js';
 import { createUser, signIn, signUpAndSignIn } from '../../support/users.js';
 
 let t: TestApp;
@@ -23,9 +25,10 @@ describe('GET /v1/me', () => {
     );
     const session = await signIn(t.app, member);
 
-    const res = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: session.cookie } });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({
+    // The cookie alone, as a browser's GET sends it.
+    const res = await getMe(t.app, { headers: { cookie: session.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
       user: { id: member.userId, email: member.email, name: 'Bo Member', twoFactorEnabled: true },
       memberships: [
         {
@@ -39,37 +42,26 @@ describe('GET /v1/me', () => {
       ],
       csrfToken: session.csrf,
     });
-    const ownerView = (await t.app.inject({ method: 'GET', url: '/v1/me', headers: owner.headers })).json();
+    const ownerView = (await getMe(t.app, owner)).body;
     expect(ownerView.memberships[0]).toMatchObject({ isOwner: true, role: { id: 'builtin:owner' } });
   });
 
   it('needs a signed-in person', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me' })).json().code).toBe('auth.required');
-    expect(
-      (await t.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: 'gatehouse_session=' + 'x'.repeat(43) } }))
-        .statusCode,
-    ).toBe(401);
+    expect((await getMe(t.app, anonymous)).code).toBe('auth.required');
+    const forged = { headers: { cookie: 'gatehouse_session=' + 'x'.repeat(43) } };
+    expect((await getMe(t.app, forged)).status).toBe(401);
   });
 });
 
 describe('PATCH /v1/me', () => {
   it('changes the name, and nothing else', async () => {
     const session = await signUpAndSignIn(t.app);
-    const res = await t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: session.headers,
-      payload: { name: '  Ana  María ' },
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.json().user.name).toBe('Ana  María');
-    const sneaky = await t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: session.headers,
-      payload: { name: 'Ana', email: 'evil@example.com' },
-    });
-    expect(sneaky.statusCode).toBe(400);
+    const res = await updateMe(t.app, session, { name: '  Ana  María ' });
+    expect(res.status).toBe(200);
+    expect(res.body.user.name).toBe('Ana  María');
+    const sneaky = await updateMe(t.app, session, { name: 'Ana', email: 'evil@example.com' });
+    expect(sneaky.status).toBe(400);
+    expect((await getMe(t.app, session)).body.user).toMatchObject({ name: 'Ana  María', email: session.email });
   });
 });
 
@@ -78,35 +70,24 @@ describe('PUT /v1/me/password', () => {
     const user = await createUser(t.app, { email: 'rosalind@example.com' });
     const other = await signIn(t.app, { ...user });
     const session = await signIn(t.app, { ...user });
-    const put = (payload: object) =>
-      t.app.inject({ method: 'PUT', url: '/v1/me/password', headers: session.headers, payload });
+    const put = (currentPassword: string, newPassword: string) =>
+      changePassword(t.app, session, { currentPassword, newPassword });
 
-    const wrong = await put({ currentPassword: 'not it', newPassword: 'a perfectly fine passphrase' });
-    expect(wrong.statusCode).toBe(401);
-    expect(wrong.json().code).toBe('auth.invalid_credentials');
+    const wrong = await put('not it', 'a perfectly fine passphrase');
+    expect([wrong.status, wrong.code]).toEqual([401, 'auth.invalid_credentials']);
 
     for (const weak of ['short', 'password123', 'Rosalind-is-great']) {
-      const res = await put({ currentPassword: user.password, newPassword: weak });
-      expect(res.statusCode, weak).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'password.too_weak', errors: [{ field: 'body/newPassword' }] });
+      const res = await put(user.password, weak);
+      expect(res.status, weak).toBe(400);
+      expect(res.problem).toMatchObject({ code: 'password.too_weak', errors: [{ field: 'body/newPassword' }] });
     }
 
-    expect((await put({ currentPassword: user.password, newPassword: 'a perfectly fine passphrase' })).statusCode).toBe(
-      204,
-    );
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: other.headers })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).statusCode).toBe(200);
-    const old = await t.app.inject({
-      method: 'POST',
-      url: '/v1/session',
-      payload: { email: user.email, password: user.password },
-    });
-    expect(old.statusCode).toBe(401);
-    const fresh = await t.app.inject({
-      method: 'POST',
-      url: '/v1/session',
-      payload: { email: user.email, password: 'a perfectly fine passphrase' },
-    });
-    expect(fresh.statusCode).toBe(200);
+    expect((await put(user.password, 'a perfectly fine passphrase')).status).toBe(204);
+    expect((await getMe(t.app, other)).status).toBe(401);
+    expect((await getMe(t.app, session)).status).toBe(200);
+    const signInWith = (password: string) =>
+      send(t.app, anonymous, 'POST', '/v1/session', { email: user.email, password });
+    expect((await signInWith(user.password)).status).toBe(401);
+    expect((await signInWith('a perfectly fine passphrase')).status).toBe(200);
   });
 });

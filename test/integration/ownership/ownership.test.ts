@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { memberPermissions } from '../../support/clients/checks.js';
+import { getMember, listMembers } from '../../support/clients/members.js';
+import { acceptOwnership, offerOwnership } from '../../support/clients/ownership.js';
 import { latestMail } from '../../support/mailbox.js';
-import { createUser, signIn, signUpAndSignIn, stepUp, type TestSession, type TestUser } from '../../support/users.js';
+import { ownerAccount } from '../../support/owner-account.js';
+import { createUser, signIn, stepUp, type TestSession } from '../../support/users.js';
 
-let t: TestApp;
-let owner: TestUser & TestSession;
-let accountId: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  owner = await signUpAndSignIn(t.app, { account: { name: 'Acme' } });
-  accountId = owner.accountId!;
-});
-afterAll(() => t.close());
-
-const url = (path: string) => `/v1/accounts/${accountId}${path}`;
+const { t, owner, accountId } = await ownerAccount();
 
 describe('ownership transfer', () => {
   it('only the owner offers, only to an active member, and the new owner accepts with step-up; the old owner becomes an Administrator', async () => {
@@ -23,144 +15,26 @@ describe('ownership transfer', () => {
       await signIn(t.app, await createUser(t.app, { accountId, builtinRole: 'administrator' })),
     );
     const heir = await createUser(t.app, { accountId, builtinRole: 'finance' });
-    expect(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: url('/ownership-transfer'),
-          headers: admin.headers,
-          payload: { memberId: heir.memberId, confirm: true },
-        })
-      ).statusCode,
-    ).toBe(403);
-    owner = await stepUp(t.app, owner);
-    const noConfirm = await t.app.inject({
-      method: 'POST',
-      url: url('/ownership-transfer'),
-      headers: owner.headers,
-      payload: { memberId: heir.memberId },
-    });
-    expect(noConfirm.json().code).toBe('request.confirmation_required');
-    const offer = await t.app.inject({
-      method: 'POST',
-      url: url('/ownership-transfer'),
-      headers: owner.headers,
-      payload: { memberId: heir.memberId, confirm: true },
-    });
-    expect(offer.statusCode).toBe(201);
+    expect((await offerOwnership(t.app, admin, accountId, heir.memberId!)).status).toBe(403);
+    const noConfirm = await offerOwnership(t.app, owner, accountId, heir.memberId!, false);
+    expect(noConfirm.code).toBe('request.confirmation_required');
+    expect((await offerOwnership(t.app, owner, accountId, heir.memberId!)).status).toBe(201);
     expect((await latestMail(t.app, heir.email, 'ownership_transfer')).subject).toContain('Acme');
     // the owner is still the owner until the heir accepts
-    expect(
-      (await t.app.inject({ method: 'GET', url: url(`/members/${owner.memberId}`), headers: owner.headers })).json()
-        .isOwner,
-    ).toBe(true);
+    expect((await getMember(t.app, owner, accountId, owner.memberId!)).body.isOwner).toBe(true);
     const heirSession = await signIn(t.app, heir);
     t.clock.advance(6 * 60_000);
-    expect(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: url('/ownership-transfer/accept'),
-          headers: heirSession.headers,
-          payload: { confirm: true },
-        })
-      ).json().code,
-    ).toBe('auth.step_up_required');
+    expect((await acceptOwnership(t.app, heirSession, accountId)).code).toBe('auth.step_up_required');
     const fresh = await stepUp(t.app, heirSession);
-    expect(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: url('/ownership-transfer/accept'),
-          headers: admin.headers,
-          payload: { confirm: true },
-        })
-      ).statusCode,
-    ).toBeGreaterThanOrEqual(401);
-    const accepted = await t.app.inject({
-      method: 'POST',
-      url: url('/ownership-transfer/accept'),
-      headers: fresh.headers,
-      payload: { confirm: true },
-    });
-    expect(accepted.statusCode).toBe(200);
-    const members = (
-      await t.app.inject({ method: 'GET', url: url('/members?limit=200'), headers: fresh.headers })
-    ).json().items;
-    const owners = members.filter((m: { isOwner: boolean }) => m.isOwner);
-    expect(owners.map((m: { id: string }) => m.id)).toEqual([heir.memberId]);
-    expect(members.find((m: { id: string }) => m.id === owner.memberId).role.id).toBe('builtin:administrator');
+    expect((await acceptOwnership(t.app, admin, accountId)).status).toBeGreaterThanOrEqual(401);
+    expect((await acceptOwnership(t.app, fresh, accountId)).status).toBe(200);
+    const { items } = (await listMembers(t.app, fresh, accountId, { limit: 200 })).body;
+    expect(items.filter((item) => item.isOwner).map((item) => item.id)).toEqual([heir.memberId]);
+    expect(items.find((item) => item.id === owner.memberId)?.role?.id).toBe('builtin:administrator');
     // the new owner has the owner-only permission at once; the old one lost it
-    const decide = async (memberId: string) =>
-      (await t.app.inject({ method: 'GET', url: url(`/members/${memberId}/permissions`), headers: fresh.headers }))
-        .json()
-        .permissions.map((p: { permission: string }) => p.permission);
-    expect(await decide(heir.memberId!)).toContain('bank_accounts.change');
-    expect(await decide(owner.memberId!)).not.toContain('bank_accounts.change');
-  });
-});
-
-describe('contacts', () => {
-  it('are created, edited and removed with contacts.manage, never count as members, and stay inside their account', async () => {
-    const session = await signUpAndSignIn(t.app, { account: { name: 'Monarx client' } });
-    const base = `/v1/accounts/${session.accountId}/contacts`;
-    const created = await t.app.inject({
-      method: 'POST',
-      url: base,
-      headers: session.headers,
-      payload: { email: 'Billing@Client.example', name: 'Billing', topics: ['billing'] },
-    });
-    expect(created.statusCode).toBe(201);
-    expect(created.json().email).toBe('billing@client.example');
-    expect(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: base,
-          headers: session.headers,
-          payload: { email: 'billing@client.example' },
-        })
-      ).json().code,
-    ).toBe('contact.email_taken');
-    const id = created.json().id;
-    expect(
-      (
-        await t.app.inject({
-          method: 'PATCH',
-          url: `${base}/${id}`,
-          headers: session.headers,
-          payload: { topics: ['billing', 'security'] },
-        })
-      ).json().topics,
-    ).toEqual(['billing', 'security']);
-    const stranger = await signUpAndSignIn(t.app, { account: { name: 'Stranger' } });
-    expect(
-      (
-        await t.app.inject({
-          method: 'PATCH',
-          url: `/v1/accounts/${stranger.accountId}/contacts/${id}`,
-          headers: stranger.headers,
-          payload: { name: 'x' },
-        })
-      ).statusCode,
-    ).toBe(404);
-    const viewer = await signIn(
-      t.app,
-      await createUser(t.app, { accountId: session.accountId, builtinRole: 'support' }),
-    );
-    expect(
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: base,
-          headers: viewer.headers,
-          payload: { email: 'x@client.example' },
-        })
-      ).statusCode,
-    ).toBe(403);
-    expect((await t.app.inject({ method: 'DELETE', url: `${base}/${id}`, headers: session.headers })).statusCode).toBe(
-      204,
-    );
-    expect((await t.app.inject({ method: 'GET', url: base, headers: session.headers })).json().items).toEqual([]);
+    const permissionsOf = async (session: TestSession, memberId: string) =>
+      (await memberPermissions(t.app, session, accountId, memberId)).body.permissions.map((grant) => grant.permission);
+    expect(await permissionsOf(fresh, heir.memberId!)).toContain('bank_accounts.change');
+    expect(await permissionsOf(fresh, owner.memberId!)).not.toContain('bank_accounts.change');
   });
 });

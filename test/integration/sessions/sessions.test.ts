@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
+import { getMe } from '../../support/clients/me.js';
+import { send } from '../../support/clients/request.js';
+import { listSessions, revokeOtherSessions, revokeSession } from '../../support/clients/sessions.js';
 import { createUser, signIn, signUpAndSignIn } from '../../support/users.js';
 
 let t: TestApp;
@@ -49,14 +52,14 @@ describe('timeouts (judged by the server clock)', () => {
   it('ends a session after 30 minutes idle, and keeps it alive while used', async () => {
     const session = await signUpAndSignIn(t.app);
     t.clock.advance(minutes(29));
-    expect((await me(session.headers)).statusCode).toBe(200);
+    expect((await getMe(t.app, session)).status).toBe(200);
     t.clock.advance(minutes(29));
-    expect((await me(session.headers)).statusCode).toBe(200);
+    expect((await getMe(t.app, session)).status).toBe(200);
     t.clock.advance(minutes(30));
-    expect((await me(session.headers)).statusCode).toBe(401);
+    expect((await getMe(t.app, session)).status).toBe(401);
     // and it does not come back
     t.clock.advance(-minutes(30));
-    expect((await me(session.headers)).statusCode).toBe(401);
+    expect((await getMe(t.app, session)).status).toBe(401);
     t.clock.advance(minutes(30));
   });
 
@@ -64,24 +67,24 @@ describe('timeouts (judged by the server clock)', () => {
     const session = await signUpAndSignIn(t.app);
     for (let i = 0; i < 47; i++) {
       t.clock.advance(minutes(15));
-      expect((await me(session.headers)).statusCode).toBe(200);
+      expect((await getMe(t.app, session)).status).toBe(200);
     }
     t.clock.advance(minutes(15)); // 12 h
-    expect((await me(session.headers)).statusCode).toBe(401);
+    expect((await getMe(t.app, session)).status).toBe(401);
   });
 
   it('applies the strictest timeouts of the accounts where the user is an active member', async () => {
     const lax = await createUser(t.app, { account: { sessionIdleMinutes: 240, sessionAbsoluteHours: 48 } });
     const session = await signIn(t.app, lax);
     t.clock.advance(minutes(200));
-    expect((await me(session.headers)).statusCode).toBe(200); // longer than the default 30 min
+    expect((await getMe(t.app, session)).status).toBe(200); // longer than the default 30 min
 
     const strict = await createUser(t.app, { account: { sessionIdleMinutes: 10, sessionAbsoluteHours: 1 } });
     await sql`insert into members (account_id, id, user_id, status, builtin_role) values (${strict.accountId!}, 'mem_strict', ${lax.userId}, 'active', 'view_only')`.execute(
       t.app.deps.database.db,
     );
     t.clock.advance(minutes(11));
-    expect((await me(session.headers)).statusCode).toBe(401);
+    expect((await getMe(t.app, session)).status).toBe(401);
   });
 });
 
@@ -150,18 +153,16 @@ describe('your sessions', () => {
   it('lists the live ones, marks the current, and revokes one or all the others', async () => {
     const user = await createUser(t.app);
     const laptop = await signIn(t.app, { ...user });
-    const phone = await t.app.inject({
-      method: 'POST',
-      url: '/v1/session',
-      payload: { email: user.email, password: user.password },
-      headers: { 'user-agent': 'Phone/1.0' },
+    const phone = await send(t.app, { headers: { 'user-agent': 'Phone/1.0' } }, 'POST', '/v1/session', {
+      email: user.email,
+      password: user.password,
     });
-    expect(phone.statusCode).toBe(200); // pending: not listed
+    expect(phone.status).toBe(200); // pending: not listed
     const tablet = await signIn(t.app, { ...user });
 
-    const list = await t.app.inject({ method: 'GET', url: '/v1/me/sessions', headers: laptop.headers });
-    expect(list.statusCode).toBe(200);
-    const items = list.json().items as { id: string; current: boolean; ip: string; userAgent: string | null }[];
+    const list = await listSessions(t.app, laptop);
+    expect(list.status).toBe(200);
+    const { items } = list.body;
     expect(items).toHaveLength(2);
     expect(items.filter((item) => item.current)).toHaveLength(1);
     expect(items[0]).toEqual({
@@ -172,32 +173,23 @@ describe('your sessions', () => {
       ip: '127.0.0.1',
       userAgent: 'lightMyRequest',
     });
-    expect(JSON.stringify(list.json())).not.toContain(laptop.token);
+    expect(list.response.body).not.toContain(laptop.token);
 
     const tabletId = items.find((item) => !item.current)!.id;
-    expect(
-      (await t.app.inject({ method: 'DELETE', url: `/v1/me/sessions/${tabletId}`, headers: laptop.headers }))
-        .statusCode,
-    ).toBe(204);
-    expect((await me(tablet.headers)).statusCode).toBe(401);
+    expect((await revokeSession(t.app, laptop, tabletId)).status).toBe(204);
+    expect((await getMe(t.app, tablet)).status).toBe(401);
 
     // Another user's session id, or one that never existed: the same 204, and nothing happens.
     const stranger = await signUpAndSignIn(t.app);
-    const strangerId = (await t.app.inject({ method: 'GET', url: '/v1/me/sessions', headers: stranger.headers })).json()
-      .items[0].id;
-    for (const id of [strangerId, 'ses_doesnotexist']) {
-      expect(
-        (await t.app.inject({ method: 'DELETE', url: `/v1/me/sessions/${id}`, headers: laptop.headers })).statusCode,
-      ).toBe(204);
-    }
-    expect((await me(stranger.headers)).statusCode).toBe(200);
+    const strangerId = (await listSessions(t.app, stranger)).body.items[0].id;
+    for (const id of [strangerId, 'ses_doesnotexist'])
+      expect((await revokeSession(t.app, laptop, id)).status).toBe(204);
+    expect((await getMe(t.app, stranger)).status).toBe(200);
 
     const third = await signIn(t.app, { ...user });
-    expect((await t.app.inject({ method: 'DELETE', url: '/v1/me/sessions', headers: laptop.headers })).statusCode).toBe(
-      204,
-    );
-    expect((await me(third.headers)).statusCode).toBe(401);
-    expect((await me(laptop.headers)).statusCode).toBe(200);
+    expect((await revokeOtherSessions(t.app, laptop)).status).toBe(204);
+    expect((await getMe(t.app, third)).status).toBe(401);
+    expect((await getMe(t.app, laptop)).status).toBe(200);
   });
 
   it('updates last-seen at most once a minute', async () => {
@@ -210,10 +202,10 @@ describe('your sessions', () => {
       ).rows[0].last_seen_at.getTime();
     const start = await lastSeen();
     t.clock.advance(30_000);
-    await me(session.headers);
+    await getMe(t.app, session);
     expect(await lastSeen()).toBe(start);
     t.clock.advance(31_000);
-    await me(session.headers);
+    await getMe(t.app, session);
     expect(await lastSeen()).toBe(start + 61_000);
   });
 });
