@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -15,17 +16,18 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconCrown, IconX } from '@tabler/icons-react';
+import { IconArrowLeft, IconCrown, IconLock, IconX } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
 import { fieldError } from '../../components/ProblemAlert';
 import { ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
 import { ConfirmDialog } from './ConfirmDialog';
+import { actionColor, actionLabel, availableActions, isMemberAction } from './member-actions';
 import { PermissionPicker } from './PermissionPicker';
 import {
   type Catalog,
@@ -109,7 +111,23 @@ function MemberView({
   const roles = useRoles(accountId);
   const profiles = useProfiles(accountId);
   const resources = useResources(accountId);
-  const [dialog, setDialog] = useState<Dialog | null>(null);
+
+  const actions = availableActions(member, { memberId: membership.memberId, can });
+  // Identity, profiles and flags are edited under the same rule as the role: not a deactivated member.
+  const editable = actions.includes('role');
+  const status = member.status;
+  // The list's row menu links here with ?action=: that dialog opens at once, if still allowed.
+  const [params, setParams] = useSearchParams();
+  const [dialog, setDialog] = useState<Dialog | null>(() => {
+    const requested = params.get('action');
+    return isMemberAction(requested) && actions.includes(requested) ? { kind: requested } : null;
+  });
+  useEffect(() => {
+    if (!params.has('action')) return;
+    const next = new URLSearchParams(params);
+    next.delete('action');
+    setParams(next, { replace: true });
+  }, [params, setParams]);
 
   const action = useMutation({
     mutationFn: (run: () => Promise<unknown>) => run(),
@@ -124,12 +142,6 @@ function MemberView({
     setDialog(next);
   };
   const close = () => setDialog(null);
-
-  const self = member.id === membership.memberId;
-  const manageable = !member.isOwner && !self && member.status !== 'removed';
-  const canEdit = manageable && can('users.edit');
-  const editable = canEdit && member.status !== 'removed';
-  const status = member.status;
 
   const grants: Grant[] =
     member.permissions ?? roles.data?.items.find((role) => role.id === member.role?.id)?.permissions ?? [];
@@ -178,41 +190,24 @@ function MemberView({
           </Text>
         </div>
         <Group gap="xs" data-testid="member-actions">
-          {editable && status !== 'inactive' ? (
-            <>
-              <Button variant="default" onClick={() => open({ kind: 'role' })}>
-                {t('members.actions.changeRole')}
-              </Button>
-              <Button variant="default" onClick={() => open({ kind: 'permissions' })}>
-                {t('members.actions.editPermissions')}
-              </Button>
-              <Button variant="default" onClick={() => open({ kind: 'email' })}>
-                {t('members.actions.changeEmail')}
-              </Button>
-              {member.twoFactorEnabled ? (
-                <Button variant="default" onClick={() => open({ kind: 'resetTwoFactor' })}>
-                  {t('members.actions.resetTwoFactor')}
-                </Button>
-              ) : null}
-            </>
-          ) : null}
-          {manageable && can('users.deactivate') && status === 'active' ? (
-            <Button variant="light" color="orange" onClick={() => open({ kind: 'deactivate' })}>
-              {t('members.actions.deactivate')}
+          {actions.map((kind) => (
+            <Button
+              key={kind}
+              variant={actionColor[kind] || kind === 'reactivate' ? 'light' : 'default'}
+              color={actionColor[kind]}
+              onClick={() => open({ kind })}
+            >
+              {t(actionLabel[kind])}
             </Button>
-          ) : null}
-          {manageable && can('users.deactivate') && status === 'inactive' ? (
-            <Button variant="light" onClick={() => open({ kind: 'reactivate' })}>
-              {t('members.actions.reactivate')}
-            </Button>
-          ) : null}
-          {manageable && can('users.delete') ? (
-            <Button variant="light" color="red" onClick={() => open({ kind: 'remove' })}>
-              {t('members.actions.remove')}
-            </Button>
-          ) : null}
+          ))}
         </Group>
       </Group>
+
+      {status === 'inactive' ? (
+        <Alert color="gray" variant="light" icon={<IconLock size={16} aria-hidden />}>
+          {t('members.inactiveNote')}
+        </Alert>
+      ) : null}
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <IdentityCard member={member} editable={editable} onSave={(identity) => open({ kind: 'identity', identity })} />
@@ -289,7 +284,7 @@ function MemberView({
                 typeName={type.name}
                 assigned={assigned?.map((id) => ({ id, label: resourceName(type.key, id) }))}
                 choices={choices.map((resource) => ({ value: resource.id, label: resource.name }))}
-                canChange={canEdit && status === 'active'}
+                canChange={editable && status === 'active'}
                 onAssign={(externalId) =>
                   open({ kind: 'assign', type: type.key, externalId, label: resourceName(type.key, externalId) })
                 }
