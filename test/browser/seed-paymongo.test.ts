@@ -84,6 +84,13 @@ it('PayMongo: invite with chosen permissions, accept from the mail, enrol, sign 
   await ben.getByRole('heading', { name: 'PayMongo Shop' }).waitFor();
   // Chosen permissions only: managing members is not among them.
   expect(await ben.getByRole('link', { name: 'Team members' }).count()).toBe(0);
+  // The overview says what he may do, in the words of the permission table.
+  const access = ben.getByTestId('your-access');
+  await access.getByText('Refunds: Issue refunds').waitFor();
+  expect(await access.innerText()).toContain(
+    'Payment links: View all links, Create payment links, Archive and unarchive links',
+  );
+  await expectAccessible(ben, 'teammate overview');
   await screenshot(ben, 'paymongo-teammate-overview');
 
   // The owner's list shows Ben active; the ellipsis on his row edits his permissions.
@@ -104,6 +111,9 @@ it('PayMongo: invite with chosen permissions, accept from the mail, enrol, sign 
   expect(await page.getByTestId('member-permissions').getByText('Issue refunds').count()).toBe(0);
   // Ben's open page follows without a reload: he may now see the team.
   await ben.getByRole('link', { name: 'Team members' }).first().waitFor({ timeout: 60_000 });
+  await access.getByText('Users: View members').waitFor();
+  expect(await access.getByText('Refunds').count()).toBe(0);
+  await screenshot(ben, 'paymongo-teammate-overview-after-edit');
 
   // Delete, from the same menu, after confirming.
   await page.goto(`/accounts/${owner.accountId}/members`);

@@ -89,6 +89,14 @@ it('Wompi: create a user with identity, filter by status and role, change a role
     expect(await field.getAttribute('readonly')).not.toBeNull();
   }
   await page.getByText('Resources can be assigned or unassigned only while the member is active.').waitFor();
+  // The full name, unlike them, stays editable.
+  await page.getByRole('textbox', { name: 'Full name' }).fill('Camilo Andrés Pérez');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  const rename = page.getByRole('dialog', { name: 'Change the name?' });
+  await rename.getByText('Camilo Pérez will be shown as Camilo Andrés Pérez').waitFor();
+  await rename.getByRole('button', { name: 'Save name' }).click();
+  await rename.waitFor({ state: 'hidden' });
+  await page.getByRole('heading', { level: 1, name: 'Camilo Andrés Pérez' }).waitFor();
   await expectAccessible(page, 'invited member details');
   await screenshot(page, 'wompi-invited-details', { fullPage: true });
 

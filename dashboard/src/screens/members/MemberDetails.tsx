@@ -47,6 +47,7 @@ type Dialog =
   | { kind: 'deactivate' | 'reactivate' | 'remove' | 'resetTwoFactor' }
   | { kind: 'email' }
   | { kind: 'identity'; identity: Record<string, string> }
+  | { kind: 'name'; name: string }
   | { kind: 'profiles'; profileIds: string[] | null }
   | { kind: 'flag'; key: string; name: string; value: boolean }
   | { kind: 'assign' | 'unassign'; type: string; externalId: string; label: string };
@@ -210,7 +211,12 @@ function MemberView({
       ) : null}
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <IdentityCard member={member} editable={editable} onSave={(identity) => open({ kind: 'identity', identity })} />
+        <IdentityCard
+          member={member}
+          editable={editable}
+          onSave={(identity) => open({ kind: 'identity', identity })}
+          onRename={(name) => open({ kind: 'name', name })}
+        />
 
         <Card withBorder padding="lg">
           <Title order={2} size="h4" mb="xs">
@@ -235,15 +241,18 @@ function MemberView({
           ) : null}
         </Card>
 
-        <ProfilesCard
-          current={member.profileIds}
-          options={(profiles.data?.items ?? [])
-            .filter((profile) => !profile.archived)
-            .map((profile) => ({ value: profile.id, label: profile.name }))}
-          editable={editable}
-          profileName={profileName}
-          onSave={(profileIds) => open({ kind: 'profiles', profileIds })}
-        />
+        {/* Only in accounts with profiles: elsewhere there is nothing to choose from. */}
+        {(profiles.data?.items.length ?? 0) > 0 || member.profileIds !== null ? (
+          <ProfilesCard
+            current={member.profileIds}
+            options={(profiles.data?.items ?? [])
+              .filter((profile) => !profile.archived)
+              .map((profile) => ({ value: profile.id, label: profile.name }))}
+            editable={editable}
+            profileName={profileName}
+            onSave={(profileIds) => open({ kind: 'profiles', profileIds })}
+          />
+        ) : null}
 
         <Card withBorder padding="lg">
           <Title order={2} size="h4" mb="xs">
@@ -363,6 +372,19 @@ function MemberView({
           onClose={close}
         />
       ) : null}
+      {dialog?.kind === 'name' ? (
+        <ConfirmDialog
+          opened
+          title={t('members.identity.nameTitle')}
+          message={t('members.identity.nameMessage', { old: member.name || member.email, name: dialog.name })}
+          confirmLabel={t('members.identity.saveName')}
+          pending={action.isPending}
+          error={action.error}
+          shownFields={['name']}
+          onConfirm={() => action.mutate(patch({ name: dialog.name }))}
+          onClose={close}
+        />
+      ) : null}
       {dialog?.kind === 'identity' ? (
         <ConfirmDialog
           opened
@@ -450,13 +472,17 @@ function IdentityCard({
   member,
   editable,
   onSave,
+  onRename,
 }: {
   member: Member;
   editable: boolean;
   onSave: (identity: Record<string, string>) => void;
+  onRename: (name: string) => void;
 }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Record<string, string>>({});
+  const [name, setName] = useState(member.name);
+  const renamed = name.trim() !== '' && name.trim() !== member.name;
   const unset = identityFields.filter((field) => !member.identity[field]);
   const filled = Object.fromEntries(Object.entries(draft).filter(([, value]) => value.trim() !== ''));
   return (
@@ -465,7 +491,22 @@ function IdentityCard({
         {t('members.identity.title')}
       </Title>
       <Stack gap="xs">
-        <TextInput label={t('fields.name')} value={member.name} readOnly variant="filled" />
+        {/* The full name stays editable (Wompi; PRODUCT rule 5); only the identity fields are fixed. */}
+        {editable ? (
+          <Group gap="xs" align="flex-end" wrap="nowrap">
+            <TextInput
+              label={t('fields.name')}
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              style={{ flex: 1 }}
+            />
+            <Button variant="default" disabled={!renamed} onClick={() => onRename(name.trim())}>
+              {t('members.identity.saveName')}
+            </Button>
+          </Group>
+        ) : (
+          <TextInput label={t('fields.name')} value={member.name} readOnly variant="filled" />
+        )}
         <TextInput label={t('fields.email')} value={member.email} readOnly variant="filled" />
         {identityFields.map((field) =>
           member.identity[field] || !editable ? (

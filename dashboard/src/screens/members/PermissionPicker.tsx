@@ -49,7 +49,9 @@ export function PermissionPicker({
                       style={{ display: 'flex', gap: 16, alignItems: 'center', padding: '2px 0' }}
                     >
                       <Checkbox
-                        label={`${module.name}: ${action.name}`}
+                        // The module is named once, in the first column; screen readers hear both.
+                        label={action.name}
+                        aria-label={`${module.name}: ${action.name}`}
                         checked={scope !== undefined}
                         onChange={(event) => set(action.permission, event.currentTarget.checked ? 'all' : null)}
                         style={{ minWidth: 260 }}

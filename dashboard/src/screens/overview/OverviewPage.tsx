@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAccount } from '../../app/account-context';
 import { screens } from '../../app/screens';
+import { YourAccess } from './YourAccess';
 
 /** An account's home: who you are here, and the screens your permissions open. */
 export default function OverviewPage() {
@@ -67,6 +68,7 @@ export default function OverviewPage() {
           </Card>
         </UnstyledButton>
       </SimpleGrid>
+      <YourAccess membership={membership} />
     </Stack>
   );
 }
