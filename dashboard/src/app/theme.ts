@@ -53,6 +53,8 @@ export const theme = createTheme({
   defaultRadius: 'md',
   components: {
     Button: { defaultProps: { radius: 'md' } },
+    // A badge is a word or two (a status, "Owner", "2FA on"): shown whole, never cut to "ACT…" in a tight table.
+    Badge: { styles: { root: { minWidth: 'max-content' } } },
     Paper: { defaultProps: { radius: 'lg' } },
     Card: { defaultProps: { radius: 'lg', withBorder: true } },
     TextInput: { defaultProps: { size: 'md' } },

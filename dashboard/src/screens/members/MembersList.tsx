@@ -187,7 +187,10 @@ export function MembersList() {
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{member.email}</Text>
+                    {/* A long address may break anywhere rather than push the table past the page. */}
+                    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                      {member.email}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">
