@@ -106,6 +106,10 @@ it('PayMongo: invite with chosen permissions, accept from the mail, enrol, sign 
   const edit = page.getByRole('dialog', { name: 'Edit permissions' });
   await edit.getByLabel('Refunds: Issue refunds', { exact: true }).uncheck();
   await edit.getByLabel('Users: View members', { exact: true }).check();
+  // Owner-only settings (PayMongo: bank account details) are shown, greyed out, never given.
+  expect(await edit.getByLabel('Payout bank accounts: Change bank account details', { exact: true }).isDisabled()).toBe(
+    true,
+  );
   await screenshot(page, 'paymongo-edit-permissions');
   await edit.getByRole('button', { name: 'Save permissions' }).click();
   await edit.waitFor({ state: 'hidden' });

@@ -22,13 +22,14 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, data } from '../../api/client';
+import { usePermissions } from '../../api/session';
 import { useAccount } from '../../app/account-context';
 import { fieldError } from '../../components/ProblemAlert';
 import { ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { actionColor, actionLabel, availableActions, isMemberAction } from './member-actions';
-import { PermissionPicker } from './PermissionPicker';
+import { PermissionPicker } from '../invite/PermissionPicker';
 import {
   type Catalog,
   type Grant,
@@ -765,6 +766,9 @@ function PermissionsDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const { membership } = useAccount();
+  // What the editor holds: only that can be given (no escalation), so the rest is shown greyed out.
+  const mine = usePermissions(membership);
   const [grants, setGrants] = useState<Grant[]>(initial);
   return (
     <ConfirmDialog
@@ -778,7 +782,17 @@ function PermissionsDialog({
       onConfirm={() => onConfirm(grants)}
       onClose={onClose}
     >
-      <PermissionPicker catalog={catalog} value={grants} onChange={setGrants} />
+      {mine.data ? (
+        <PermissionPicker
+          catalog={catalog}
+          permissions={mine.data}
+          value={grants}
+          onChange={setGrants}
+          label={t('members.permissions.title')}
+        />
+      ) : (
+        <LoadingState />
+      )}
     </ConfirmDialog>
   );
 }
