@@ -1,5 +1,7 @@
+import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { platformHeaders } from '../support/fixtures.js';
 import type { TestUser } from '../support/users.js';
 import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
 import { codeFor, createPerson, expireStepUp } from './support/gatehouse.js';
@@ -97,6 +99,53 @@ it('Wompi: create a user with identity, filter by status and role, change a role
   await rename.getByRole('button', { name: 'Save name' }).click();
   await rename.waitFor({ state: 'hidden' });
   await page.getByRole('heading', { level: 1, name: 'Camilo Andrés Pérez' }).waitFor();
+
+  // Bank accounts come from Wompi's payout system (the platform API) and can be assigned only
+  // to an active user: Camilo joins from the mail, then the owner assigns and unassigns one.
+  for (const [id, name] of [
+    ['co-001', 'Bancolombia 1234'],
+    ['co-002', 'Davivienda 5678'],
+  ]) {
+    const res = await g.app.inject({
+      method: 'PUT',
+      url: `/v1/accounts/${owner.accountId}/resources/bank_account/${id}`,
+      headers: platformHeaders,
+      payload: { name },
+    });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+  }
+  const camilo = await openPage(g);
+  await camilo.goto(mail.links.find((link) => link.includes('/invitations/accept#token='))!);
+  await camilo.getByLabel(/^Choose a password/).fill('cafetero andino 2026');
+  await camilo.getByLabel(/^Repeat the password/).fill('cafetero andino 2026');
+  await camilo.getByRole('button', { name: 'Accept and continue' }).click();
+  const secret = (await camilo.getByTestId('totp-secret').textContent())!.replace(/\s+/g, '');
+  await camilo.getByLabel('Six-digit code from the app').fill(await generate({ secret }));
+  await camilo.getByRole('button', { name: 'Confirm and turn on' }).click();
+  await camilo.getByLabel('I saved my recovery codes somewhere safe').check();
+  await camilo.getByRole('button', { name: 'Open Wompi Colombia' }).click();
+  await camilo.getByRole('heading', { name: 'Wompi Colombia' }).waitFor();
+  await page.reload();
+  await expect.poll(() => page.getByTestId('member-status').textContent()).toBe('Active');
+  const bank = page.getByTestId('resource-scope').filter({ hasText: 'Payout bank account' });
+  await bank.getByText('None assigned').waitFor();
+  await bank.getByRole('textbox', { name: 'Add Payout bank account' }).click();
+  await page.getByRole('option', { name: 'Bancolombia 1234' }).click();
+  await bank.getByRole('button', { name: 'Assign', exact: true }).click();
+  const assign = page.getByRole('dialog', { name: 'Assign resource?' });
+  await assign.getByRole('button', { name: 'Assign' }).click();
+  await assign.waitFor({ state: 'hidden' });
+  await bank.getByText('Bancolombia 1234').waitFor();
+  // The picker is ready for the next one, not left on the assigned account.
+  expect(await bank.getByRole('textbox', { name: 'Add Payout bank account' }).inputValue()).toBe('');
+  expect(await bank.getByRole('button', { name: 'Assign', exact: true }).isDisabled()).toBe(true);
+  await expectAccessible(page, 'active member with a bank account');
+  await screenshot(page, 'wompi-bank-account-assigned', { fullPage: true });
+  await bank.getByRole('button', { name: 'Unassign Bancolombia 1234' }).click();
+  const unassign = page.getByRole('dialog', { name: 'Unassign resource?' });
+  await unassign.getByRole('button', { name: 'Unassign' }).click();
+  await unassign.waitFor({ state: 'hidden' });
+  await bank.getByText('None assigned').waitFor();
   await expectAccessible(page, 'invited member details');
   await screenshot(page, 'wompi-invited-details', { fullPage: true });
 

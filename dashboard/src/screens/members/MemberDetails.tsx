@@ -602,6 +602,8 @@ function ResourceTypeScope({
 }) {
   const { t } = useTranslation();
   const [choice, setChoice] = useState<string | null>(null);
+  // Once assigned, the chosen resource leaves the choices: the picker is empty again, not stale.
+  const selected = choices.some((option) => option.value === choice) ? choice : null;
   return (
     <Stack gap={6} data-testid="resource-scope">
       <Text fw={600} size="sm">
@@ -620,6 +622,8 @@ function ResourceTypeScope({
           {assigned.map((resource) => (
             <Badge
               key={resource.id}
+              // A resource's own name, as the payout system spells it (badges are upper-case by default).
+              tt="none"
               variant="light"
               rightSection={
                 canChange ? (
@@ -652,12 +656,12 @@ function ResourceTypeScope({
             size="xs"
             label={t('members.resources.chooseLabel', { type: typeName })}
             data={choices}
-            value={choice}
+            value={selected}
             onChange={setChoice}
             searchable
             w={220}
           />
-          <Button size="xs" variant="default" disabled={!choice} onClick={() => choice && onAssign(choice)}>
+          <Button size="xs" variant="default" disabled={!selected} onClick={() => selected && onAssign(selected)}>
             {t('members.resources.assign')}
           </Button>
         </Group>
