@@ -71,8 +71,8 @@ export async function securityEventEntries(
     context: event.context,
     at: event.at,
   };
-  const { rows } = await sql<{ account_id: string; id: string; email: string }>`
-    select account_id, id, email from members where user_id = ${event.userId} and status in ('active', 'inactive')`.execute(
+  const { rows } = await sql<{ account_id: string; id: string; email: string; name: string }>`
+    select account_id, id, email, name from members where user_id = ${event.userId} and status in ('active', 'inactive')`.execute(
     db,
   );
   return [
@@ -80,8 +80,9 @@ export async function securityEventEntries(
     ...rows.map((member) => ({
       ...base,
       accountId: member.account_id,
-      actor: { type: 'member' as const, id: member.id, name: member.email },
-      target: { type: 'member', id: member.id, name: member.email },
+      // Named as everywhere else in the log: by the person's name, or their email if they gave none.
+      actor: { type: 'member' as const, id: member.id, name: member.name || member.email },
+      target: { type: 'member', id: member.id, name: member.name || member.email },
     })),
   ];
 }

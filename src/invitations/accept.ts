@@ -89,6 +89,8 @@ async function consume(
      where m.account_id = ${invitation.account_id} and m.id = ${invitation.member_id} for update of u`.execute(trx);
   const user = rows[0];
   await prepare(user, invitation.email);
+  // The name as it is now: a new person has just given theirs.
+  const { rows: named } = await sql<{ name: string }>`select name from users where id = ${user.id}`.execute(trx);
   const account = (await findAccount(trx, invitation.account_id))!;
   const twoFactorReady = user.totp_enabled_at !== null || !account.require_two_factor;
   if (twoFactorReady) {
@@ -96,7 +98,7 @@ async function consume(
   }
   await recordEvent(trx, {
     accountId: invitation.account_id,
-    actor: { type: 'user', id: user.id, name: user.email },
+    actor: { type: 'user', id: user.id, name: named[0].name || user.email },
     action: 'invitation.accepted',
     target: { type: 'member', id: invitation.member_id, name: invitation.email },
     after: {

@@ -40,7 +40,9 @@ it('a new person opens the mailed invitation, sees who invited them where, sets 
 
   const summary = page.getByTestId('invitation-summary');
   await summary.waitFor();
-  expect(await summary.innerText()).toContain('Ana Reyes invited Ben Cruz to join PayMongo Shop as View only.');
+  expect(await summary.innerText()).toContain(
+    'Ana Reyes invited Ben Cruz to join PayMongo Shop. Your access: View only.',
+  );
   expect(await page.getByLabel('Full name').inputValue()).toBe('Ben Cruz');
   await expectAccessible(page, 'invitation (new person)');
   await screenshot(page, 'invitation-new-person');

@@ -53,6 +53,8 @@ export const theme = createTheme({
   defaultRadius: 'md',
   components: {
     Button: { defaultProps: { radius: 'md' } },
+    // A badge is a word or two (a status, "Owner", "2FA on"): shown whole, never cut to "ACT…" in a tight table.
+    Badge: { styles: { root: { minWidth: 'max-content' } } },
     Paper: { defaultProps: { radius: 'lg' } },
     Card: { defaultProps: { radius: 'lg', withBorder: true } },
     TextInput: { defaultProps: { size: 'md' } },
@@ -62,8 +64,6 @@ export const theme = createTheme({
     Select: { defaultProps: { size: 'md' } },
     MultiSelect: { defaultProps: { size: 'md' } },
     Textarea: { defaultProps: { size: 'md' } },
-    // A badge is a short label: squeezed by a table column it must not shrink to "DEACTIV…".
-    Badge: { styles: { root: { minWidth: 'max-content' } } },
     Modal: {
       defaultProps: { radius: 'lg', centered: true, closeButtonProps: { 'aria-label': i18n.t('actions.close') } },
       styles: { title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } },

@@ -93,6 +93,17 @@ const axeSource = (createRequire(import.meta.url)('axe-core') as { source: strin
  * any serious or critical violation, naming the rule and the elements.
  */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // A dialog fading in or out has text at a few percent opacity, which axe reports as contrast
+  // 1:1: check the page as it settles, after its finite transitions (spinners run forever).
+  await page.evaluate(async () => {
+    const doc = (globalThis as unknown as { document: { getAnimations(): Animation[] } }).document;
+    interface Animation {
+      finished: Promise<unknown>;
+      effect: { getTiming(): { iterations?: number } } | null;
+    }
+    const settling = doc.getAnimations().filter((animation) => animation.effect?.getTiming().iterations !== Infinity);
+    await Promise.all(settling.map((animation) => animation.finished.catch(() => undefined)));
+  });
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     // Runs in the page (the test's tsconfig has no DOM types).

@@ -168,7 +168,7 @@ function InviteForm({ options }: { options: ReturnType<typeof useInviteOptions> 
     onSuccess: (outcome) => {
       setResults(outcome);
       void queryClient.invalidateQueries({ queryKey: ['invitations', accountId] });
-      void queryClient.invalidateQueries({ queryKey: ['members', accountId] });
+      void queryClient.invalidateQueries({ queryKey: ['accounts', accountId, 'members'] });
       // Keep only the addresses that failed, so they can be corrected and sent again.
       setEmailText(
         outcome

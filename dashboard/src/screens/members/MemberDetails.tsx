@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -15,11 +16,11 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconCrown, IconX } from '@tabler/icons-react';
+import { IconArrowLeft, IconCrown, IconLock, IconX } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
 import { fieldError } from '../../components/ProblemAlert';
@@ -30,6 +31,7 @@ import { usePermissions } from '../../api/session';
 import { type Catalog, type Grant, permissionLabel, useCatalog } from '../../permissions/catalog';
 import { PermissionPicker } from '../../permissions/PermissionPicker';
 import { type Member, statusColor, useProfiles, useResources, useRoles } from './queries';
+import { actionColor, actionLabel, availableActions, isMemberAction } from './member-actions';
 
 type Dialog =
   | { kind: 'role' }
@@ -37,6 +39,7 @@ type Dialog =
   | { kind: 'deactivate' | 'reactivate' | 'remove' | 'resetTwoFactor' }
   | { kind: 'email' }
   | { kind: 'identity'; identity: Record<string, string> }
+  | { kind: 'name'; name: string }
   | { kind: 'profiles'; profileIds: string[] | null }
   | { kind: 'flag'; key: string; name: string; value: boolean }
   | { kind: 'assign' | 'unassign'; type: string; externalId: string; label: string }
@@ -103,7 +106,23 @@ function MemberView({
   const roles = useRoles(accountId);
   const profiles = useProfiles(accountId);
   const resources = useResources(accountId);
-  const [dialog, setDialog] = useState<Dialog | null>(null);
+
+  const actions = availableActions(member, { memberId: membership.memberId, can });
+  // Identity, profiles and flags are edited under the same rule as the role: not a deactivated member.
+  const editable = actions.includes('role');
+  const status = member.status;
+  // The list's row menu links here with ?action=: that dialog opens at once, if still allowed.
+  const [params, setParams] = useSearchParams();
+  const [dialog, setDialog] = useState<Dialog | null>(() => {
+    const requested = params.get('action');
+    return isMemberAction(requested) && actions.includes(requested) ? { kind: requested } : null;
+  });
+  useEffect(() => {
+    if (!params.has('action')) return;
+    const next = new URLSearchParams(params);
+    next.delete('action');
+    setParams(next, { replace: true });
+  }, [params, setParams]);
 
   // `notice` says what happened when "Saved" would mislead (an email change waits for the link).
   const action = useMutation({
@@ -119,13 +138,6 @@ function MemberView({
     setDialog(next);
   };
   const close = () => setDialog(null);
-
-  const self = member.id === membership.memberId;
-  const manageable = !member.isOwner && !self && member.status !== 'removed';
-  const canEdit = manageable && can('users.edit');
-  // An inactive member is only reactivated or removed (PRODUCT rule 4): nothing of theirs looks editable.
-  const editable = canEdit && member.status !== 'inactive';
-  const status = member.status;
 
   const grants: Grant[] =
     member.permissions ?? roles.data?.items.find((role) => role.id === member.role?.id)?.permissions ?? [];
@@ -183,44 +195,32 @@ function MemberView({
           </Text>
         </div>
         <Group gap="xs" data-testid="member-actions">
-          {editable ? (
-            <>
-              <Button variant="default" onClick={() => open({ kind: 'role' })}>
-                {t('members.actions.changeRole')}
-              </Button>
-              <Button variant="default" onClick={() => open({ kind: 'permissions' })}>
-                {t('members.actions.editPermissions')}
-              </Button>
-              <Button variant="default" onClick={() => open({ kind: 'email' })}>
-                {t('members.actions.changeEmail')}
-              </Button>
-              {member.twoFactorEnabled ? (
-                <Button variant="default" onClick={() => open({ kind: 'resetTwoFactor' })}>
-                  {t('members.actions.resetTwoFactor')}
-                </Button>
-              ) : null}
-            </>
-          ) : null}
-          {manageable && can('users.deactivate') && status === 'active' ? (
-            <Button variant="light" color="orange" onClick={() => open({ kind: 'deactivate' })}>
-              {t('members.actions.deactivate')}
+          {actions.map((kind) => (
+            <Button
+              key={kind}
+              variant={actionColor[kind] || kind === 'reactivate' ? 'light' : 'default'}
+              color={actionColor[kind]}
+              onClick={() => open({ kind })}
+            >
+              {t(actionLabel[kind])}
             </Button>
-          ) : null}
-          {manageable && can('users.deactivate') && status === 'inactive' ? (
-            <Button variant="light" onClick={() => open({ kind: 'reactivate' })}>
-              {t('members.actions.reactivate')}
-            </Button>
-          ) : null}
-          {manageable && can('users.delete') ? (
-            <Button variant="light" color="red" onClick={() => open({ kind: 'remove' })}>
-              {t('members.actions.remove')}
-            </Button>
-          ) : null}
+          ))}
         </Group>
       </Group>
 
+      {status === 'inactive' ? (
+        <Alert color="gray" variant="light" icon={<IconLock size={16} aria-hidden />}>
+          {t('members.inactiveNote')}
+        </Alert>
+      ) : null}
+
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <IdentityCard member={member} editable={editable} onSave={(identity) => open({ kind: 'identity', identity })} />
+        <IdentityCard
+          member={member}
+          editable={editable}
+          onSave={(identity) => open({ kind: 'identity', identity })}
+          onRename={(name) => open({ kind: 'name', name })}
+        />
 
         <Card withBorder padding="lg">
           <Title order={2} size="h4" mb="xs">
@@ -236,15 +236,18 @@ function MemberView({
           {!member.isOwner ? <GrantsByModule catalog={catalog} grants={grants} /> : null}
         </Card>
 
-        <ProfilesCard
-          current={member.profileIds}
-          options={(profiles.data?.items ?? [])
-            .filter((profile) => !profile.archived)
-            .map((profile) => ({ value: profile.id, label: profile.name }))}
-          editable={editable}
-          profileName={profileName}
-          onSave={(profileIds) => open({ kind: 'profiles', profileIds })}
-        />
+        {/* Only in accounts with profiles: elsewhere there is nothing to choose from. */}
+        {(profiles.data?.items.length ?? 0) > 0 || member.profileIds !== null ? (
+          <ProfilesCard
+            current={member.profileIds}
+            options={(profiles.data?.items ?? [])
+              .filter((profile) => !profile.archived)
+              .map((profile) => ({ value: profile.id, label: profile.name }))}
+            editable={editable}
+            profileName={profileName}
+            onSave={(profileIds) => open({ kind: 'profiles', profileIds })}
+          />
+        ) : null}
 
         <Card withBorder padding="lg">
           <Title order={2} size="h4" mb="xs">
@@ -285,7 +288,7 @@ function MemberView({
                 typeName={type.name}
                 assigned={assigned?.map((id) => ({ id, label: resourceName(type.key, id) }))}
                 choices={choices.map((resource) => ({ value: resource.id, label: resource.name }))}
-                canChange={canEdit && status === 'active'}
+                canChange={editable && status === 'active'}
                 onAssign={(externalId) =>
                   open({ kind: 'assign', type: type.key, externalId, label: resourceName(type.key, externalId) })
                 }
@@ -374,6 +377,19 @@ function MemberView({
                   : post(dialog.kind as 'deactivate'),
             })
           }
+          onClose={close}
+        />
+      ) : null}
+      {dialog?.kind === 'name' ? (
+        <ConfirmDialog
+          opened
+          title={t('members.identity.nameTitle')}
+          message={t('members.identity.nameMessage', { old: member.name || member.email, name: dialog.name })}
+          confirmLabel={t('members.identity.saveName')}
+          pending={action.isPending}
+          error={action.error}
+          shownFields={['name']}
+          onConfirm={() => action.mutate({ run: patch({ name: dialog.name }) })}
           onClose={close}
         />
       ) : null}
@@ -517,13 +533,17 @@ function IdentityCard({
   member,
   editable,
   onSave,
+  onRename,
 }: {
   member: Member;
   editable: boolean;
   onSave: (identity: Record<string, string>) => void;
+  onRename: (name: string) => void;
 }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Record<string, string>>({});
+  const [name, setName] = useState(member.name);
+  const renamed = name.trim() !== '' && name.trim() !== member.name;
   const unset = identityFields.filter((field) => !member.identity[field]);
   const filled = Object.fromEntries(Object.entries(draft).filter(([, value]) => value.trim() !== ''));
   return (
@@ -532,7 +552,22 @@ function IdentityCard({
         {t('members.identity.title')}
       </Title>
       <Stack gap="xs">
-        <TextInput label={t('fields.name')} value={member.name} readOnly variant="filled" />
+        {/* The full name stays editable (Wompi; PRODUCT rule 5); only the identity fields are fixed. */}
+        {editable ? (
+          <Group gap="xs" align="flex-end" wrap="nowrap">
+            <TextInput
+              label={t('fields.name')}
+              value={name}
+              onChange={(event) => setName(event.currentTarget.value)}
+              style={{ flex: 1 }}
+            />
+            <Button variant="default" disabled={!renamed} onClick={() => onRename(name.trim())}>
+              {t('members.identity.saveName')}
+            </Button>
+          </Group>
+        ) : (
+          <TextInput label={t('fields.name')} value={member.name} readOnly variant="filled" />
+        )}
         <TextInput label={t('fields.email')} value={member.email} readOnly variant="filled" />
         {identityFields.map((field) =>
           member.identity[field] || !editable ? (
@@ -653,6 +688,8 @@ function ResourceTypeScope({
           {assigned.map((resource) => (
             <Badge
               key={resource.id}
+              // A resource's own name, as the payout system spells it (badges are upper-case by default).
+              tt="none"
               variant="light"
               rightSection={
                 canChange ? (

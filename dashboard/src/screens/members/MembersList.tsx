@@ -1,8 +1,10 @@
 import {
+  ActionIcon,
   Anchor,
   Badge,
   Button,
   Group,
+  Menu,
   Select,
   Stack,
   Table,
@@ -16,6 +18,7 @@ import {
   IconChevronDown,
   IconChevronUp,
   IconCrown,
+  IconDots,
   IconDownload,
   IconSearch,
   IconSelector,
@@ -30,7 +33,8 @@ import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States';
 import { formatDateTime } from '../../i18n/format';
-import { type MemberStatus, statusColor, useProfiles, useRoles } from './queries';
+import { actionLabel, availableActions } from './member-actions';
+import { type MemberRow, type MemberStatus, statusColor, useProfiles, useRoles } from './queries';
 
 const PAGE_SIZE = 50;
 const statuses: MemberStatus[] = ['active', 'invited', 'inactive', 'removed'];
@@ -85,6 +89,8 @@ export function MembersList() {
   );
   const exportHref = `/v1/accounts/${accountId}/members/export?${exportQuery.toString()}`;
   const filtered = Boolean(filters.q || filters.status || filters.roleId || filters.profileId);
+  // Profiles are a column only in accounts that have any: elsewhere every row would say "All profiles".
+  const hasProfiles = (profiles.data?.items.length ?? 0) > 0;
   const profileName = (id: string) => profiles.data?.items.find((profile) => profile.id === id)?.name ?? id;
 
   const sortHeader = (key: SortKey, label: string) => {
@@ -145,7 +151,7 @@ export function MembersList() {
   else
     body = (
       <Stack gap="sm">
-        <Table.ScrollContainer minWidth={1000}>
+        <Table.ScrollContainer minWidth={960}>
           <Table highlightOnHover verticalSpacing="sm" fz="sm" data-testid="members-table">
             <Table.Thead>
               <Table.Tr>
@@ -153,9 +159,12 @@ export function MembersList() {
                 {sortHeader('email', t('members.columns.email'))}
                 <Table.Th>{t('members.columns.role')}</Table.Th>
                 <Table.Th>{t('members.columns.status')}</Table.Th>
-                <Table.Th>{t('members.columns.profiles')}</Table.Th>
+                {hasProfiles ? <Table.Th>{t('members.columns.profiles')}</Table.Th> : null}
                 <Table.Th>{t('members.columns.twoFactor')}</Table.Th>
                 <Table.Th>{t('members.columns.lastSignIn')}</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>{t('members.columns.actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -181,7 +190,8 @@ export function MembersList() {
                       ) : null}
                     </Group>
                   </Table.Td>
-                  <Table.Td>{member.email}</Table.Td>
+                  {/* A long address may break anywhere rather than push the table past the page. */}
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{member.email}</Table.Td>
                   <Table.Td>
                     {member.isOwner ? t('members.owner') : (member.role?.name ?? t('members.individual'))}
                   </Table.Td>
@@ -190,9 +200,11 @@ export function MembersList() {
                       {t(`members.status.${member.status}`)}
                     </Badge>
                   </Table.Td>
-                  <Table.Td c={member.profileIds ? undefined : 'dimmed'}>
-                    {member.profileIds ? member.profileIds.map(profileName).join(', ') : t('members.allProfiles')}
-                  </Table.Td>
+                  {hasProfiles ? (
+                    <Table.Td c={member.profileIds ? undefined : 'dimmed'}>
+                      {member.profileIds ? member.profileIds.map(profileName).join(', ') : t('members.allProfiles')}
+                    </Table.Td>
+                  ) : null}
                   <Table.Td>
                     <Badge variant="dot" color={member.twoFactorEnabled ? 'green' : 'gray'}>
                       {member.twoFactorEnabled ? t('members.twoFactorOn') : t('members.twoFactorOff')}
@@ -200,6 +212,9 @@ export function MembersList() {
                   </Table.Td>
                   <Table.Td c={member.lastSignInAt ? undefined : 'dimmed'}>
                     {member.lastSignInAt ? formatDateTime(member.lastSignInAt, i18n.language) : t('members.never')}
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <RowActions member={member} />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -286,15 +301,17 @@ export function MembersList() {
             value={filters.roleId ?? null}
             onChange={(value) => setFilter('roleId', value)}
           />
-          <Select
-            label={t('members.filters.profile')}
-            placeholder={t('members.filters.any')}
-            clearable
-            w={200}
-            data={(profiles.data?.items ?? []).map((profile) => ({ value: profile.id, label: profile.name }))}
-            value={filters.profileId ?? null}
-            onChange={(value) => setFilter('profileId', value)}
-          />
+          {hasProfiles ? (
+            <Select
+              label={t('members.filters.profile')}
+              placeholder={t('members.filters.any')}
+              clearable
+              w={200}
+              data={(profiles.data?.items ?? []).map((profile) => ({ value: profile.id, label: profile.name }))}
+              value={filters.profileId ?? null}
+              onChange={(value) => setFilter('profileId', value)}
+            />
+          ) : null}
           <VisuallyHidden>
             <button type="submit">{t('members.filters.apply')}</button>
           </VisuallyHidden>
@@ -302,5 +319,42 @@ export function MembersList() {
       </form>
       {body}
     </Stack>
+  );
+}
+
+/**
+ * The "…" menu at the end of a row (PayMongo's ellipsis, Wompi's Actions): each action opens
+ * the member's page with that action's confirmation dialog already open.
+ */
+function RowActions({ member }: { member: MemberRow }) {
+  const { t } = useTranslation();
+  const { membership, can } = useAccount();
+  const actions = availableActions(member, { memberId: membership.memberId, can });
+  const name = member.name || member.email;
+  return (
+    <Menu position="bottom-end" width={200} shadow="md">
+      <Menu.Target>
+        <ActionIcon variant="subtle" color="gray" aria-label={t('members.rowActions', { name })}>
+          <IconDots size={18} aria-hidden />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item component={Link} to={member.id}>
+          {t('members.actions.viewDetails')}
+        </Menu.Item>
+        {actions.length > 0 ? <Menu.Divider /> : null}
+        {actions.map((kind) => (
+          <Menu.Item
+            key={kind}
+            component={Link}
+            to={`${member.id}?action=${kind}`}
+            // Red text on the white menu, dark enough to read (axe color-contrast).
+            color={kind === 'remove' ? 'red.9' : undefined}
+          >
+            {t(actionLabel[kind])}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAccount } from '../../app/account-context';
 import { screens } from '../../app/screens';
+import { YourAccess } from './YourAccess';
 
 /** An account's home: who you are here, and the screens your permissions open. */
 export default function OverviewPage() {
@@ -29,14 +30,23 @@ export default function OverviewPage() {
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
         {shortcuts.map((screen) => {
           const Icon = screen.nav!.icon;
+          // "nav.securityLog" → "overview.hints.securityLog": a line saying what the screen is for.
+          const hint = t(`overview.hints.${screen.nav!.label.replace(/^nav\./, '')}` as never, { defaultValue: '' });
           return (
             <UnstyledButton key={screen.path} component={Link} to={`${base}/${screen.path.replace(/\/\*$/, '')}`}>
               <Card padding="lg" h="100%">
-                <Group gap="sm">
+                <Group gap="sm" wrap="nowrap">
                   <ThemeIcon variant="light" size={36} radius="md">
                     <Icon size={20} />
                   </ThemeIcon>
-                  <Text fw={600}>{t(screen.nav!.label)}</Text>
+                  <div>
+                    <Text fw={600}>{t(screen.nav!.label)}</Text>
+                    {hint ? (
+                      <Text size="sm" c="dimmed">
+                        {hint}
+                      </Text>
+                    ) : null}
+                  </div>
                 </Group>
               </Card>
             </UnstyledButton>
@@ -44,7 +54,7 @@ export default function OverviewPage() {
         })}
         <UnstyledButton component={Link} to="/me/security">
           <Card padding="lg" h="100%">
-            <Group gap="sm">
+            <Group gap="sm" wrap="nowrap">
               <ThemeIcon variant="light" size={36} radius="md">
                 <IconShieldLock size={20} />
               </ThemeIcon>
@@ -58,6 +68,7 @@ export default function OverviewPage() {
           </Card>
         </UnstyledButton>
       </SimpleGrid>
+      <YourAccess membership={membership} />
     </Stack>
   );
 }
