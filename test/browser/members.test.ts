@@ -228,7 +228,7 @@ it('edits a member’s individual permissions in the module × action picker, wi
   await dialog.getByRole('button', { name: 'Save permissions' }).click();
   await dialog.waitFor({ state: 'hidden' });
 
-  await page.getByText('Individual permissions').waitFor();
+  await page.getByText('Custom permissions', { exact: true }).waitFor();
   const listed = await page.getByTestId('member-permissions').innerText();
   expect(listed).toContain('Customers: Display customers (own records only)');
   expect(listed).not.toContain('View all payments');

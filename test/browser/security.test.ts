@@ -19,7 +19,7 @@ async function person(): Promise<TestUser> {
 async function securityPage(user: TestUser): Promise<Page> {
   const page = await openPage(g);
   await signInThroughPage(page, g, user);
-  await page.getByRole('link', { name: 'Your security' }).click();
+  await page.getByRole('link', { name: 'Your security', exact: true }).click();
   await page.getByRole('heading', { name: 'Your security' }).waitFor();
   return page;
 }
