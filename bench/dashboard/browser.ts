@@ -1,24 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { dashboardDist } from '../../src/http/dashboard.js';
 
-/** Debian's Chromium, as the browser tests drive it (test/browser/support/browser.ts). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+/** Debian's Chromium, launched exactly as the browser tests launch it. */
+export { launchChromium } from '../../test/browser/support/chromium.js';
 
 export interface Asset {
   path: string;

@@ -1,20 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
-import type { Cookie, Page } from 'playwright-core';
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type {} from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { addMember, platformHeaders } from '../support/fixtures.js';
 import type { TestUser } from '../support/users.js';
-import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { expectAccessible, pageErrors, screenshot } from './support/browser.js';
 import { createPerson } from './support/gatehouse.js';
 import { useGatehouse } from './support/use-gatehouse.js';
+import { useSignedInPage } from './support/use-signed-in-page.js';
 
 // The members table's paths beyond the role filter and name sort (members.test.ts): status and
 // profile filters, email sort, keyset paging over more members than a page holds, CSV export.
 
 const g = useGatehouse();
 let owner: TestUser;
-let page: Page;
-let ownerCookies: Cookie[];
 const profiles: Record<string, string> = {};
 /** More than the table's page of 50, so paging has a second page. */
 const pagedCount = 52;
@@ -48,115 +47,106 @@ beforeAll(async () => {
     const nn = String(n).padStart(2, '0');
     await member(`Zoe Cajera ${nn}`, `zoe${nn}@wompi.example`);
   }
-  const signIn = await openPage(g);
-  await signInThroughPage(signIn, g, owner);
-  ownerCookies = await signIn.context().cookies();
 });
-beforeEach(async () => {
-  page = await openPage(g);
-  await page.context().addCookies(ownerCookies);
-});
-afterEach(async () => {
-  if (!page.isClosed()) ownerCookies = await page.context().cookies();
-});
+const session = useSignedInPage(g, () => owner);
 
-const rows = () => page.getByTestId('member-row');
+const rows = () => session.page.getByTestId('member-row');
 const rowNames = async () => (await rows().locator('td:first-child a').allInnerTexts()).map((name) => name.trim());
 const rowEmails = async () => (await rows().locator('td:nth-child(2)').allInnerTexts()).map((email) => email.trim());
 
 async function openTable(query = ''): Promise<void> {
-  await page.goto(`/accounts/${owner.accountId}/members${query}`);
-  await page.getByTestId('members-table').waitFor();
+  await session.page.goto(`/accounts/${owner.accountId}/members${query}`);
+  await session.page.getByTestId('members-table').waitFor();
 }
 
 async function choose(filter: string, option: string): Promise<void> {
-  await page.getByRole('textbox', { name: filter }).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
+  await session.page.getByRole('textbox', { name: filter }).click();
+  await session.page.getByRole('option', { name: option, exact: true }).click();
 }
 
 it('filters by status and by profile, keeps the filters in the URL, and clears them', async () => {
   await openTable();
   await choose('Status', 'Deactivated');
-  await page.waitForURL(/status=inactive/);
+  await session.page.waitForURL(/status=inactive/);
   await expect.poll(rowNames).toEqual(['Andrés Inactivo']);
   expect(await rows().first().innerText()).toMatch(/deactivated/i);
 
   await choose('Status', 'Invited');
-  await page.waitForURL(/status=invited/);
+  await session.page.waitForURL(/status=invited/);
   await expect.poll(rowNames).toEqual(['Beatriz Invitada']);
 
   // A bookmarked filter opens filtered.
   await openTable(`?profileId=${profiles['Bogotá']}`);
-  expect(await page.getByRole('textbox', { name: 'Profile' }).inputValue()).toBe('Bogotá');
+  expect(await session.page.getByRole('textbox', { name: 'Profile' }).inputValue()).toBe('Bogotá');
   await openTable();
   await choose('Profile', 'Medellín');
-  await page.waitForURL(/profileId=/);
+  await session.page.waitForURL(/profileId=/);
   // Members limited to another profile drop out; those who see every profile can work in this one too.
   await expect.poll(async () => (await rowNames()).includes('Carla Bogotá')).toBe(false);
   const names = await rowNames();
   expect(names).toContain('Daniel Medellín');
   expect(names).toContain('Lucía Ortega');
   expect(await rows().filter({ hasText: 'Daniel Medellín' }).innerText()).toContain('Medellín');
-  await screenshot(page, 'members-filter-profile');
+  await screenshot(session.page, 'members-filter-profile');
 
   // Filters combine: nobody removed works in Medellín.
   await choose('Status', 'Removed');
-  await page.getByRole('heading', { name: 'No one matches' }).waitFor();
-  await page.getByRole('button', { name: 'Clear search and filters' }).click();
-  await page.getByTestId('members-table').waitFor();
-  expect(new URL(page.url()).search).toBe('');
+  await session.page.getByRole('heading', { name: 'No one matches' }).waitFor();
+  await session.page.getByRole('button', { name: 'Clear search and filters' }).click();
+  await session.page.getByTestId('members-table').waitFor();
+  expect(new URL(session.page.url()).search).toBe('');
   expect(await rows().count()).toBe(50);
-  expect(pageErrors(page)).toEqual([]);
+  expect(pageErrors(session.page)).toEqual([]);
 });
 
 it('sorts by email both ways, marking the sorted column for assistive technology', async () => {
   await openTable();
-  const emailHeader = page.getByRole('columnheader', { name: 'Email' });
+  const emailHeader = session.page.getByRole('columnheader', { name: 'Email' });
   expect(await emailHeader.getAttribute('aria-sort')).toBe('none');
-  await page.getByRole('button', { name: 'Email' }).click();
-  await page.waitForURL(/sort=email/);
+  await session.page.getByRole('button', { name: 'Email' }).click();
+  await session.page.waitForURL(/sort=email/);
   await expect.poll(async () => (await rowEmails())[0]).toBe('andres@wompi.example');
   expect(await emailHeader.getAttribute('aria-sort')).toBe('ascending');
   const ascending = await rowEmails();
   expect(ascending).toEqual([...ascending].sort());
 
-  await page.getByRole('button', { name: 'Email' }).click();
-  await page.waitForURL(/sort=-email/);
+  await session.page.getByRole('button', { name: 'Email' }).click();
+  await session.page.waitForURL(/sort=-email/);
   await expect.poll(async () => (await rowEmails())[0]).toBe(`zoe${pagedCount}@wompi.example`);
   expect(await emailHeader.getAttribute('aria-sort')).toBe('descending');
-  expect(await page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe('none');
-  expect(pageErrors(page)).toEqual([]);
+  expect(await session.page.getByRole('columnheader', { name: 'Name' }).getAttribute('aria-sort')).toBe('none');
+  expect(pageErrors(session.page)).toEqual([]);
 });
 
 it('pages through more members than fit on a page, forwards and back, without losing or repeating anyone', async () => {
   await openTable();
   const total = pagedCount + 5; // the owner and the four named members
   expect(await rows().count()).toBe(50);
-  await page.getByText('Page 1', { exact: true }).waitFor();
-  expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+  await session.page.getByText('Page 1', { exact: true }).waitFor();
+  expect(await session.page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
   const first = await rowNames();
 
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByText('Page 2', { exact: true }).waitFor();
+  await session.page.getByRole('button', { name: 'Next' }).click();
+  await session.page.getByText('Page 2', { exact: true }).waitFor();
   await expect.poll(() => rows().count()).toBe(total - 50);
   const second = await rowNames();
-  expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+  expect(await session.page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
   expect(new Set([...first, ...second]).size).toBe(total);
   expect(second.at(-1)).toBe(`Zoe Cajera ${pagedCount}`);
-  await expectAccessible(page, 'members list, page 2');
-  await screenshot(page, 'members-page-2');
+  await expectAccessible(session.page, 'members list, page 2');
+  await screenshot(session.page, 'members-page-2');
 
-  await page.getByRole('button', { name: 'Previous' }).click();
-  await page.getByText('Page 1', { exact: true }).waitFor();
+  await session.page.getByRole('button', { name: 'Previous' }).click();
+  await session.page.getByText('Page 1', { exact: true }).waitFor();
   await expect.poll(rowNames).toEqual(first);
 
   // A new filter starts again from the first page.
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByText('Page 2', { exact: true }).waitFor();
+  await session.page.getByRole('button', { name: 'Next' }).click();
+  await session.page.getByText('Page 2', { exact: true }).waitFor();
   await choose('Status', 'Active');
-  await page.getByText('Page 1', { exact: true }).waitFor();
+  await session.page.getByText('Page 1', { exact: true }).waitFor();
   await expect.poll(async () => (await rowNames())[0]).toBe('Carla Bogotá');
-  expect(pageErrors(page)).toEqual([]);
+  expect(pageErrors(session.page)).toEqual([]);
 });
 
 it('exports the filtered list as a CSV download with the same filters', async () => {
@@ -164,8 +154,8 @@ it('exports the filtered list as a CSV download with the same filters', async ()
   await choose('Status', 'Invited');
   await expect.poll(rowNames).toEqual(['Beatriz Invitada']);
   const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Export CSV' }).click(),
+    session.page.waitForEvent('download'),
+    session.page.getByRole('link', { name: 'Export CSV' }).click(),
   ]);
   expect(download.suggestedFilename()).toBe('members.csv');
   const csv = await readFile(await download.path(), 'utf8');
@@ -179,11 +169,11 @@ it('exports the filtered list as a CSV download with the same filters', async ()
   // Unfiltered: everyone, past the page the table shows.
   await openTable();
   const [all] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Export CSV' }).click(),
+    session.page.waitForEvent('download'),
+    session.page.getByRole('link', { name: 'Export CSV' }).click(),
   ]);
   const everyone = (await readFile(await all.path(), 'utf8')).trim().split(/\r?\n/).slice(1);
   expect(everyone).toHaveLength(pagedCount + 5);
   expect(everyone.some((line) => line.includes('lucia@wompi.example'))).toBe(true);
-  expect(pageErrors(page)).toEqual([]);
+  expect(pageErrors(session.page)).toEqual([]);
 });

@@ -1,7 +1,7 @@
-import type { Cookie, Page } from 'playwright-core';
-import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type {} from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import type { TestUser } from '../support/users.js';
-import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { expectAccessible, openPage, pageErrors, screenshot } from './support/browser.js';
 import { createPerson, expireStepUp } from './support/gatehouse.js';
 import {
   acceptAsNewPerson,
@@ -12,6 +12,7 @@ import {
   stepUpIfAsked,
 } from './support/journey.js';
 import { useGatehouse } from './support/use-gatehouse.js';
+import { useSignedInPage } from './support/use-signed-in-page.js';
 
 // The BillPro seed (Manage users): merchant profiles, the four user roles of its table with
 // "✅ own" rules, the Payment link and API access switches, a developer who takes an API key
@@ -115,8 +116,6 @@ const billProRoles: Record<string, Grant[]> = {
 
 const g = useGatehouse();
 let owner: TestUser;
-let ownerCookies: Cookie[];
-let page: Page;
 /** The matrix's label of each permission: "Module: Action", as the role editor shows it. */
 const labels = new Map<string, string>();
 /** Kai, the integration developer created in the second journey. */
@@ -131,25 +130,14 @@ beforeAll(async () => {
   }>();
   for (const module of catalog.modules)
     for (const action of module.actions) labels.set(action.permission, `${module.name}: ${action.name}`);
-  const signIn = await openPage(g);
-  await signInThroughPage(signIn, g, owner);
-  ownerCookies = await signIn.context().cookies();
 });
-// Every test works in the admin's session, in a page of its own (support/browser.ts closes it).
-beforeEach(async () => {
-  page = await openPage(g);
-  await page.context().addCookies(ownerCookies);
-});
-// A step-up renews the session cookie: the next test carries the renewed one.
-afterEach(async () => {
-  if (!page.isClosed()) ownerCookies = await page.context().cookies();
-});
+const session = useSignedInPage(g, () => owner);
 
 async function rolesOfAccount(): Promise<{ id: string; name: string; permissions: Grant[] }[]> {
   const res = await g.app.inject({
     method: 'GET',
     url: `/v1/accounts/${owner.accountId}/roles`,
-    headers: { cookie: ownerCookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ') },
+    headers: { cookie: session.cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join('; ') },
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<{ items: { id: string; name: string; permissions: Grant[] }[] }>().items;
@@ -158,27 +146,27 @@ async function rolesOfAccount(): Promise<{ id: string; name: string; permissions
 const byPermission = (a: Grant, b: Grant) => a.permission.localeCompare(b.permission);
 
 it('sets up the merchant profiles: adds them, renames one, archives an old one', async () => {
-  await page.goto(`/accounts/${owner.accountId}`);
-  await page.getByRole('link', { name: 'Profiles' }).first().click();
-  await page.getByRole('heading', { name: 'No profiles yet' }).waitFor();
-  await expectAccessible(page, 'profiles (empty)');
+  await session.page.goto(`/accounts/${owner.accountId}`);
+  await session.page.getByRole('link', { name: 'Profiles' }).first().click();
+  await session.page.getByRole('heading', { name: 'No profiles yet' }).waitFor();
+  await expectAccessible(session.page, 'profiles (empty)');
   for (const name of ['Sydney store', 'Auckland store', 'Online store', 'Wholesale', 'Old outlet']) {
-    await page.getByRole('button', { name: 'Add profile' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Add a profile' });
+    await session.page.getByRole('button', { name: 'Add profile' }).first().click();
+    const dialog = session.page.getByRole('dialog', { name: 'Add a profile' });
     await dialog.getByLabel(/^Profile name/).fill(name);
     await dialog.getByRole('button', { name: 'Add profile' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await page.getByTestId(`profile-${name}`).waitFor();
+    await session.page.getByTestId(`profile-${name}`).waitFor();
   }
-  await page.getByRole('button', { name: 'Rename Online store' }).click();
-  const rename = page.getByRole('dialog', { name: 'Rename profile' });
+  await session.page.getByRole('button', { name: 'Rename Online store' }).click();
+  const rename = session.page.getByRole('dialog', { name: 'Rename profile' });
   await rename.getByLabel(/^Profile name/).fill('Online shop');
   await rename.getByRole('button', { name: 'Save' }).click();
-  await page.getByTestId('profile-Online shop').waitFor();
-  await page.getByRole('button', { name: 'Archive Old outlet' }).click();
-  await page.getByTestId('profile-Old outlet').getByText('Archived').waitFor();
-  await expectAccessible(page, 'profiles');
-  await screenshot(page, 'billpro-profiles');
+  await session.page.getByTestId('profile-Online shop').waitFor();
+  await session.page.getByRole('button', { name: 'Archive Old outlet' }).click();
+  await session.page.getByTestId('profile-Old outlet').getByText('Archived').waitFor();
+  await expectAccessible(session.page, 'profiles');
+  await screenshot(session.page, 'billpro-profiles');
 
   const res = await g.app.inject({
     method: 'GET',
@@ -193,32 +181,32 @@ it('sets up the merchant profiles: adds them, renames one, archives an old one',
     'Wholesale',
   ]);
   for (const profile of active) profileIds[profile.name] = profile.id;
-  expect(pageErrors(page)).toEqual([]);
+  expect(pageErrors(session.page)).toEqual([]);
 });
 
 it('rebuilds the four BillPro user roles in the role editor, own-records rules included', async () => {
-  await page.goto(`/accounts/${owner.accountId}`);
-  await page.getByRole('link', { name: 'Roles' }).first().click();
+  await session.page.goto(`/accounts/${owner.accountId}`);
+  await session.page.getByRole('link', { name: 'Roles' }).first().click();
   for (const [name, grants] of Object.entries(billProRoles)) {
-    await page.getByRole('link', { name: 'New role' }).first().click();
-    await page.getByLabel(/^Name/).fill(name);
+    await session.page.getByRole('link', { name: 'New role' }).first().click();
+    await session.page.getByLabel(/^Name/).fill(name);
     for (const grant of grants) {
-      await page.getByRole('checkbox', { name: labels.get(grant.permission)!, exact: true }).check();
+      await session.page.getByRole('checkbox', { name: labels.get(grant.permission)!, exact: true }).check();
       if (grant.scope === 'own')
-        await page.getByRole('switch', { name: `${labels.get(grant.permission)!}, own records only` }).check();
+        await session.page.getByRole('switch', { name: `${labels.get(grant.permission)!}, own records only` }).check();
     }
     if (name === 'restricted_user') {
-      await page
+      await session.page
         .getByTestId('permission-matrix')
         .getByRole('row', { name: /^Customers/ })
         .scrollIntoViewIfNeeded();
-      await expectAccessible(page, 'role editor with own-records rules');
-      await screenshot(page, 'billpro-role-editor-restricted');
+      await expectAccessible(session.page, 'role editor with own-records rules');
+      await screenshot(session.page, 'billpro-role-editor-restricted');
     }
-    await page.getByRole('button', { name: 'Create role' }).click();
-    await page.getByTestId(`role-${name}`).waitFor();
+    await session.page.getByRole('button', { name: 'Create role' }).click();
+    await session.page.getByTestId(`role-${name}`).waitFor();
   }
-  await screenshot(page, 'billpro-roles', { fullPage: true });
+  await screenshot(session.page, 'billpro-roles', { fullPage: true });
 
   // Each role holds exactly the seed's column: nothing more, nothing less, own where it says own.
   const saved = await rolesOfAccount();
@@ -226,27 +214,27 @@ it('rebuilds the four BillPro user roles in the role editor, own-records rules i
     const role = saved.find((candidate) => candidate.name === name);
     expect(role?.permissions.toSorted(byPermission), name).toEqual(grants.toSorted(byPermission));
   }
-  expect(pageErrors(page)).toEqual([]);
+  expect(pageErrors(session.page)).toEqual([]);
 });
 
 it('creates a developer limited to two profiles with the API access switch on and payment links off; edits profiles and payment links', async () => {
-  await page.goto(`/accounts/${owner.accountId}/members`);
-  await page.getByRole('link', { name: 'Invite' }).first().click();
-  await page.getByRole('heading', { name: 'Invite teammates' }).waitFor();
-  await page.getByLabel('Email addresses').fill('kai@billpro.example');
-  await page.getByLabel('Full name (optional)').fill('Kai Tanaka');
-  await page.getByRole('textbox', { name: 'Role' }).click();
-  await page.getByRole('option', { name: 'admin_user' }).click();
-  await page.getByRole('textbox', { name: 'Profiles' }).click();
-  await page.getByRole('option', { name: 'Sydney store' }).click();
-  await page.getByRole('option', { name: 'Auckland store' }).click();
-  expect(await page.getByRole('option', { name: 'Old outlet' }).count()).toBe(0);
-  await page.keyboard.press('Escape');
-  await page.getByRole('switch', { name: 'API access' }).check();
-  await page.getByRole('switch', { name: 'Payment links channel' }).uncheck();
-  await screenshot(page, 'billpro-new-user', { fullPage: true });
-  await page.getByRole('button', { name: 'Send invitation' }).click();
-  await page.getByTestId('invite-sent').waitFor();
+  await session.page.goto(`/accounts/${owner.accountId}/members`);
+  await session.page.getByRole('link', { name: 'Invite' }).first().click();
+  await session.page.getByRole('heading', { name: 'Invite teammates' }).waitFor();
+  await session.page.getByLabel('Email addresses').fill('kai@billpro.example');
+  await session.page.getByLabel('Full name (optional)').fill('Kai Tanaka');
+  await session.page.getByRole('textbox', { name: 'Role' }).click();
+  await session.page.getByRole('option', { name: 'admin_user' }).click();
+  await session.page.getByRole('textbox', { name: 'Profiles' }).click();
+  await session.page.getByRole('option', { name: 'Sydney store' }).click();
+  await session.page.getByRole('option', { name: 'Auckland store' }).click();
+  expect(await session.page.getByRole('option', { name: 'Old outlet' }).count()).toBe(0);
+  await session.page.keyboard.press('Escape');
+  await session.page.getByRole('switch', { name: 'API access' }).check();
+  await session.page.getByRole('switch', { name: 'Payment links channel' }).uncheck();
+  await screenshot(session.page, 'billpro-new-user', { fullPage: true });
+  await session.page.getByRole('button', { name: 'Send invitation' }).click();
+  await session.page.getByTestId('invite-sent').waitFor();
 
   const link = await mailedLink(g, 'kai@billpro.example', /invited/, '/invitations/accept#token=');
   const his = await openPage(g);
@@ -258,31 +246,36 @@ it('creates a developer limited to two profiles with the API access switch on an
   });
 
   // User details: the role, the two profiles, the switches as set.
-  await page.getByRole('link', { name: 'Team members' }).first().click();
-  const row = page.getByTestId('member-row').filter({ hasText: 'Kai Tanaka' });
+  await session.page.getByRole('link', { name: 'Team members' }).first().click();
+  const row = session.page.getByTestId('member-row').filter({ hasText: 'Kai Tanaka' });
   await expect.poll(() => row.innerText()).toMatch(/admin_user[\s\S]*Active/i);
   expect(await row.innerText()).toMatch(/Sydney store|Auckland store/);
   await row.getByRole('link', { name: 'Kai Tanaka' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Kai Tanaka' }).waitFor();
-  expect(await page.getByRole('switch', { name: 'API access' }).isChecked()).toBe(true);
-  expect(await page.getByRole('switch', { name: 'Payment links channel' }).isChecked()).toBe(false);
-  await expectAccessible(page, 'member details with profiles and features');
-  await screenshot(page, 'billpro-user-details', { fullPage: true });
+  await session.page.getByRole('heading', { level: 1, name: 'Kai Tanaka' }).waitFor();
+  expect(await session.page.getByRole('switch', { name: 'API access' }).isChecked()).toBe(true);
+  expect(await session.page.getByRole('switch', { name: 'Payment links channel' }).isChecked()).toBe(false);
+  await expectAccessible(session.page, 'member details with profiles and features');
+  await screenshot(session.page, 'billpro-user-details', { fullPage: true });
 
   // Edit the user: one more profile, and payment links after all.
   await expireStepUp(g, owner.userId);
-  await page.getByRole('textbox', { name: 'Limited to profiles' }).click();
-  await page.getByRole('option', { name: 'Online shop' }).click();
-  await page.keyboard.press('Escape');
-  await page.getByRole('button', { name: 'Save profiles' }).click();
-  const profiles = page.getByRole('dialog', { name: 'Change profiles?' });
+  await session.page.getByRole('textbox', { name: 'Limited to profiles' }).click();
+  await session.page.getByRole('option', { name: 'Online shop' }).click();
+  await session.page.keyboard.press('Escape');
+  await session.page.getByRole('button', { name: 'Save profiles' }).click();
+  const profiles = session.page.getByRole('dialog', { name: 'Change profiles?' });
   await profiles.getByRole('button', { name: 'Save' }).click();
-  await answerStepUp(page, g, owner);
+  await answerStepUp(session.page, g, owner);
   await profiles.waitFor({ state: 'hidden' });
-  await page.getByRole('switch', { name: 'Payment links channel' }).click();
-  const flag = page.getByRole('dialog', { name: 'Turn on Payment links channel?' });
+  await session.page.getByRole('switch', { name: 'Payment links channel' }).click();
+  const flag = session.page.getByRole('dialog', { name: 'Turn on Payment links channel?' });
   await flag.getByRole('button', { name: 'Save' }).click();
-  await stepUpIfAsked(page, g, owner, page.getByRole('switch', { name: 'Payment links channel', checked: true }));
+  await stepUpIfAsked(
+    session.page,
+    g,
+    owner,
+    session.page.getByRole('switch', { name: 'Payment links channel', checked: true }),
+  );
   await flag.waitFor({ state: 'hidden' });
 
   const list = await g.app.inject({
@@ -299,7 +292,7 @@ it('creates a developer limited to two profiles with the API access switch on an
   ).json<{ profileIds: string[]; flags: Record<string, boolean> }>();
   expect(kaiRow.profileIds).toHaveLength(3);
   expect(kaiRow.flags).toMatchObject({ apiAccess: true, paymentLinks: true });
-  expect(pageErrors(page)).toEqual([]);
+  expect(pageErrors(session.page)).toEqual([]);
 });
 
 it('the developer signs in, creates an API key behind the step-up prompt, and the key works on the API', async () => {
@@ -339,12 +332,12 @@ it('the developer signs in, creates an API key behind the step-up prompt, and th
 });
 
 it('the admin deactivates the developer: grey in the list, and the API key stops working at once', async () => {
-  await page.goto(`/accounts/${owner.accountId}/members`);
-  await page.getByRole('link', { name: 'Kai Tanaka', exact: true }).click();
-  await page.getByRole('button', { name: 'Deactivate' }).click();
-  const confirm = page.getByRole('dialog', { name: 'Deactivate Kai Tanaka?' });
+  await session.page.goto(`/accounts/${owner.accountId}/members`);
+  await session.page.getByRole('link', { name: 'Kai Tanaka', exact: true }).click();
+  await session.page.getByRole('button', { name: 'Deactivate' }).click();
+  const confirm = session.page.getByRole('dialog', { name: 'Deactivate Kai Tanaka?' });
   await confirm.getByRole('button', { name: 'Deactivate' }).click();
-  await stepUpIfAsked(page, g, owner, page.getByTestId('member-status').getByText('Deactivated'));
+  await stepUpIfAsked(session.page, g, owner, session.page.getByTestId('member-status').getByText('Deactivated'));
   await confirm.waitFor({ state: 'hidden' });
 
   // The key still authenticates, but its member may no longer do anything: refused, by code.
@@ -353,11 +346,11 @@ it('the admin deactivates the developer: grey in the list, and the API key stops
     expect(((await refused.json()) as { code: string }).code).toBe('authz.forbidden');
   }
 
-  await page.getByRole('link', { name: 'All team members' }).click();
-  const row = page.getByTestId('member-row').filter({ hasText: 'Kai Tanaka' });
+  await session.page.getByRole('link', { name: 'All team members' }).click();
+  const row = session.page.getByTestId('member-row').filter({ hasText: 'Kai Tanaka' });
   await expect.poll(() => row.innerText()).toMatch(/Deactivated/i);
-  await screenshot(page, 'billpro-user-inactive');
-  expect(pageErrors(page)).toEqual([]);
+  await screenshot(session.page, 'billpro-user-inactive');
+  expect(pageErrors(session.page)).toEqual([]);
 });
 
 function callWithKey(method: string, path: string, body?: unknown): Promise<Response> {

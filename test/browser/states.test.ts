@@ -1,34 +1,26 @@
-import type { Cookie, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { TestUser } from '../support/users.js';
-import { expectAccessible, openPage, pageErrors, screenshot, signInThroughPage } from './support/browser.js';
+import { expectAccessible, pageErrors, screenshot } from './support/browser.js';
 import { createPerson } from './support/gatehouse.js';
 import { useGatehouse } from './support/use-gatehouse.js';
+import { useSignedInSession } from './support/use-signed-in-page.js';
 
 // Loading, empty and error states on every account screen: a merchant never sees a blank
 // page, a spinner that never ends, raw JSON or a stack trace.
 
 const g = useGatehouse();
 let owner: TestUser;
-let ownerCookies: Cookie[];
 
 beforeAll(async () => {
   owner = await createPerson(g, { email: 'ana@monarx.example', name: 'Ana Reyes', account: { name: 'Monarx' } });
-  const signIn = await openPage(g);
-  await signInThroughPage(signIn, g, owner);
-  ownerCookies = await signIn.context().cookies();
 });
-
-async function ownerPage(): Promise<Page> {
-  const page = await openPage(g);
-  await page.context().addCookies(ownerCookies);
-  return page;
-}
+const session = useSignedInSession(g, () => owner);
 
 const account = () => `/accounts/${owner.accountId}`;
 
 it('a new account’s lists show their empty state with the main action', async () => {
-  const page = await ownerPage();
+  const page = await session.open();
   const screens: [string, string, string][] = [
     ['invitations', 'No pending invitations', 'Invite teammates'],
     ['contacts', 'No contacts yet', 'Add contact'],
@@ -83,7 +75,7 @@ it('every account screen shows a failed load as the problem’s code and detail,
     ['your security', '/me/security', api(/^\/v1\/me\/sessions$/)],
   ];
   for (const [name, path, matches] of screens) {
-    const page = await ownerPage();
+    const page = await session.open();
     const recover = await failing(page, matches);
     await page.goto(path);
     const problem = page.locator('[data-problem-code="service.unavailable"]');
@@ -105,7 +97,7 @@ it('every account screen shows a failed load as the problem’s code and detail,
 });
 
 it('shows a loading state while a screen’s data is on its way, then the data', async () => {
-  const page = await ownerPage();
+  const page = await session.open();
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   const matches = api(/\/members$/);
@@ -123,7 +115,7 @@ it('shows a loading state while a screen’s data is on its way, then the data',
 });
 
 it('an invitation’s identity field error is shown beside that field', async () => {
-  const page = await ownerPage();
+  const page = await session.open();
   await page.goto(`${account()}/invite`);
   await page.getByLabel('Email addresses').fill('ben@monarx.example');
   await page.getByLabel('Phone').fill('12');

@@ -46,6 +46,17 @@ export async function activateOwner(app: App, accountId: string): Promise<{ memb
   return { memberId: owner.id, userId: owner.user_id };
 }
 
+/**
+ * The two accounts the check tests ask about: "Acme", whose owner is active (signed up with 2FA),
+ * and "Globex", another merchant whose members must never count for Acme.
+ */
+export async function checkedAndOtherAccount(app: App): Promise<{ accountId: string; otherAccountId: string }> {
+  const { accountId } = await createAccount(app, 'Acme');
+  const { accountId: otherAccountId } = await createAccount(app, 'Globex');
+  await activateOwner(app, accountId);
+  return { accountId, otherAccountId };
+}
+
 export interface MemberFixture {
   email?: string;
   builtinRole?: string;

@@ -1,27 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
 import type { TestUser } from '../../support/users.js';
 import { codeFor, type Gatehouse } from './gatehouse.js';
 
-/** Debian's Chromium, never a downloaded browser (see .ci/run). */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium } from './chromium.js';
 
 /**
  * A fresh browser profile (its own cookies and localStorage) on Gatehouse, at the 1280 px the

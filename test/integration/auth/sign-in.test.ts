@@ -1,27 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
+import { describe, expect, it } from 'vitest';
 import { createUser, sessionTokenFrom, signUpAndSignIn } from '../../support/users.js';
+import { postSessionFromFreshAddresses } from '../../support/sign-in-attempts.js';
+import { useTestApp } from '../../support/use-test-app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
-
-// Each test signs in from its own address, so the per-IP counters of one do not affect another.
-let ipCounter = 0;
-const freshIp = () => `10.1.0.${++ipCounter}`;
-
-async function postSession(email: string, password: string, extra: { cookie?: string; remoteAddress?: string } = {}) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/v1/session',
-    payload: { email, password },
-    remoteAddress: extra.remoteAddress ?? freshIp(),
-    ...(extra.cookie ? { headers: { cookie: extra.cookie } } : {}),
-  });
-}
+const t = useTestApp();
+const postSession = postSessionFromFreshAddresses(t);
 
 describe('POST /v1/session', () => {
   it('asks an enrolled user for the second factor, with a pending session that opens nothing else', async () => {

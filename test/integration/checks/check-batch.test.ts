@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Check, checkBatch } from '../../support/clients/checks.js';
 import { createProfile } from '../../support/clients/profiles.js';
 import { platform } from '../../support/clients/request.js';
 import { putResource } from '../../support/clients/resources.js';
-import { activateOwner, addMember, checkDecision, createAccount } from '../../support/fixtures.js';
+import { addMember, checkDecision, checkedAndOtherAccount } from '../../support/fixtures.js';
+import { useTestApp } from '../../support/use-test-app.js';
 
-let t: TestApp;
+const t = useTestApp();
 let accountId: string;
 let otherAccountId: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  ({ accountId } = await createAccount(t.app, 'Acme'));
-  ({ accountId: otherAccountId } = await createAccount(t.app, 'Globex'));
-  await activateOwner(t.app, accountId);
+  ({ accountId, otherAccountId } = await checkedAndOtherAccount(t.app));
 });
-afterAll(() => t.close());
 
 describe('POST /v1/authz/check-batch', () => {
   it('answers up to 1,000 checks in order, and refuses more', async () => {

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../support/clients/checks.js';
 import { anonymous, bearer, platform } from '../../support/clients/request.js';
 import { putResource } from '../../support/clients/resources.js';
-import { activateOwner, addMember, checkDecision, createAccount } from '../../support/fixtures.js';
+import { addMember, checkDecision, checkedAndOtherAccount } from '../../support/fixtures.js';
+import { useTestApp } from '../../support/use-test-app.js';
 
-let t: TestApp;
+const t = useTestApp();
 let accountId: string;
 let otherAccountId: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  ({ accountId } = await createAccount(t.app, 'Acme'));
-  ({ accountId: otherAccountId } = await createAccount(t.app, 'Globex'));
-  await activateOwner(t.app, accountId);
+  ({ accountId, otherAccountId } = await checkedAndOtherAccount(t.app));
 });
-afterAll(() => t.close());
 
 describe('POST /v1/authz/check', () => {
   it('needs the platform token (or an API key): none or a wrong one is refused', async () => {
