@@ -1,7 +1,9 @@
 import type { MemberRow } from './queries';
 
+const memberActions = ['role', 'permissions', 'email', 'resetTwoFactor', 'deactivate', 'reactivate', 'remove'] as const;
+
 /** What can be done to a member, each behind its own confirmation dialog on the member's page. */
-export type MemberAction = 'role' | 'permissions' | 'email' | 'resetTwoFactor' | 'deactivate' | 'reactivate' | 'remove';
+export type MemberAction = (typeof memberActions)[number];
 
 /**
  * The actions the signed-in member may take on `member`, in the order they are offered. One
@@ -27,7 +29,7 @@ export function availableActions(
 
 /** `?action=` on a member's page opens that action's dialog (the list's row menu links there). */
 export function isMemberAction(value: string | null): value is MemberAction {
-  return ['role', 'permissions', 'email', 'resetTwoFactor', 'deactivate', 'reactivate', 'remove'].includes(value ?? '');
+  return (memberActions as readonly (string | null)[]).includes(value);
 }
 
 /** The i18n key naming each action, on its button and in the row menu. */
