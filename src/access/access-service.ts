@@ -25,17 +25,17 @@ export interface FeedLog {
 /** How long a write waits for every instance to acknowledge its change before answering anyway. */
 const ackTimeoutMs = 2000;
 
+/** Registered resources held in memory across all accounts, unless configured. */
+export const defaultResourceBudget = 1_000_000;
+
 /**
  * Authorization state for every instance: memberships are compiled lazily into memory and
  * dropped precisely when a write names them. Writes go through {@link commit}, which sends
  * the change with the transaction (NOTIFY is delivered only on commit), applies it locally
  * at once, and answers only when every other live instance has acknowledged applying it
- * (instances are counted by their LISTEN connections): so the affected member's very next
+ * (instances are counted by their LISTEN connections), or after {@link ackTimeoutMs}: so the affected member's very next
  * request, on whichever instance it lands, is decided on the new state (PRODUCT rule 8).
  */
-/** Registered resources held in memory across all accounts, unless configured. */
-export const defaultResourceBudget = 1_000_000;
-
 export class AccessService {
   readonly cache = new AccessCache();
   readonly resources: ResourceIndex;

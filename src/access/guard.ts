@@ -58,7 +58,8 @@ export async function accessAccount(
 
 /**
  * Why a member's API keys cannot act right now, or null when they can: keys lose their
- * power the moment their member is deactivated or loses API access or its permission.
+ * power the moment their member is deactivated, their account suspended, or the member loses
+ * the apiAccess flag or the api.access permission (PRODUCT rule 11).
  */
 export function keyBlocked(entry: MemberEntry): 'member_not_active' | 'api_access_disabled' | null {
   if (entry.snapshot.status !== 'active' || !entry.snapshot.accountActive) return 'member_not_active';

@@ -85,7 +85,10 @@ export class ResourceIndex {
     return this.readOne(accountId, type, id);
   }
 
-  /** Starts loading the account's resources, if they may be needed and are not in memory (a cold check loads its member meanwhile). */
+  /**
+   * Starts loading the account's resources if they are not in memory, so that a cold check
+   * loads them while it loads its member.
+   */
   prefetch(accountId: string): void {
     if (this.paused || this.oversized.has(accountId) || this.accounts.has(accountId)) return;
     this.loadAccount(accountId).catch(() => {}); // a failed load is retried by the check that needs it
