@@ -39,6 +39,7 @@ export function displayPrefix(key: string): string {
   return key.slice(0, keyPrefix.length + 6);
 }
 
+/** SHA-256 is enough here: a key holds 256 random bits, so there is nothing to brute-force. */
 export function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
 }

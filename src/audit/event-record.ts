@@ -28,7 +28,10 @@ export const eventColumns = {
   count: 'count',
 } as const satisfies Record<keyof EventRecord, string>;
 
-/** The fields of one event, as hashed into its chain. The position (seq) is not among them: the link to the previous hash already fixes the order. */
+/**
+ * The fields of one event, as hashed into its chain. The position (seq) is not among them:
+ * the link to the previous hash already fixes the order.
+ */
 export interface EventRecord {
   chain: string;
   id: string;

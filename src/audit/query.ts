@@ -75,7 +75,7 @@ export async function queryAccountEvents(
   return rows;
 }
 
-/** A person's own security activity (sign-ins, 2FA, password, sessions) across accounts. */
+/** A person's own security activity (sessions, 2FA, password and email changes) across accounts. */
 export async function queryUserEvents(db: Db, userId: string, limit: number, after?: EventCursor): Promise<EventRow[]> {
   const { rows } = await sql<EventRow>`
     select * from security_events
