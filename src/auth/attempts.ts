@@ -12,13 +12,19 @@ import { addressLockedUntil, type AttemptKeys, countAttempt, throttlePolicy } fr
 // in the security log, the start of a back-off and a lock are events of their own, and a lock
 // mails the person a password-reset link once.
 
-/** How a wrong credential is logged; an attempt refused by the counters is logged under the same action, as `refused`. */
+/**
+ * How a wrong credential is logged; an attempt refused by the counters is logged under the
+ * same action, as `refused`.
+ */
 export type FailedAction = Extract<
   IdentityAction,
   'session.sign_in_failed' | 'session.step_up_failed' | 'password.change_failed' | 'two_factor.enrolment_failed'
 >;
 
-/** An attempt counted by {@link reserveAttempt}, to hand to {@link recordFailedAttempt} when the credential was wrong. */
+/**
+ * An attempt counted by {@link reserveAttempt}, to hand to {@link recordFailedAttempt} when
+ * the credential was wrong.
+ */
 export interface Attempt {
   action: FailedAction;
   /** The address's failures, this attempt included. */

@@ -48,7 +48,10 @@ export function mailPasswordReset(
   return send(trx, deps, to, { template: 'password_reset', data: { token, expiresAt: expiresAt.toISOString() } });
 }
 
-/** Sign-in was locked (ASVS 5.0 V6.3.5: tell the user of suspicious authentication attempts), with a reset link. */
+/**
+ * Sign-in was locked (ASVS 5.0 V6.3.5: tell the user of suspicious authentication attempts),
+ * with a reset link.
+ */
 export function mailSignInLocked(
   trx: Db,
   deps: IdentityDeps,

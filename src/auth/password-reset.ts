@@ -19,7 +19,8 @@ const resendIntervalMs = 60 * 1000;
 /**
  * Mails a single-use reset link to the address if a user has it. The answer is the same
  * either way (ASVS 5.0 V6.3.8). The token has 256 bits, only its SHA-256 is stored, it lasts
- * 30 minutes, and a new request replaces any older link.
+ * 30 minutes, and a new request replaces any older link; within a minute of the last link a
+ * request sends nothing.
  */
 export async function requestPasswordReset(
   deps: IdentityDeps,
@@ -97,7 +98,7 @@ export async function confirmPasswordReset(
   });
 }
 
-/** Housekeeping: used and expired reset and email-change tokens. */
+/** Housekeeping: expired reset and email-change tokens, used or not. */
 export async function pruneTokens(db: Db, now: Date): Promise<void> {
   await sql`delete from password_reset_tokens where expires_at < ${now}`.execute(db);
   await sql`delete from email_change_tokens where expires_at < ${now}`.execute(db);

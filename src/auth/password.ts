@@ -24,7 +24,7 @@ export function normalisePassword(password: string): string {
 
 /**
  * Below this many characters a local part ("pat", "dev", "staff") is an ordinary word or
- * syllable: refusing every password containing it turned away good passphrases and protected
+ * syllable: refusing every password containing it would turn away good passphrases and protect
  * nothing, since guessers do not start from a three-letter fragment of the address.
  */
 export const emailLocalPartMinLength = 6;

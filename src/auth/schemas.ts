@@ -5,7 +5,10 @@ import { errorResponses, ProblemSchema, Timestamp } from '../http/schemas.js';
 // server hash a megabyte.
 export const PasswordInput = Type.String({ minLength: 1, maxLength: 1024 });
 export const EmailInput = Type.String({ format: 'email', minLength: 3, maxLength: 320 });
-/** An address someone types to sign in or reset: trimmed and normalised by the service, so no format check here. */
+/**
+ * An address someone types to sign in or reset: the service trims and normalises it, and a
+ * malformed one simply matches no user, so no format check here.
+ */
 export const EmailLogin = Type.String({ minLength: 1, maxLength: 320 });
 export const TotpCode = Type.String({ pattern: '^[0-9]{6}$', description: 'Six digits from the authenticator app' });
 export const RecoveryCode = Type.String({

@@ -8,7 +8,10 @@ import { claimTotpStep, type UserCredentialsRow } from './store.js';
 import { openTotpSecret } from './totp-seed.js';
 import { totpStep } from './totp.js';
 
-/** A second factor as posted: a TOTP code, or a recovery code (in `recoveryCode`, or in `code` when it is not six digits). */
+/**
+ * A second factor as posted: a TOTP code, or a recovery code (in `recoveryCode`, or in `code`
+ * when it is not six digits).
+ */
 export interface SecondFactorInput {
   code?: string | undefined;
   recoveryCode?: string | undefined;

@@ -91,7 +91,7 @@ export async function signIn(
 /**
  * Wrong second factors one pending sign-in may take. Each try claims a slot on the session
  * row (a conditional update) before its code is verified, so neither a slow series nor a
- * parallel burst gets a sixth: at the cap the pending session is deleted and the person
+ * parallel burst gets one more: at the cap the pending session is deleted and the person
  * starts again with the password, which the per-address counters then see too.
  */
 export const secondFactorTriesPerSignIn = 5;
@@ -115,8 +115,8 @@ export async function completeSecondFactor(
   const user = await store.findUserById(db, pending.userId);
   if (!user?.totp_enabled_at) throw new AppError('auth.required', 'Sign in again');
   const tries = await store.claimSecondFactorTry(db, pending.sessionId, secondFactorTriesPerSignIn);
-  // Past the cap the sign-in is over; deleting it is left to the fifth wrong code, because a
-  // try claimed earlier may still be completing it with the right code.
+  // Past the cap the sign-in is over; deleting it is left to the try that took the last slot,
+  // because a try claimed earlier may still be completing it with the right code.
   if (tries === null) throw challengeExpired();
   let method: SecondFactorMethod;
   try {
@@ -145,7 +145,10 @@ export async function completeSecondFactor(
   };
 }
 
-/** Deletes a pending sign-in that used up its tries (never a session it has completed meanwhile) and says so. */
+/**
+ * Deletes a pending sign-in that used up its tries (never a session completed meanwhile) and
+ * throws `auth.challenge_expired`.
+ */
 async function endChallenge(db: Db, sessionId: string): Promise<never> {
   await store.deletePendingSignIn(db, sessionId);
   throw challengeExpired();

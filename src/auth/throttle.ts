@@ -11,8 +11,8 @@ import type { Db } from '../db/database.js';
  * many people can share one address.
  *
  * Attempts refused by the back-off count too (each doubles the wait), so 20 attempts lock an
- * address whatever their pace: 25 quick guesses lock it, as do ~90 minutes of guesses paced
- * to the back-off. A refusal does not move the back-off's clock, though, so hammering a
+ * address whatever their pace: 20 quick guesses lock it (5 verified, 15 refused), as do ~90
+ * minutes of guesses paced to the back-off. A refusal does not move the back-off's clock, though, so hammering a
  * locked address never makes its lock last longer than an hour, and the person can always
  * end it at once with the password-reset link the lock mails them.
  */
