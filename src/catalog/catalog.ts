@@ -34,9 +34,15 @@ export interface CatalogModule {
 export interface ResourceType {
   key: string;
   name: string;
-  /** May a member be limited to, or assigned, these resources before they are active (in the invitation, say)? */
+  /**
+   * May a member be limited to, or assigned, these resources before they are active (in the
+   * invitation, say)?
+   */
   assignableBeforeActivation: boolean;
-  /** What a new member gets when the invitation names none: every resource of the type, or none until assigned. */
+  /**
+   * What a new member gets when the invitation names none: every resource of the type, or
+   * none until assigned.
+   */
   newMembers: 'all' | 'none';
 }
 
@@ -112,7 +118,7 @@ export function parseCatalog(json: unknown, source: string): Catalog {
     resourceTypes.push({
       key: type.key,
       name: typeof type.name === 'string' ? type.name : type.key,
-      // The defaults keep a catalog that says nothing as it was: limits at any time, every resource.
+      // Unset, both rules are permissive: limits at any time, every resource for a new member.
       assignableBeforeActivation: type.assignableBeforeActivation !== false,
       newMembers: type.newMembers === 'none' ? 'none' : 'all',
     });

@@ -160,7 +160,10 @@ function answerFromMemory(deps: ChecksDeps, caller: Actor, input: CheckInput): C
   return undefined;
 }
 
-/** The rest: a first load of the member (or its account), a key or user subject, a resource index load. */
+/**
+ * The rest: a first load of the member (or its account), a key or user subject, a resource
+ * index load.
+ */
 async function checkAfterLoading(
   deps: ChecksDeps,
   input: CheckInput,

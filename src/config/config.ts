@@ -11,7 +11,10 @@ export interface Config {
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
-  /** Registered resources held in memory for authorization checks, over all accounts (an LRU over accounts). */
+  /**
+   * Registered resources held in memory for authorization checks, over all accounts (the
+   * least recently used accounts are dropped first).
+   */
   authzResourceBudget: number;
   dataDir: string;
   allowEmbeddedDatabase: boolean;
@@ -29,7 +32,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** On SIGTERM, in-flight requests get this long before their connections are closed. */
   shutdownTimeoutMs: number;
-  /** How the dashboard is served: the built files, Vite with hot reload (npm run dev), or not at all. */
+  /**
+   * How the dashboard is served: the built files, Vite with hot reload (npm run dev), or not
+   * at all.
+   */
   dashboard: 'built' | 'dev' | 'off';
 }
 

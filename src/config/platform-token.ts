@@ -46,7 +46,10 @@ export function resolvePlatformToken(config: Config): PlatformToken {
   }
 }
 
-/** The token a CLI command presents to the running server: configured, or the kept one. Never generates. */
+/**
+ * The token a CLI command presents to the running server: configured, or the kept one. Never
+ * generates one.
+ */
 export function knownPlatformToken(config: Config): string | undefined {
   return config.platformToken ?? readKept(platformTokenFile(config));
 }
