@@ -73,9 +73,9 @@ class PGliteDriver implements Driver {
       clearTimeout(timer);
     }
     // The next holder starts on a later turn of the event loop, not in the same chain of
-    // microtasks: PGlite runs queries on the main thread, so under load (50 concurrent
-    // sign-ins) the chain need never end, and /healthz and every other request would wait
-    // for all of it (bench/README.md, sign-in).
+    // microtasks: PGlite runs queries on the main thread, so under load the chain need never
+    // end, and /healthz and every other request would wait for all of it (bench/README.md,
+    // sign-in).
     this.connection.release = () => void setImmediate(release);
     return this.connection;
   }

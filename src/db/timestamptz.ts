@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-// pg's own parser (postgres-date): a regular expression and several parseInt calls per value.
+// pg's own parser (postgres-date), for every form the fast path below does not take.
 const generalParser = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date;
 
 /** The decimal number in text[start, end), or NaN if any character is not a digit. */
@@ -18,8 +18,8 @@ function decimal(text: string, start: number, end: number): number {
  * Parses a timestamptz as PostgreSQL prints it in ISO DateStyle, `2026-11-29 07:08:24.123456+00`
  * (fraction optional, offset `±HH`, `±HH:MM` or `±HH:MM:SS`), without a regular expression;
  * anything else (infinity, BC, years before 1000 or after 9999, another DateStyle) goes to
- * pg's general parser. A page of 50 members carries 100 timestamps, and pg's general parser
- * (a regular expression) is the largest single cost of reading a row (figures in
+ * pg's general parser. Every row of a list carries timestamps, and the general parser's
+ * regular expression was the largest single cost of reading one (figures in
  * bench/README.md). Like pg, the fraction is cut to milliseconds.
  */
 export function parseTimestamptz(text: string): Date {

@@ -18,8 +18,8 @@ const accountRoute = /^\/v1\/accounts\/:accountId(\/|$)/;
  * Registers every `/v1/accounts/:accountId/*` route inside one plugin whose `preHandler` hook
  * resolves the caller's standing in that account once (404 `account.not_found` for strangers,
  * exactly as for an account that does not exist). It runs after validation and after a route's
- * own `preValidation` gate (step-up), so those answer first, as they always have; handlers
- * take the result with {@link accessOf}.
+ * own `preValidation` gate (step-up), so those answer first; handlers take the result with
+ * {@link accessOf}.
  *
  * A route of that shape registered anywhere else makes the app refuse to start: its handler
  * would find no access, and no tenant check would stand between the caller and the account.

@@ -11,7 +11,10 @@ const dashboardRoot = resolve(import.meta.dirname, '../../dashboard');
 const servicePaths = /^\/(v1|docs|healthz|openapi\.json)(\/|$|\?)/;
 
 export interface DashboardMode {
-  /** `dev` serves the sources through Vite with hot reload (npm run dev); `built` serves dist/dashboard. */
+  /**
+   * `dev` serves the sources through Vite with hot reload (npm run dev); `built` serves
+   * dist/dashboard.
+   */
   mode: 'built' | 'dev' | 'off';
 }
 

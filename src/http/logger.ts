@@ -8,7 +8,10 @@ const censor = '[redacted]';
 /** Deep enough for any shape we log; below this, values are written as they are. */
 const maxDepth = 8;
 
-/** An error as pino writes it (type, message with causes, stack, own properties), as a plain object. */
+/**
+ * An error as pino writes it (type, message with causes, stack, own properties), as a plain
+ * object.
+ */
 const plainError = (error: Error): Record<string, unknown> => ({ ...pino.stdSerializers.err(error) });
 
 /**
@@ -18,10 +21,10 @@ const plainError = (error: Error): Record<string, unknown> => ({ ...pino.stdSeri
  * other classes (Dates, Buffers, Fastify's request and reply) are left to their serializers.
  *
  * Why not pino's `redact`: it matches fixed paths, so covering "a secret anywhere in a
- * logged object" takes wildcard paths, and @pinojs/redact walks ~40 of them, parsing each,
- * for every child logger's bindings (so every request pays, even with logging off) and every
- * line. This runs only on lines actually written and walks only the (small) object logged;
- * a line costs about what it does without redaction (figures in bench/README.md).
+ * logged object" takes dozens of wildcard paths, which it walks for every child logger's
+ * bindings (so every request pays, even with logging off) and every line. This runs only on
+ * lines actually written and walks only the (small) object logged (figures in
+ * bench/README.md).
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > maxDepth) return value;
@@ -40,7 +43,10 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   return redactProperties(value as Record<string, unknown>, depth);
 }
 
-/** `object` with its secret-named properties censored and the others redacted in turn, except `skip`ped keys. */
+/**
+ * `object` with its secret-named properties censored and the others redacted in turn, except
+ * `skip`ped keys.
+ */
 function redactProperties(
   object: Record<string, unknown>,
   depth: number,
@@ -55,7 +61,10 @@ function redactProperties(
   return copy ?? object;
 }
 
-/** Top-level keys a serializer makes safe: Fastify's `req` and `res`, and `err` (censored by its serializer). */
+/**
+ * Top-level keys a serializer makes safe: Fastify's `req` and `res`, and `err` (censored by
+ * its serializer).
+ */
 const serializedKeys: ReadonlySet<string> = new Set(['req', 'res', 'err']);
 
 /** Escapes control characters so that a crafted URL or header cannot start a fake log line. */

@@ -72,7 +72,10 @@ export function installProblemHandlers(
   app: FastifyInstance,
   hooks: {
     onRefusal: (request: FastifyRequest, error: AppError) => void;
-    /** Answers a miss with a page instead (the dashboard's history routing); undefined when it does not. */
+    /**
+     * Answers a miss with a page instead (the dashboard's history routing); undefined when it
+     * does not.
+     */
     notFoundPage?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
   },
 ): void {

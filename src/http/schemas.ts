@@ -20,7 +20,6 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', description: 'RFC 9457 problem details with a stable `code`' },
 );
 
-/** The error answers every authenticated route can give, for the OpenAPI document. */
 /** A keyset pagination cursor: opaque, only ever one this API returned as `nextCursor`. */
 export const Cursor = Type.String({
   maxLength: 1000,
@@ -28,6 +27,7 @@ export const Cursor = Type.String({
     'The `nextCursor` of the previous page, as given. Any other value answers 400 `request.invalid` naming `querystring/cursor`.',
 });
 
+/** The error answers every authenticated route can give, for the OpenAPI document. */
 export const errorResponses = {
   400: ProblemSchema,
   401: ProblemSchema,
@@ -58,7 +58,7 @@ export const ListOf = <T extends TSchema>(item: T) =>
 
 /**
  * `T | null` as `type: [T, "null"]` rather than `anyOf`: the response serializer resolves an
- * anyOf by validating each value, which on a 50-row list cost more than the query itself.
+ * anyOf by validating each value, which on a list costs more than the query (bench/README.md).
  */
 export function Nullable<T extends TSchema>(schema: T) {
   const { type } = schema as unknown as { type?: string };
@@ -80,7 +80,10 @@ export function SingleLineText(options: { minLength?: number; maxLength: number;
   return Type.String({ ...options, pattern: singleLinePattern });
 }
 
-/** Free text that may span lines (descriptions): tab, LF and CR are allowed, other control characters are not. */
+/**
+ * Free text that may span lines (descriptions): tab, LF and CR are allowed, other control
+ * characters are not.
+ */
 export function MultiLineText(options: { minLength?: number; maxLength: number; description?: string }) {
   return Type.String({ ...options, pattern: multiLinePattern });
 }

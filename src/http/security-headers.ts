@@ -25,7 +25,7 @@ function helmetOptions(publicUrl: string): HelmetOptions {
  * The headers every response carries: helmet's security headers and `cache-control:
  * no-store` (answers name people and permissions). Worked out once: they never depend on the
  * request, and @fastify/helmet rebuilds the whole middleware (CSP parsing included) on every
- * request, about 5% of the CPU of an authorization check.
+ * request, a cost the authorization check cannot afford (bench/README.md).
  */
 export function securityHeaders(publicUrl: string): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -5,7 +5,10 @@ import type { Clock } from '../shared/clock.js';
 export interface StepUpGateOptions {
   /** Sensitive only for some bodies: a PATCH that changes what a role grants, say. */
   when?: (body: unknown) => boolean;
-  /** A person-only route (/v1/me/...): the platform token is refused too, as it has no second factor. */
+  /**
+   * A person-only route (/v1/me/...): the platform token is refused too, as it has no second
+   * factor.
+   */
   personOnly?: boolean;
 }
 
@@ -29,7 +32,10 @@ export function stepUpGate(clock: Clock, options: StepUpGateOptions = {}) {
   };
 }
 
-/** For {@link StepUpGateOptions.when}: the body names this field (the change that makes the request sensitive). */
+/**
+ * For {@link StepUpGateOptions.when}: the body names this field (the change that makes the
+ * request sensitive).
+ */
 export function bodyHas(field: string): (body: unknown) => boolean {
   return (body) => typeof body === 'object' && body !== null && (body as Record<string, unknown>)[field] !== undefined;
 }

@@ -26,7 +26,10 @@ export function serverTimeouts(config: Config) {
   };
 }
 
-/** From `start()` on, every response says "Connection: close", so each socket ends with its response. */
+/**
+ * From `start()` on, every response says "Connection: close", so each socket ends with its
+ * response.
+ */
 export function installDrain(app: FastifyInstance): { start(): void } {
   let draining = false;
   app.addHook('preClose', async () => {
@@ -43,7 +46,10 @@ export function installDrain(app: FastifyInstance): { start(): void } {
 }
 
 export interface ShutdownOptions {
-  /** How long idle keep-alive clients get to send one last request (answered, with "Connection: close"). */
+  /**
+   * How long idle keep-alive clients get to send one last request (answered, with
+   * "Connection: close").
+   */
   graceMs: number;
   /** After this, the connections still open are closed and the shutdown goes on. */
   deadlineMs: number;

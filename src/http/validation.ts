@@ -32,7 +32,10 @@ const coercingAjv = makeAjv('array');
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
   (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema as object);
 
-/** The values a schema allows when it is an enumeration (`const`, `enum`, null), else undefined. */
+/**
+ * The values a schema allows when it is an enumeration (`const`, `enum`, null), else
+ * undefined.
+ */
 function enumeratedValues(schema: unknown): unknown[] | undefined {
   if (!schema || typeof schema !== 'object') return undefined;
   const s = schema as { const?: unknown; enum?: unknown; type?: unknown; anyOf?: unknown };
