@@ -20,7 +20,10 @@ export interface AcceptDeps {
   hashNewPassword: (password: string, email: string) => Promise<string>;
 }
 
-/** Inside a transaction pass it as `db`: on PGlite the pool is that transaction's one connection. */
+/**
+ * Inside a transaction pass it as `db`: on PGlite the pool waits for that transaction's one
+ * connection, a deadlock.
+ */
 async function pendingByToken(deps: AcceptDeps, token: string, db: Db = deps.access.database.db) {
   const invitation = await store.findInvitationByToken(db, hashToken(token));
   if (!invitation)
@@ -113,7 +116,8 @@ async function consume(
 
 /**
  * A person without a user yet accepts: sets name and password. The membership turns active
- * when they have enrolled TOTP (see activateAcceptedMemberships).
+ * once they have enrolled TOTP (see activateAcceptedMemberships), or at once where the
+ * account does not require 2FA.
  */
 export async function acceptAsNewUser(
   deps: AcceptDeps,

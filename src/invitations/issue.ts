@@ -6,7 +6,10 @@ import { hashToken, newSecretToken } from '../shared/tokens.js';
 
 export interface IssuedInvitation {
   id: string;
-  /** The secret for the link; exists only here and in the email. */
+  /**
+   * The secret for the link, never stored: it goes out in the email (and, for a new account's
+   * owner, once in the platform's answer).
+   */
   token: string;
   expiresAt: Date;
 }
@@ -44,7 +47,10 @@ export function invitationUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/invitations/accept#token=${token}`;
 }
 
-/** The invitation email, the same whether the invitation is new, resent or a new account's owner's. */
+/**
+ * The invitation email, the same whether the invitation is new, resent or a new account's
+ * owner's.
+ */
 export function invitationMail(
   to: { email: string; accountId: string },
   link: { token: string; expiresAt: Date },

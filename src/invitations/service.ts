@@ -42,7 +42,7 @@ export interface InviteInput {
   flags?: Record<string, boolean>;
 }
 
-/** Resend at most this often, and this many times in all, so a link cannot be used to spam. */
+/** Resend at most this often, and this many times in all, so resending cannot flood an inbox. */
 const resendIntervalMs = 60_000;
 const maxSends = 10;
 
@@ -52,11 +52,17 @@ interface PreparedInvite {
   ref: RoleRef | { permissions: Grant[] };
   roleName: string;
   input: InviteInput;
-  /** The new member's resource scope: what the invitation names, the catalog's default for the rest. */
+  /**
+   * The new member's resource scope: what the invitation names, the catalog's default for the
+   * rest.
+   */
   resources: Record<string, string[]>;
 }
 
-/** Checks one invitation completely without writing anything (bulk invites check every row first). */
+/**
+ * Checks one invitation completely without writing anything (bulk invites check every row
+ * first).
+ */
 async function prepareInvite(
   deps: InvitationsDeps,
   access: AccountAccess,

@@ -20,7 +20,10 @@ export interface MailboxEntry {
 
 export type MailStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
-/** Recent mail, newest first, with bodies decrypted: the local dev mailbox, and mail given up (status `failed`). */
+/**
+ * Recent mail, newest first, with bodies decrypted: the local dev mailbox, and mail given up
+ * (status `failed`).
+ */
 export async function readMailbox(
   db: Db,
   secretKey: Buffer,

@@ -59,7 +59,10 @@ export function backoffMs(attempts: number): number {
   return Math.round(base * (0.8 + Math.random() * 0.2));
 }
 
-/** `<mail_…@domain>`: one Message-ID per outbox row, whatever the attempt, so a copy is recognisable as one. */
+/**
+ * `<mail_…@domain>`: one Message-ID per outbox row, whatever the attempt, so a copy is
+ * recognisable as one.
+ */
 export function messageIdOf(mailId: string, from: string): string {
   const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'gatehouse.localhost';
   return `<${mailId}@${domain}>`;
