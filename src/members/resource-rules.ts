@@ -7,7 +7,10 @@ import type { MemberStatus } from './store.js';
 // by invitations, edits and single assignments alike, so that the invitation cannot do to a
 // member who is not active what an edit of that same member is refused.
 
-/** A member's resource scope: per type, the list they are limited to; an absent type means every resource. */
+/**
+ * A member's resource scope: per type, the list they are limited to; an absent type means
+ * every resource.
+ */
 export type ResourceScope = Record<string, string[]>;
 
 /**

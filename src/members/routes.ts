@@ -23,7 +23,10 @@ import {
 } from './schemas.js';
 import * as members from './service.js';
 
-/** The codes a member action may answer besides the gate's (401 `auth.step_up_required`, 400 `request.confirmation_required`). */
+/**
+ * The codes a member action may answer besides the gate's (401 `auth.step_up_required`, 400
+ * `request.confirmation_required`).
+ */
 const managingCodes =
   '403 `authz.forbidden` (no users.edit), `authz.escalation` (the member has access you do not), `authz.self_change` (use /v1/me for yourself); ' +
   "404 `member.not_found` (also for another account's member); 409 `member.owner_protected`, `member.inactive`, `member.not_active` (still invited)";

@@ -75,7 +75,10 @@ export const Identity = Type.Object(
   { additionalProperties: false },
 );
 export const ConfirmBody = Type.Object({ confirm: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
-/** The explicit confirmation of a sensitive action; without it the answer is 400 `request.confirmation_required`. */
+/**
+ * The explicit confirmation of a sensitive action; without it the answer is 400
+ * `request.confirmation_required`.
+ */
 export const ConfirmTrue = Type.Literal(true, {
   description: 'Must be true: the explicit confirmation of this sensitive action',
 });

@@ -46,7 +46,10 @@ export async function getMember(deps: MembersDeps, access: AccountAccess, member
   return memberView(deps.catalog, await loadTarget(deps, access, memberId));
 }
 
-/** The compiled access of a member of this account; 404 for anyone else's (no cross-tenant ids). */
+/**
+ * The compiled access of a member of this account; 404 for anyone else's (no cross-tenant
+ * ids).
+ */
 async function targetSnapshot(deps: MembersDeps, access: AccountAccess, memberId: string) {
   const entry = await deps.access.member(memberId);
   if (!entry || entry.snapshot.accountId !== access.accountId) throw new AppError('member.not_found');
@@ -243,7 +246,8 @@ export async function changeStatus(
 
 /**
  * Assigns or unassigns one registered resource (a payout bank account, say) to a member
- * whose access to that type is limited to a list. Only active members (PRODUCT rule 6).
+ * whose access to that type is limited to a list. Inactive members are refused; invited ones
+ * only for types the catalog lets be assigned before activation (PRODUCT rule 6).
  */
 export async function setResourceAssignment(
   deps: MembersDeps,

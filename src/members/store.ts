@@ -237,7 +237,7 @@ export async function listMembers(
   }
   // A search matches the name OR the email. One OR'ed condition would walk the whole sort
   // index; two branches, each a range scan on its own index and each already limited to one
-  // page, then merged, answer in about a millisecond.
+  // page, are merged instead.
   const prefix = likePrefix(filter.q.trim().normalize('NFKC').toLowerCase());
   const branch = (match: RawBuilder<unknown>) =>
     sql`(select m.id from members m where ${sql.join([...conditions, match], sql` and `)} ${order})`;
