@@ -24,7 +24,8 @@ const ResourceParams = Type.Object({
 
 export function registerResourceRoutes(app: TypedApp, deps: AppDeps): void {
   const tags = ['resources'];
-  // Before the account scope's access check, so that only the platform learns whether an account exists.
+  // Before the account scope's access check, so that only the platform learns whether an
+  // account exists.
   const platformOnly = async (request: FastifyRequest) => requirePlatform(request);
 
   app.put(

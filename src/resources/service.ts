@@ -42,7 +42,10 @@ function assertKnownType(catalog: Catalog, type: string): void {
   }
 }
 
-/** Registers or updates a scopable resource (the platform's own objects: products, bank accounts…). */
+/**
+ * Registers or updates a scopable resource (the platform's own objects: products, bank
+ * accounts…).
+ */
 export async function putResource(
   deps: ResourcesDeps,
   access: AccountAccess,
@@ -109,7 +112,8 @@ export async function listResources(
   const snapshot = access.member && !access.member.snapshot.isOwner ? access.member.snapshot : null;
   const items: ResourceView[] = [];
   let cursor = after;
-  // Scope filtering happens in memory on pages of the index; loop until the page is full.
+  // Scope filtering happens in memory on pages of the index; read on until the page is full
+  // (at most 20 reads).
   for (let round = 0; round < 20 && items.length < limit; round++) {
     const rows = await store.listResources(deps.access.database.db, access.accountId, {
       type: query.type,

@@ -53,7 +53,10 @@ export async function findResource(
   return rows[0];
 }
 
-/** One page in (type, external_id) order, after the cursor, optionally limited to ids and profiles. */
+/**
+ * One page in (type, external_id) order, after the cursor, optionally limited to ids and
+ * profiles.
+ */
 export async function listResources(
   db: Db,
   accountId: string,

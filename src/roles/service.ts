@@ -143,7 +143,8 @@ function normaliseName(name: string, field = 'body/name'): string {
 /**
  * The form two role names are compared in, so that names a person reads as the same are the
  * same: NFKC, case folded (upper then lower case, so that "ß" and "SS" meet), format
- * characters (zero-width spaces, joiners, direction marks) dropped, white space collapsed.
+ * characters (zero-width spaces, joiners, direction marks) dropped, runs of white space and
+ * underscores made one space (so the key `view_only` reads as "View only").
  */
 export function roleNameKey(name: string): string {
   return name

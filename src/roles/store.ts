@@ -45,7 +45,10 @@ export async function builtinRoleCounts(db: Db, accountId: string): Promise<Map<
   return new Map(rows.map((row) => [row.builtin_role, Number(row.count)]));
 }
 
-/** Every custom role's name in the account, to compare them as a person would (see roleNameKey). */
+/**
+ * Every custom role's name in the account, to compare them as a person would (see
+ * roleNameKey).
+ */
 export async function listRoleNames(db: Db, accountId: string): Promise<{ id: string; name: string }[]> {
   const { rows } = await sql<{
     id: string;

@@ -62,7 +62,10 @@ export function refuseBesideServer(config: Config, server: ServerRecord, command
   );
 }
 
-/** Calls the running server with the platform token (the configured one, or the one generated in DATA_DIR). */
+/**
+ * Calls the running server with the platform token (the configured one, or the one generated
+ * in DATA_DIR).
+ */
 export async function callServer(
   config: Config,
   server: ServerRecord,
