@@ -8,7 +8,10 @@ import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
 import { csrfTokenFor, touchSession, type ValidSession, validateSessionToken } from './service.js';
 
-/** The header that must carry the session's CSRF token on every state-changing cookie request. */
+/**
+ * The header that must carry the session's CSRF token on every state-changing cookie
+ * request.
+ */
 export const csrfHeader = 'x-csrf-token';
 
 declare module 'fastify' {

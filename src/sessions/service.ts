@@ -9,11 +9,15 @@ import * as store from './store.js';
 export type { SessionStage } from './store.js';
 
 // NIST SP 800-63B §4.2.3 (AAL2): reauthenticate after 30 minutes of inactivity and at least
-// every 12 hours (ASVS 5.0 V7.3.1, V7.3.2). Accounts may set their own; the strictest wins.
+// every 12 hours (ASVS 5.0 V7.3.1, V7.3.2). Accounts may set their own: a user's sessions
+// follow the strictest of their active accounts, and these defaults only when they have none.
 export const defaultSessionLimits = { idleMinutes: 30, absoluteHours: 12 } as const;
 /** A password-only (pending) session is good for this long: time to type a code or enrol. */
 export const pendingSessionMinutes = 15;
-/** last_seen_at is written at most this often; idle timeouts may thus end up to a minute early, never late. */
+/**
+ * last_seen_at is written at most this often; idle timeouts may thus end up to a minute early,
+ * never late.
+ */
 const touchIntervalMs = 60_000;
 
 /** A session the cookie token resolved to, still within its timeouts. */
@@ -132,7 +136,8 @@ export async function revokeSession(db: Db, userId: string, sessionId: string): 
 
 /**
  * Ends every session of the user, except `exceptSessionId` when given (ASVS 5.0 V7.4.2,
- * V7.4.3): on deactivation, password change or reset, and 2FA reset. Returns how many ended.
+ * V7.4.3): on deactivation or removal from their last active account, password change or
+ * reset, 2FA reset, and an email change an admin started. Returns how many ended.
  *
  * @example
  * await revokeSessionsOfUser(trx, member.userId); // deactivation: sign them out everywhere
@@ -141,7 +146,10 @@ export async function revokeSessionsOfUser(db: Db, userId: string, exceptSession
   return store.deleteSessionsOfUser(db, userId, exceptSessionId ?? null);
 }
 
-/** DELETE /v1/me/sessions/{id}: ends the session if it is the user's; any other id changes nothing and says nothing. */
+/**
+ * DELETE /v1/me/sessions/{id}: ends the session if it is the user's; any other id changes
+ * nothing and says nothing.
+ */
 export async function revokeOwnSession(
   db: Db,
   userId: string,
@@ -202,7 +210,7 @@ export async function listSessions(
   }));
 }
 
-/** Housekeeping: deletes sessions that no account setting could keep alive any more. */
+/** Housekeeping: deletes sessions that no account setting could keep alive (720 hours at most). */
 export async function pruneSessions(db: Db, now: Date): Promise<void> {
   await store.deleteSessionsOlderThan(db, new Date(now.getTime() - 721 * 3_600_000));
 }

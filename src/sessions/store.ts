@@ -15,7 +15,10 @@ export interface SessionRow {
   last_seen_at: Date;
 }
 
-/** A session with the timeouts that apply to its user (null: no active membership, defaults apply). */
+/**
+ * A session with the timeouts that apply to its user (null: no active membership, defaults
+ * apply).
+ */
 export interface SessionWithLimits extends SessionRow {
   idle_minutes: number | null;
   absolute_hours: number | null;
