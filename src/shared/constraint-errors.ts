@@ -44,7 +44,10 @@ export function violatedUniqueIndex(error: unknown, depth = 0): string | undefin
   return violatedUniqueIndex(e.cause, depth + 1);
 }
 
-/** The 409 a unique-index race stands for, or undefined for any other error (a bug stays a bug). */
+/**
+ * The 409 a unique-index race stands for, or undefined for any other error (a bug stays a
+ * bug).
+ */
 export function conflictOf(error: unknown): AppError | undefined {
   const index = violatedUniqueIndex(error);
   const meaning = index === undefined ? undefined : uniqueIndexes[index];

@@ -5,7 +5,10 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** What a cursor field holds: text, a whole number, or an RFC 3339 UTC timestamp as the API writes them. */
+/**
+ * What a cursor field holds: text, a whole number, or an RFC 3339 UTC timestamp as the API
+ * writes them.
+ */
 export type CursorField = 'string' | 'integer' | 'timestamp';
 type Decoded<S extends Record<string, CursorField>> = { [K in keyof S]: S[K] extends 'integer' ? number : string };
 
@@ -56,7 +59,10 @@ export function decodeCursor<S extends Record<string, CursorField>>(cursor: stri
   return record as Decoded<S>;
 }
 
-/** The cursor error for a cursor that decodes but does not fit the request (another sort order). */
+/**
+ * The cursor error for a cursor that decodes but does not fit the request (another sort
+ * order).
+ */
 export function mismatchedCursor(message: string): AppError {
   return invalidCursor(message);
 }

@@ -1,20 +1,11 @@
-/**
- * `date.toISOString()`, same output, several times faster: a page of 50 members writes 100
- * timestamps, and toISOString is a visible share of building the page's views (figures in
- * bench/README.md). This formats the UTC fields from the epoch milliseconds with integer
- * arithmetic and digit tables, and reuses the date part while the day repeats.
- * Dates it does not cover (years outside 0000-9999, invalid ones) go to toISOString, which
- * writes them, or throws, as before.
- */
-
 const dayMs = 86_400_000;
 /** 0000-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z: the range of four-digit years. */
 const firstMs = -62_167_219_200_000;
 const endMs = 253_402_300_800_000;
 
 const twoDigits = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
-// Whole pieces, so that a timestamp is four strings joined: each join is a ConsString
-// (32 bytes) until JSON.stringify flattens it, and a page writes 100 of them.
+// Whole pieces, so that a timestamp is four strings joined: each join is a ConsString until
+// JSON.stringify flattens it, and a list page writes many timestamps.
 const hoursMinutes = Array.from({ length: 1440 }, (_, n) => `${twoDigits[Math.floor(n / 60)]}:${twoDigits[n % 60]}:`);
 const secondsPoint = Array.from({ length: 60 }, (_, n) => `${twoDigits[n]}.`);
 const millisecondsZ = Array.from({ length: 1000 }, (_, n) => `${String(n).padStart(3, '0')}Z`);
@@ -39,6 +30,13 @@ function datePart(days: number): string {
   return `${twoDigits[Math.floor(year / 100)]}${twoDigits[year % 100]}-${twoDigits[month]}-${twoDigits[day]}T`;
 }
 
+/**
+ * `date.toISOString()`, same output, faster: every row of a list writes timestamps, and
+ * toISOString was a visible share of building a page's views (figures in bench/README.md).
+ * This formats the UTC fields from the epoch milliseconds with integer arithmetic and digit
+ * tables, and reuses the date part while the day repeats. Dates it does not cover (years
+ * outside 0000-9999, invalid ones) go to toISOString, which writes them or throws.
+ */
 export function isoTimestamp(date: Date): string {
   const ms = date.getTime();
   if (!(ms >= firstMs && ms < endMs)) return date.toISOString();

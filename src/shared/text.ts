@@ -3,7 +3,10 @@
 // viewers. Kept as pattern text so that the HTTP schemas can carry the same rule (and the
 // validator recognise it to name it).
 
-/** One line of text: no C0 or C1 control characters (tab, CR, LF included), DEL, U+2028, U+2029. */
+/**
+ * One line of text: no C0 or C1 control characters (tab, CR, LF included), DEL, U+2028,
+ * U+2029.
+ */
 export const singleLinePattern = '^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$';
 /** Text that may span lines: tab, LF and CR allowed, other control characters not. */
 export const multiLinePattern = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$';

@@ -5,7 +5,10 @@ export function newSecretToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** What is stored instead of a token: its SHA-256 (the token has 256 bits, so no salt or slow hash is needed). */
+/**
+ * What is stored instead of a token: its SHA-256 (the token has 256 bits, so no salt or slow
+ * hash is needed).
+ */
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
