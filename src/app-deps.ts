@@ -12,7 +12,7 @@ export interface AppDeps {
   config: Config;
   database: Database;
   clock: Clock;
-  /** Encrypts secrets at rest (TOTP seeds, queued mail bodies). */
+  /** Encrypts secrets at rest (TOTP seeds, queued mail bodies) and keys the CSRF tokens. */
   secretKey: Buffer;
   catalog: Catalog;
   /** Compiled memberships and cross-instance invalidation. */

@@ -124,7 +124,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { maxParamLength: 200 },
-    // Errors raised before a route is found (by the router or Node's parser) answer problem+json too.
+    // Errors raised before a route is found (by the router or Node's parser) answer
+    // problem+json too.
     frameworkErrors,
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -133,7 +134,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
   refusals.start();
-  // The dashboard registers after the handlers (they must see every route); its page fallback is set then.
+  // The dashboard registers after the handlers (they must see every route); its page fallback
+  // is set then.
   const dashboard: { page?: Parameters<typeof installProblemHandlers>[1]['notFoundPage'] } = {};
   installProblemHandlers(app, {
     notFoundPage: (request, reply) => dashboard.page?.(request, reply),

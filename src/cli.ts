@@ -217,7 +217,10 @@ audit
     }
   });
 
-/** For commands that cannot go through the server: the database, or a refusal naming the server. */
+/**
+ * For commands that cannot go through the server: the database, or a refusal naming the
+ * server.
+ */
 async function localDatabase(config: Config, command: string, why = ''): Promise<Database> {
   const opened = await openOrFindServer(config);
   if (opened.server) throw refuseBesideServer(config, opened.server, command, why);
@@ -226,8 +229,8 @@ async function localDatabase(config: Config, command: string, why = ''): Promise
 
 /**
  * Links a command builds itself use the server's public URL: PUBLIC_URL when this command
- * has it, else the one the last server on this data directory recorded, never the default
- * guessed from this command's own PORT.
+ * has it, else (on the embedded store) the one the last server on this data directory
+ * recorded, rather than the default guessed from this command's own PORT.
  */
 function linkConfig(config: Config): Config {
   if (config.publicUrlConfigured || config.databaseUrl) return config;

@@ -8,11 +8,17 @@ import { loopbackUrl, writeServerRecord } from './runtime/server-record.js';
 export interface RunningServer {
   app: App;
   url: string;
-  /** Stops accepting, lets in-flight requests finish (within SHUTDOWN_TIMEOUT_SECONDS), closes the database. */
+  /**
+   * Stops accepting, lets in-flight requests finish (within SHUTDOWN_TIMEOUT_SECONDS), closes
+   * the database.
+   */
   stop(): Promise<void>;
 }
 
-/** How long idle keep-alive clients get, on shutdown, to send a last request before their sockets close. */
+/**
+ * How long idle keep-alive clients get, on shutdown, to send a last request before their
+ * sockets close.
+ */
 const keepAliveGraceMs = 1000;
 
 /**
