@@ -5,10 +5,9 @@ import { type Config, decodeSecretKey } from './config.js';
 
 /**
  * The key that encrypts secrets at rest (TOTP seeds, queued mail bodies) and keys the CSRF
- * tokens. Production
- * must supply SECRET_KEY;
- * elsewhere one is generated on first start and kept, readable by the owner only, in the
- * data directory so that restarts can still decrypt what was stored.
+ * tokens. Production must supply SECRET_KEY; elsewhere one is generated on first start and
+ * kept, readable by the owner only, in the data directory so that restarts can still decrypt
+ * what was stored.
  */
 export function resolveSecretKey(config: Config): Buffer {
   if (config.secretKey !== undefined) return decodeSecretKey(config.secretKey);
