@@ -33,8 +33,9 @@ export const defaultResourceBudget = 1_000_000;
  * dropped precisely when a write names them. Writes go through {@link commit}, which sends
  * the change with the transaction (NOTIFY is delivered only on commit), applies it locally
  * at once, and answers only when every other live instance has acknowledged applying it
- * (instances are counted by their LISTEN connections), or after {@link ackTimeoutMs}: so the affected member's very next
- * request, on whichever instance it lands, is decided on the new state (PRODUCT rule 8).
+ * (instances are counted by their LISTEN connections) or {@link ackTimeoutMs} has passed: so
+ * the affected member's very next request, on whichever instance it lands, is decided on the
+ * new state (PRODUCT rule 8).
  */
 export class AccessService {
   readonly cache = new AccessCache();

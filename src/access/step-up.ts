@@ -7,8 +7,8 @@ export const stepUpWindowMs = 5 * 60 * 1000;
 
 /**
  * A person whose session verified a second factor (sign-in or step-up) within the last five
- * minutes, or 401 `auth.step_up_required` (ASVS 5.0 V7.5.3; V7.5.1 for sign-in details). An API key cannot step up, so it
- * gets 403 `authz.key_not_allowed`.
+ * minutes, or 401 `auth.step_up_required` (ASVS 5.0 V7.5.3; V7.5.1 for sign-in details). An
+ * API key cannot step up, so it gets 403 `authz.key_not_allowed`.
  */
 export function requireFreshSecondFactor(actor: Actor | null, clock: Clock): UserActor {
   if (!actor) throw new AppError('auth.required');

@@ -12,9 +12,9 @@ import type { Db } from '../db/database.js';
  *
  * Attempts refused by the back-off count too (each doubles the wait), so 20 attempts lock an
  * address whatever their pace: 20 quick guesses lock it (5 verified, 15 refused), as do ~90
- * minutes of guesses paced to the back-off. A refusal does not move the back-off's clock, though, so hammering a
- * locked address never makes its lock last longer than an hour, and the person can always
- * end it at once with the password-reset link the lock mails them.
+ * minutes of guesses paced to the back-off. A refusal does not move the back-off's clock,
+ * though, so hammering a locked address never makes its lock last longer than an hour, and
+ * the person can always end it at once with the password-reset link the lock mails them.
  */
 export const throttlePolicy = {
   quietResetMs: 60 * 60 * 1000,
