@@ -32,7 +32,7 @@ export interface SecurityEventInput {
 export async function recordEvent(db: Db, input: SecurityEventInput): Promise<string> {
   const fields = chainedFieldsOf(input);
   // Inside a transaction the event must commit with the change: append it right there.
-  // Standalone events (refusals, sign-ins) may share one write with their neighbours.
+  // Standalone events (refusals, failed sign-ins) may share one write with their neighbours.
   if (!db.isTransaction) return appendStandalone(db, fields);
   await appendOne(db, fields);
   return fields.id;

@@ -89,7 +89,7 @@ function batchChecks(batch: CheckBatch): CheckInput[] {
     if (subject === undefined)
       errors.push({ field: `body/checks/${index}/subject`, message: 'is required here or once for the batch' });
     // One fixed shape for every check keeps the decision path monomorphic; a spread would
-    // give the checks as many shapes as the bodies had.
+    // give the checks as many shapes as the bodies had (bench/README.md).
     return {
       accountId: accountId!,
       subject: subject!,

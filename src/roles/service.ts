@@ -76,7 +76,8 @@ function customView(row: store.RoleRow): RoleView {
 /** Holders of each built-in role in the account. */
 async function builtinCounts(db: Db, accountId: string): Promise<Map<string, number>> {
   const counts = await store.builtinRoleCounts(db, accountId);
-  // The owner is a member flag, not a built-in role row: count it as one holder.
+  // Exactly one owner (PRODUCT rule 1): ownership is the member's is_owner flag, so the
+  // count is that one, whatever builtin_role the rows carry.
   counts.set('owner', 1);
   return counts;
 }
