@@ -194,9 +194,10 @@ export class AccessService {
   memberAccountLoads = 0;
 
   /**
-   * The member of this account, loading the whole account in one query on its first miss (a
-   * restart's cold checks then cost one query per account, not one per member). Later misses
-   * (a member changed since) load that member alone. undefined: no such member in the account.
+   * The member of this account, loading the whole account at once on its first miss (a
+   * restart's cold checks then cost one load per account, two queries, not a query per
+   * member). Later misses (a member changed since) load that member alone. undefined: no such
+   * member in the account.
    */
   async memberOf(accountId: string, memberId: string): Promise<MemberEntry | undefined> {
     const cached = this.loadedMember(memberId);

@@ -84,8 +84,9 @@ export async function lockMembers(
 }
 
 /**
- * The one writer of a member's status (with the stamp of the new one). With `from`, only a
- * member in one of those statuses changes: the answer says whether this call changed it.
+ * Sets one member's status, with the stamp of the new one (activateAcceptedMemberships is
+ * the only other writer). With `from`, only a member in one of those statuses changes: the
+ * answer says whether this call changed it.
  */
 export async function setStatus(
   db: Db,
