@@ -211,7 +211,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerRoutes(app, deps);
-  dashboard.page = await registerDashboard(app, { mode: config.dashboard });
+  dashboard.page = await registerDashboard(app, { mode: config.dashboard, sessionCookie: sessionCookieName(config) });
   await options.configure?.(app);
 
   app.addHook('onReady', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { dashboardDist } from '../../src/http/dashboard.js';
@@ -36,13 +36,18 @@ export interface Load {
 /**
  * Opens `path` in a fresh browser context (empty cache; `state` carries a signed-in session),
  * waits until `readyMark` has been set in the page, then until the network is idle, and
- * returns the time of the mark and every script and stylesheet Chromium downloaded.
+ * returns the time of the mark (and, with `countBytes`, every script and stylesheet Chromium downloaded).
  */
 export async function measureLoad(
   browser: Browser,
   baseURL: string,
   path: string,
-  options: { state?: BrowserContextOptions['storageState']; readyScript: string },
+  options: {
+    state?: BrowserContextOptions['storageState'];
+    readyScript: string;
+    /** Read every script's and stylesheet's size back (CDP round trips while the page loads: not for timed runs). */
+    countBytes?: boolean;
+  },
 ): Promise<Load> {
   const context = await browser.newContext({
     baseURL,
@@ -57,8 +62,16 @@ export async function measureLoad(
     await page.addInitScript(options.readyScript);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
+    // BENCH_PROFILE=<dir>: the page's JavaScript CPU profile until ready, for Chrome DevTools.
+    const profileDir = process.env.BENCH_PROFILE;
+    if (profileDir) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const finished: Promise<Asset | undefined>[] = [];
     page.on('requestfinished', (request) => {
+      if (!options.countBytes) return;
       const type = request.resourceType();
       if (type !== 'script' && type !== 'stylesheet') return;
       finished.push(
@@ -83,6 +96,12 @@ export async function measureLoad(
       polling: 50,
     });
     const { metrics } = await cdp.send('Performance.getMetrics');
+    if (profileDir) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const name = `${path.replace(/\W+/g, '-')}-${Date.now()}.cpuprofile`;
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(join(profileDir, name), JSON.stringify(profile));
+    }
     const metric = (name: string) => (metrics.find((candidate) => candidate.name === name)?.value ?? 0) * 1000;
     const mainThread = {
       tasks: metric('TaskDuration'),

@@ -9,8 +9,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiProblem } from './api/problem';
-import { prefetchMe } from './api/session';
-import { App, preloadPage } from './app/App';
+import { App, startPage } from './app/App';
 import { cssVariablesResolver, theme } from './app/theme';
 import { StepUpProvider } from './components/StepUpProvider';
 
@@ -25,11 +24,7 @@ const queryClient = new QueryClient({
   },
 });
 
-// Started before the first render, side by side: who you are, and what the URL's page needs.
-// The page's chunks wait one task, so that the session request takes one of the browser's six
-// connections first instead of queuing behind a dozen small scripts.
-prefetchMe(queryClient);
-setTimeout(() => preloadPage(window.location.pathname), 0);
+startPage(queryClient, window.location);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -37,8 +37,10 @@ export function platformTokenAuthenticator(platformToken: string | undefined): A
 }
 
 /**
- * Sets `request.actor` on every request (null for anonymous callers; routes decide whether
- * that is enough). A request with an Authorization header is judged by that header alone:
+ * Sets `request.actor` on every API request (null for anonymous callers; routes decide whether
+ * that is enough). Outside `/v1/` nothing acts for anyone (the dashboard's pages and files,
+ * /healthz, the docs), so no credential is looked up there: a page's thirty script files would
+ * otherwise read its session thirty times before it can paint. A request with an Authorization header is judged by that header alone:
  * an API key or the platform token, or 401 `auth.invalid_credentials`, whatever the value's
  * shape and whatever else the request carries. A wrong guess must not answer otherwise than
  * another wrong guess (`auth.required` for one shape would tell guessers which shapes are
@@ -52,6 +54,7 @@ export function installAuthentication(
   app.decorateRequest('actor', null);
   app.decorateRequest('pendingSignIn', null);
   app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/v1/')) return;
     const byHeader = request.headers.authorization !== undefined;
     for (const authenticate of byHeader ? authenticators.header : authenticators.cookie) {
       const actor = await authenticate(request);

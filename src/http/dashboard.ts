@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { type PagePreloads, pageRequests, readPagePreloads } from './dashboard-preload.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `npm run build` puts the dashboard (see scripts/build.mjs). */
@@ -16,6 +17,8 @@ export interface DashboardMode {
    * dist/dashboard.
    */
   mode: 'built' | 'dev' | 'off';
+  /** The session cookie's name: its presence says which code a page will need first. */
+  sessionCookie: string;
 }
 
 /**
@@ -33,7 +36,17 @@ export async function registerDashboard(
     if (options.mode !== 'off') app.log.warn('The dashboard is not built (dist/dashboard): run `npm run build`');
     return () => undefined;
   }
-  const indexHtml = readFileSync(index);
+  const indexHtml = readFileSync(index, 'utf8');
+  const pagePreloads = readPagePreloads(dashboardDist);
+  const pages = new WeakMap<PagePreloads, string>();
+  const pageHtml = (preloads: PagePreloads) => {
+    let html = pages.get(preloads);
+    if (html === undefined) {
+      html = withPreloads(indexHtml, preloads);
+      pages.set(preloads, html);
+    }
+    return html;
+  };
   // wildcard: false registers one route per file, so no catch-all route hides the API's 404s.
   // preCompressed: the build writes .br and .gz beside each script and stylesheet
   // (dashboard/vite.config.ts); a browser gets the one its Accept-Encoding names, others the
@@ -44,7 +57,7 @@ export async function registerDashboard(
     index: false,
     serve: true,
     preCompressed: true,
-    globIgnore: ['**/*.br', '**/*.gz'],
+    globIgnore: ['**/*.br', '**/*.gz', '**/.vite/**'],
   });
   app.addHook('onSend', async (request, reply) => {
     if (!request.url.startsWith('/assets/') || reply.statusCode !== 200) return;
@@ -56,8 +69,35 @@ export async function registerDashboard(
   });
   return (request, reply) => {
     if (!wantsPage(request)) return undefined;
-    return reply.code(200).type('text/html; charset=utf-8').send(indexHtml);
+    const signedIn = Boolean(request.cookies[options.sessionCookie]);
+    const preloads = pagePreloads?.(request.url.split('?')[0] ?? '/', signedIn);
+    const html = preloads ? pageHtml(preloads) : indexHtml;
+    return reply
+      .code(200)
+      .type('text/html; charset=utf-8')
+      .send(withRequests(html, pageRequests(request.url, signedIn)));
   };
+}
+
+/** index.html naming the page's own scripts and stylesheets, so they download beside the entry. */
+function withPreloads(indexHtml: string, preloads: PagePreloads): string {
+  const links = [
+    ...preloads.styles.map((href) => `<link rel="stylesheet" crossorigin href="${href}">`),
+    ...preloads.scripts.map((href) => `<link rel="modulepreload" crossorigin href="${href}">`),
+  ];
+  return links.length === 0 ? indexHtml : indexHtml.replace('</head>', `${links.join('\n')}\n</head>`);
+}
+
+/** index.html starting the page's first API requests (see pageRequests). */
+function withRequests(html: string, urls: string[]): string {
+  if (urls.length === 0) return html;
+  // The URL comes from the request's own path: escaped, it cannot leave the attribute.
+  const links = urls.map((url) => `<link rel="preload" as="fetch" crossorigin href="${escapeAttribute(url)}">`);
+  return html.replace('<title>', `${links.join('\n')}\n<title>`);
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function wantsPage(request: FastifyRequest): boolean {

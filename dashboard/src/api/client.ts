@@ -113,3 +113,10 @@ export async function data<T>(call: Promise<{ data?: T; error?: unknown; respons
   }
   return result.data as T;
 }
+
+/**
+ * How long an answer asked for before the first render (see startPage) counts as fresh: the
+ * screen that mounts a moment later uses it instead of asking the same question again. Changes
+ * made in this page invalidate their queries, so they still show at once.
+ */
+export const prefetchedFreshFor = 2_000;

@@ -1,5 +1,5 @@
-import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, data, forgetSession, rememberCsrfToken } from './client';
+import { type QueryClient, queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, data, forgetSession, prefetchedFreshFor, rememberCsrfToken } from './client';
 import { ApiProblem } from './problem';
 
 type MeResponse = Awaited<ReturnType<typeof fetchMe>>;
@@ -80,17 +80,37 @@ export const permissionsQueryKey = ['permissions'] as const;
  */
 export function usePermissions(membership: Membership | undefined) {
   return useQuery({
-    queryKey: [...permissionsQueryKey, membership?.accountId, membership?.memberId],
+    ...permissionsQuery(membership),
     enabled: membership !== undefined,
+    refetchInterval: 5_000,
+    refetchOnWindowFocus: true,
+  });
+}
+
+function permissionsQuery(membership: Membership | undefined) {
+  return queryOptions({
+    queryKey: [...permissionsQueryKey, membership?.accountId, membership?.memberId],
     queryFn: () =>
       data(
         api.GET('/v1/accounts/{accountId}/members/{memberId}/permissions', {
           params: { path: { accountId: membership!.accountId, memberId: membership!.memberId } },
         }),
       ),
-    refetchInterval: 5_000,
-    refetchOnWindowFocus: true,
+    staleTime: prefetchedFreshFor,
   });
+}
+
+/**
+ * Asks for your permissions in the account a URL opens as soon as the session answers, instead
+ * of once the signed-in frame has rendered: every account page waits for them.
+ */
+export async function prefetchPermissions(queryClient: QueryClient, accountId: string | undefined): Promise<void> {
+  const me = await queryClient.ensureQueryData({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: meStaleTime });
+  if (!me) return;
+  const membership = accountId
+    ? usableMemberships(me).find((candidate) => candidate.accountId === accountId)
+    : defaultAccount(me);
+  if (membership) await queryClient.prefetchQuery(permissionsQuery(membership));
 }
 
 /** Does the permission list allow `permission` (at any scope)? The owner holds everything. */

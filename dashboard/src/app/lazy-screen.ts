@@ -7,7 +7,7 @@ export interface LazyScreen extends LazyExoticComponent<ComponentType> {
 
 /**
  * `lazy(load)` plus `preload()`: both share one download, so a screen fetched at start-up,
- * beside the session and permission requests (see preloadScreen in screens.ts), renders
+ * beside the session and permission requests (see startPage in App.tsx), renders
  * without a second wait once the permissions arrive.
  */
 export function lazyScreen(load: () => Promise<{ default: ComponentType }>): LazyScreen {

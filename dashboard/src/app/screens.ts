@@ -1,3 +1,4 @@
+import type { QueryClient } from '@tanstack/react-query';
 import type { ComponentType } from 'react';
 import { matchPath } from 'react-router';
 import type en from '../i18n/en.json';
@@ -20,6 +21,12 @@ export interface ScreenDefinition {
   permission?: string;
   /** Loaded on first visit (`lazyScreen(() => import('./Page'))`), so the first page stays small. */
   Component: LazyScreen;
+  /**
+   * Starts the requests the screen makes first, when a URL opens it directly: they then run
+   * beside the session and permission requests and the screen's download, not after them.
+   * `rest` is the part of the path after the screen's own (`''` on its main page).
+   */
+  prefetch?: (queryClient: QueryClient, route: { accountId: string; rest: string; search: URLSearchParams }) => void;
 }
 
 const modules = import.meta.glob<{ screen: ScreenDefinition }>('../screens/*/screen.ts', { eager: true });
@@ -29,15 +36,13 @@ export const screens: ScreenDefinition[] = Object.values(modules)
   .map((module) => module.screen)
   .sort((a, b) => (a.nav?.order ?? 1000) - (b.nav?.order ?? 1000));
 
-/**
- * Starts downloading the screen a URL opens (a link, a reload), so that it arrives while the
- * app still asks who you are and what you may do, instead of after.
- */
-export function preloadScreen(pathname: string): void {
-  const screen = screens.find((candidate) =>
-    matchPath({ path: `/accounts/:accountId/${candidate.path}`, end: true }, pathname),
-  );
-  void screen?.Component.preload().catch(() => {
-    // Rendering the screen downloads it again and shows a failure where it belongs.
-  });
+/** The screen a URL inside an account opens, with the account and the rest of the path. */
+export function matchScreen(pathname: string) {
+  for (const screen of screens) {
+    const match = matchPath({ path: `/accounts/:accountId/${screen.path}`, end: true }, pathname);
+    // The screen's path is not a literal here, so the splat is not in the inferred type.
+    const params: Record<string, string | undefined> = match?.params ?? {};
+    if (params.accountId) return { screen, accountId: params.accountId, rest: params['*'] ?? '' };
+  }
+  return undefined;
 }

@@ -24,12 +24,26 @@ const brand: MantineColorsTuple = [
 ];
 
 /** Text on light (tinted) badges and alerts: Mantine's shade 6 misses WCAG AA on the tint (orange, green). */
-const variantColorResolver: VariantColorsResolver = (input) => {
+const accessibleVariantColors: VariantColorsResolver = (input) => {
   const colors = defaultVariantColorsResolver(input);
   if (input.variant !== 'light') return colors;
   const parsed = parseThemeColor({ color: input.color ?? input.theme.primaryColor, theme: input.theme });
   if (!parsed.isThemeColor || !input.theme.colors[parsed.color]) return colors;
   return { ...colors, color: darken(input.theme.colors[parsed.color][9], 0.25) };
+};
+
+// Every badge, button and nav link asks on every render, and the answer (colour maths included)
+// depends only on these inputs for this one theme.
+const resolvedVariantColors = new Map<string, ReturnType<VariantColorsResolver>>();
+const variantColorResolver: VariantColorsResolver = (input) => {
+  if (input.gradient) return accessibleVariantColors(input);
+  const key = `${input.variant}|${input.color ?? ''}|${input.autoContrast ?? ''}`;
+  let colors = resolvedVariantColors.get(key);
+  if (!colors) {
+    colors = accessibleVariantColors(input);
+    resolvedVariantColors.set(key, colors);
+  }
+  return colors;
 };
 
 export const theme = createTheme({
@@ -60,9 +74,11 @@ export const theme = createTheme({
     TextInput: { defaultProps: { size: 'md' } },
     PasswordInput: { defaultProps: { size: 'md' } },
     PinInput: { defaultProps: { size: 'md' } },
-    // Every field the same height, so a row of filters or a form lines up.
-    Select: { defaultProps: { size: 'md' } },
-    MultiSelect: { defaultProps: { size: 'md' } },
+    // Every field the same height, so a row of filters or a form lines up. The option list is
+    // built when opened: kept mounted (Mantine's default), each closed list is positioned on
+    // the page's first render, which forces the browser to lay the whole page out each time.
+    Select: { defaultProps: { size: 'md', comboboxProps: { keepMounted: false } } },
+    MultiSelect: { defaultProps: { size: 'md', comboboxProps: { keepMounted: false } } },
     Textarea: { defaultProps: { size: 'md' } },
     Modal: {
       defaultProps: { radius: 'lg', centered: true, closeButtonProps: { 'aria-label': i18n.t('actions.close') } },

@@ -1,6 +1,5 @@
 import {
   ActionIcon,
-  Anchor,
   Badge,
   Button,
   Group,
@@ -29,14 +28,22 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, data } from '../../api/client';
 import { useAccount } from '../../app/account-context';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States';
+import { LightCell, LightRow, useLightBadges } from '../../components/table/light-cells';
+import classes from './MembersList.module.css';
 import { formatDateTime } from '../../i18n/format';
 import { actionLabel, availableActions } from './member-actions';
-import { type MemberRow, type MemberStatus, statusColor, useProfiles, useRoles } from './queries';
+import {
+  memberFilters,
+  membersListQuery,
+  type MemberRow,
+  type MemberStatus,
+  statusColor,
+  useProfiles,
+  useRoles,
+} from './queries';
 
-const PAGE_SIZE = 50;
 const statuses: MemberStatus[] = ['active', 'invited', 'inactive', 'removed'];
 type SortKey = 'name' | 'email' | 'createdAt';
 
@@ -54,13 +61,7 @@ export function MembersList() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
 
-  const filters = {
-    q: params.get('q') || undefined,
-    status: (params.get('status') || undefined) as MemberStatus | undefined,
-    roleId: params.get('roleId') || undefined,
-    profileId: params.get('profileId') || undefined,
-    sort: params.get('sort') || 'name',
-  };
+  const filters = memberFilters(params);
   const setFilter = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -70,16 +71,8 @@ export function MembersList() {
   };
 
   const profiles = useProfiles(accountId);
-  const list = useQuery({
-    queryKey: ['accounts', accountId, 'members', filters, cursor],
-    queryFn: () =>
-      data(
-        api.GET('/v1/accounts/{accountId}/members', {
-          params: { path: { accountId }, query: { ...filters, cursor, limit: PAGE_SIZE } },
-        }),
-      ),
-    placeholderData: keepPreviousData,
-  });
+  const badge = useLightBadges();
+  const list = useQuery({ ...membersListQuery(accountId, filters, cursor), placeholderData: keepPreviousData });
   // Roles feed only the role filter (rows carry their role's name), and listing them counts every
   // role's members: on a large team that query is slower than the page itself, so it waits for it.
   const roles = useRoles(accountId, { enabled: !list.isPending });
@@ -169,14 +162,14 @@ export function MembersList() {
             </Table.Thead>
             <Table.Tbody>
               {list.data.items.map((member) => (
-                // Cells hold plain text where they can (the table sets the font size): 50 rows of
-                // Mantine <Text> wrappers were a good part of the members page's first paint.
-                <Table.Tr key={member.id} data-testid="member-row">
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <Anchor component={Link} to={member.id} fw={600} size="sm">
+                // Plain rows (see LightRow): 50 rows of Mantine components were most of this
+                // page's first paint.
+                <LightRow key={member.id} data-testid="member-row">
+                  <LightCell>
+                    <div className={classes.name}>
+                      <Link to={member.id} className={classes.nameLink}>
                         {member.name || member.email}
-                      </Anchor>
+                      </Link>
                       {member.isOwner ? (
                         <Badge
                           size="sm"
@@ -188,35 +181,35 @@ export function MembersList() {
                           {t('members.owner')}
                         </Badge>
                       ) : null}
-                    </Group>
-                  </Table.Td>
+                    </div>
+                  </LightCell>
                   {/* A long address may break anywhere rather than push the table past the page. */}
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{member.email}</Table.Td>
-                  <Table.Td>
+                  <LightCell style={{ overflowWrap: 'anywhere' }}>{member.email}</LightCell>
+                  <LightCell>
                     {member.isOwner ? t('members.owner') : (member.role?.name ?? t('members.individual'))}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={statusColor[member.status]}>
-                      {t(`members.status.${member.status}`)}
-                    </Badge>
-                  </Table.Td>
+                  </LightCell>
+                  <LightCell>
+                    {badge('light', statusColor[member.status], t(`members.status.${member.status}`))}
+                  </LightCell>
                   {hasProfiles ? (
-                    <Table.Td c={member.profileIds ? undefined : 'dimmed'}>
+                    <LightCell dimmed={!member.profileIds}>
                       {member.profileIds ? member.profileIds.map(profileName).join(', ') : t('members.allProfiles')}
-                    </Table.Td>
+                    </LightCell>
                   ) : null}
-                  <Table.Td>
-                    <Badge variant="dot" color={member.twoFactorEnabled ? 'green' : 'gray'}>
-                      {member.twoFactorEnabled ? t('members.twoFactorOn') : t('members.twoFactorOff')}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td c={member.lastSignInAt ? undefined : 'dimmed'}>
+                  <LightCell>
+                    {badge(
+                      'dot',
+                      member.twoFactorEnabled ? 'green' : 'gray',
+                      member.twoFactorEnabled ? t('members.twoFactorOn') : t('members.twoFactorOff'),
+                    )}
+                  </LightCell>
+                  <LightCell dimmed={!member.lastSignInAt}>
                     {member.lastSignInAt ? formatDateTime(member.lastSignInAt, i18n.language) : t('members.never')}
-                  </Table.Td>
-                  <Table.Td ta="right">
+                  </LightCell>
+                  <LightCell style={{ textAlign: 'right' }}>
                     <RowActions member={member} />
-                  </Table.Td>
-                </Table.Tr>
+                  </LightCell>
+                </LightRow>
               ))}
             </Table.Tbody>
           </Table>
@@ -329,15 +322,25 @@ export function MembersList() {
 function RowActions({ member }: { member: MemberRow }) {
   const { t } = useTranslation();
   const { membership, can } = useAccount();
-  const actions = availableActions(member, { memberId: membership.memberId, can });
+  // The menu (a popover with its positioning) is built when first opened, not for every row.
+  const [wanted, setWanted] = useState(false);
   const name = member.name || member.email;
+  const trigger = (
+    <ActionIcon
+      variant="subtle"
+      color="gray"
+      aria-label={t('members.rowActions', { name })}
+      aria-haspopup="menu"
+      onClick={wanted ? undefined : () => setWanted(true)}
+    >
+      <IconDots size={18} aria-hidden />
+    </ActionIcon>
+  );
+  if (!wanted) return trigger;
+  const actions = availableActions(member, { memberId: membership.memberId, can });
   return (
-    <Menu position="bottom-end" width={200} shadow="md">
-      <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" aria-label={t('members.rowActions', { name })}>
-          <IconDots size={18} aria-hidden />
-        </ActionIcon>
-      </Menu.Target>
+    <Menu position="bottom-end" width={200} shadow="md" defaultOpened returnFocus>
+      <Menu.Target>{trigger}</Menu.Target>
       <Menu.Dropdown>
         <Menu.Item component={Link} to={member.id}>
           {t('members.actions.viewDetails')}

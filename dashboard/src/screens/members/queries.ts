@@ -1,5 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, data } from '../../api/client';
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api, data, prefetchedFreshFor } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 type Json<P extends keyof paths, M extends 'get'> = paths[P][M] extends {
@@ -27,10 +27,44 @@ export function useRoles(accountId: string, options: { enabled?: boolean } = {})
   });
 }
 
-export function useProfiles(accountId: string) {
-  return useQuery({
+export function profilesQuery(accountId: string) {
+  return queryOptions({
     queryKey: ['accounts', accountId, 'profiles', 'all'],
     queryFn: () => data(api.GET('/v1/accounts/{accountId}/profiles', { params: { path: { accountId } } })),
+    staleTime: prefetchedFreshFor,
+  });
+}
+
+export function useProfiles(accountId: string) {
+  return useQuery(profilesQuery(accountId));
+}
+
+export const MEMBERS_PAGE_SIZE = 50;
+
+/** The members list's search, filters and sort, as the URL holds them (a filtered list can be bookmarked). */
+export function memberFilters(params: URLSearchParams) {
+  return {
+    q: params.get('q') || undefined,
+    status: (params.get('status') || undefined) as MemberStatus | undefined,
+    roleId: params.get('roleId') || undefined,
+    profileId: params.get('profileId') || undefined,
+    sort: params.get('sort') || 'name',
+  };
+}
+
+export type MemberFilters = ReturnType<typeof memberFilters>;
+
+/** One page of the members list; `cursor` is the API's keyset cursor (undefined: the first page). */
+export function membersListQuery(accountId: string, filters: MemberFilters, cursor: string | undefined) {
+  return queryOptions({
+    queryKey: ['accounts', accountId, 'members', filters, cursor],
+    queryFn: () =>
+      data(
+        api.GET('/v1/accounts/{accountId}/members', {
+          params: { path: { accountId }, query: { ...filters, cursor, limit: MEMBERS_PAGE_SIZE } },
+        }),
+      ),
+    staleTime: prefetchedFreshFor,
   });
 }
 
