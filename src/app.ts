@@ -29,7 +29,7 @@ import {
 } from './http/authenticate.js';
 import { registerDashboard } from './http/dashboard.js';
 import { registerRoutes } from './routes.js';
-import { sessionAuthenticator, sessionCookieName } from './sessions/http.js';
+import { sessionAuthenticator, sessionCookieName, signedInMemberResolver } from './sessions/http.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { loggerOptions } from './http/logger.js';
 import { installProblemHandlers } from './http/problems.js';
@@ -211,7 +211,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerRoutes(app, deps);
-  dashboard.page = await registerDashboard(app, { mode: config.dashboard, sessionCookie: sessionCookieName(config) });
+  dashboard.page = await registerDashboard(app, {
+    mode: config.dashboard,
+    sessionCookie: sessionCookieName(config),
+    signedInMember: signedInMemberResolver(deps),
+  });
   await options.configure?.(app);
 
   app.addHook('onReady', async () => {

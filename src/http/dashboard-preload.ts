@@ -20,17 +20,21 @@ export interface PagePreloads {
  * (`<link rel=preload as=fetch>`) while the scripts download and compile; the page's own
  * fetch of the same URL then takes that response. Each URL must be the one the dashboard
  * builds, to the byte (test/browser/first-load.test.ts checks that none is asked twice): who
- * you are (src/api/session.ts), and on the members list its first page and the account's
- * profiles (dashboard/src/screens/members/queries.ts).
+ * you are and, inside an account, your permissions there (dashboard/src/api/session.ts), and
+ * on the members list its first page and the account's profiles
+ * (dashboard/src/screens/members/queries.ts). `memberId` is the signed-in person's membership
+ * in the URL's account, when the server knows it.
  */
-export function pageRequests(url: string, signedIn: boolean): string[] {
+export function pageRequests(url: string, signedIn: boolean, memberId?: string): string[] {
   if (!signedIn) return [];
   const [pathname = '/', search = ''] = url.split('?', 2);
-  const accountPage = /^\/accounts\/([\w-]+)(\/.*)?$/.exec(pathname);
+  const accountPage = accountPath.exec(pathname);
   if (pathname !== '/' && pathname !== '/me/security' && !accountPage) return [];
   const requests = ['/v1/me'];
-  if (accountPage && /^\/members\/?$/.test(accountPage[2] ?? '')) {
-    const account = `/v1/accounts/${accountPage[1]}`;
+  if (!accountPage) return requests;
+  const account = `/v1/accounts/${accountPage[1]}`;
+  if (memberId !== undefined && /^[\w-]+$/.test(memberId)) requests.push(`${account}/members/${memberId}/permissions`);
+  if (/^\/members\/?$/.test(accountPage[2] ?? '')) {
     const params = new URLSearchParams(search);
     // The list's query in the dashboard's order: its filters, the sort, then the page size.
     const query = [...(['q', 'status', 'roleId', 'profileId'] as const), 'sort']
@@ -40,6 +44,13 @@ export function pageRequests(url: string, signedIn: boolean): string[] {
     requests.push(`${account}/members?${[...query, 'limit=50'].join('&')}`, `${account}/profiles`);
   }
   return requests;
+}
+
+const accountPath = /^\/accounts\/([\w-]+)(\/.*)?$/;
+
+/** The account a dashboard URL opens (`/accounts/:accountId/…`), if any. */
+export function accountOfPage(url: string): string | undefined {
+  return accountPath.exec(url.split('?', 1)[0] ?? '')?.[1];
 }
 
 /** Pages a signed-out person opens, by path, and the dashboard module each one loads. */

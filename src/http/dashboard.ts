@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { type PagePreloads, pageRequests, readPagePreloads } from './dashboard-preload.js';
+import { accountOfPage, type PagePreloads, pageRequests, readPagePreloads } from './dashboard-preload.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `npm run build` puts the dashboard (see scripts/build.mjs). */
@@ -19,6 +19,8 @@ export interface DashboardMode {
   mode: 'built' | 'dev' | 'off';
   /** The session cookie's name: its presence says which code a page will need first. */
   sessionCookie: string;
+  /** The signed-in person's member id in an account, to start their permissions request early. */
+  signedInMember?: (request: FastifyRequest, accountId: string) => Promise<string | undefined>;
 }
 
 /**
@@ -72,10 +74,16 @@ export async function registerDashboard(
     const signedIn = Boolean(request.cookies[options.sessionCookie]);
     const preloads = pagePreloads?.(request.url.split('?')[0] ?? '/', signedIn);
     const html = preloads ? pageHtml(preloads) : indexHtml;
-    return reply
-      .code(200)
-      .type('text/html; charset=utf-8')
-      .send(withRequests(html, pageRequests(request.url, signedIn)));
+    const accountId = signedIn ? accountOfPage(request.url) : undefined;
+    const send = (memberId?: string) =>
+      reply
+        .code(200)
+        .type('text/html; charset=utf-8')
+        .send(withRequests(html, pageRequests(request.url, signedIn, memberId)));
+    if (!accountId || !options.signedInMember) return send();
+    // The page is sent either way: without the member id it only asks for it later.
+    void options.signedInMember(request, accountId).then(send, () => send());
+    return reply;
   };
 }
 

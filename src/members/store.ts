@@ -248,3 +248,10 @@ export async function listMembers(
     ${order}`.execute(db);
   return rows;
 }
+
+/** The id of `userId`'s active membership in `accountId`, if any. */
+export async function findActiveMemberId(db: Db, accountId: string, userId: string): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string }>`
+    select id from members where account_id = ${accountId} and user_id = ${userId} and status = 'active'`.execute(db);
+  return rows[0]?.id;
+}

@@ -6,6 +6,7 @@ import type { Actor } from '../access/actor.js';
 import { type Authenticator, constantTimeEqual } from '../http/authenticate.js';
 import { AppError } from '../shared/app-error.js';
 import type { Clock } from '../shared/clock.js';
+import { findActiveMemberId } from '../members/store.js';
 import { csrfTokenFor, touchSession, type ValidSession, validateSessionToken } from './service.js';
 
 /**
@@ -101,5 +102,26 @@ export function sessionAuthenticator(deps: {
       return null;
     }
     return { type: 'user', userId: session.userId, sessionId: session.id, secondFactorAt: session.secondFactorAt };
+  };
+}
+
+/**
+ * The member id of the request's signed-in person in `accountId`, when the session cookie
+ * names an active session and an active membership there; undefined otherwise. Reads only:
+ * the dashboard's page uses it to start that member's permissions request early, and the
+ * request itself is then checked like any other.
+ */
+export function signedInMemberResolver(deps: {
+  config: Config;
+  database: Database;
+  clock: Clock;
+}): (request: FastifyRequest, accountId: string) => Promise<string | undefined> {
+  const name = sessionCookieName(deps.config);
+  return async (request, accountId) => {
+    const token = request.cookies[name];
+    if (token === undefined || !tokenPattern.test(token)) return undefined;
+    const session = await validateSessionToken(deps.database.db, token, deps.clock.now());
+    if (!session || session.stage !== 'active') return undefined;
+    return findActiveMemberId(deps.database.db, accountId, session.userId);
   };
 }

@@ -37,11 +37,12 @@ async function apiRequestsOfFirstLoad(path: string): Promise<string[]> {
 
 const timesAsked = (requests: string[], url: string) => requests.filter((request) => request === url).length;
 
-it('asks for who you are, the first page and the profiles once each', async () => {
+it('asks for who you are, your permissions, the first page and the profiles once each', async () => {
   const requests = await apiRequestsOfFirstLoad(`/accounts/${owner.accountId}/members`);
   const list = `/v1/accounts/${owner.accountId}/members?sort=name&limit=50`;
   expect(requests).toContain(list);
-  for (const url of ['/v1/me', list, `/v1/accounts/${owner.accountId}/profiles`])
+  const permissions = `/v1/accounts/${owner.accountId}/members/${owner.memberId}/permissions`;
+  for (const url of ['/v1/me', permissions, list, `/v1/accounts/${owner.accountId}/profiles`])
     expect(timesAsked(requests, url), `${url} in ${requests.join(', ')}`).toBe(1);
 });
 

@@ -29,8 +29,6 @@ import {
   usePermissions,
 } from '../api/session';
 import { AuthLayout } from '../components/AuthLayout';
-import i18n from '../i18n';
-import { prepareDateFormats } from '../i18n/format';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { AccountContext, useAccount } from './account-context';
 import { matchScreen, type ScreenDefinition, screens } from './screens';
@@ -84,8 +82,6 @@ export function startPage(queryClient: QueryClient, location: { pathname: string
     };
     if (signedInPage) void loadShell().catch(ignore);
     void match?.screen.Component.preload().catch(ignore);
-    // Then, while those arrive, what the signed-in pages' tables of dates need.
-    if (signedInPage) setTimeout(() => prepareDateFormats(i18n.language), 0);
   }, 0);
 }
 

@@ -12,15 +12,6 @@ function formatter(language: string, options: Intl.DateTimeFormatOptions): Intl.
   return format;
 }
 
-/**
- * Builds the formatters a page of dates will use while the page still waits for its data or
- * code: the first one loads the browser's locale data, which costs tens of milliseconds.
- */
-export function prepareDateFormats(language: string): void {
-  formatter(language, { dateStyle: 'medium', timeStyle: 'short' });
-  formatter(language, { dateStyle: 'medium' });
-}
-
 /** Dates as people read them in their language (the API sends ISO 8601). */
 export function formatDateTime(iso: string, language: string): string {
   return formatter(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));

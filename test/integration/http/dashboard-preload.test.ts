@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardDist } from '../../../src/http/dashboard.js';
 import { sessionCookieName } from '../../../src/sessions/http.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
+import { signUpAndSignIn } from '../../support/users.js';
 
 // index.html names what the page it opens will load first, so the browser fetches it beside the
 // entry script instead of after it (bench:dashboard measures the effect; first-load.test.ts in
@@ -55,6 +56,31 @@ describe('index.html names the code and data of the page it opens', () => {
       '/v1/accounts/acc_x/members?sort=name&limit=50',
       '/v1/accounts/acc_x/profiles',
     ]);
+  });
+
+  it('inside an account where the session is an active member: that member’s permissions, and nothing for others', async () => {
+    const ana = await signUpAndSignIn(t.app, { account: true });
+    const bo = await signUpAndSignIn(t.app, { account: true });
+    const inject = async (url: string, headers: Record<string, string>) =>
+      fetchPreloads((await t.app.inject({ method: 'GET', url, headers })).body);
+    const own = await inject(`/accounts/${ana.accountId}/members`, { cookie: ana.cookie });
+    expect(own).toContain(`/v1/accounts/${ana.accountId}/members/${ana.memberId}/permissions`);
+    expect(await inject(`/accounts/${ana.accountId}/roles`, { cookie: ana.cookie })).toEqual([
+      '/v1/me',
+      `/v1/accounts/${ana.accountId}/members/${ana.memberId}/permissions`,
+    ]);
+    // Another person's account: no member id of theirs, none of anyone's.
+    const other = await inject(`/accounts/${ana.accountId}/members`, { cookie: bo.cookie });
+    expect(
+      other.some((url) => url.includes('/permissions')),
+      other.join(' '),
+    ).toBe(false);
+    // A cookie that names no session: the page, without it.
+    const forged = await inject(`/accounts/${ana.accountId}/members`, {
+      cookie: `${cookie.split('=')[0]}=${'A'.repeat(43)}`,
+    });
+    expect(forged.some((url) => url.includes('/permissions'))).toBe(false);
+    expect(forged).toContain('/v1/me');
   });
 
   it('follows the URL: another screen, the account home, one member, personal security', async () => {

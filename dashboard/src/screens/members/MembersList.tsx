@@ -25,7 +25,7 @@ import {
   IconUsers,
 } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactElement, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useAccount } from '../../app/account-context';
@@ -72,6 +72,22 @@ export function MembersList() {
 
   const profiles = useProfiles(accountId);
   const badge = useLightBadges();
+  // Looked up once per render, not once per row and column.
+  const labels = useMemo(
+    () => ({
+      owner: t('members.owner'),
+      individual: t('members.individual'),
+      allProfiles: t('members.allProfiles'),
+      twoFactorOn: t('members.twoFactorOn'),
+      twoFactorOff: t('members.twoFactorOff'),
+      never: t('members.never'),
+      status: Object.fromEntries(statuses.map((status) => [status, t(`members.status.${status}`)])) as Record<
+        MemberStatus,
+        string
+      >,
+    }),
+    [t],
+  );
   const list = useQuery({ ...membersListQuery(accountId, filters, cursor), placeholderData: keepPreviousData });
   // Roles feed only the role filter (rows carry their role's name), and listing them counts every
   // role's members: on a large team that query is slower than the page itself, so it waits for it.
@@ -178,36 +194,35 @@ export function MembersList() {
                           autoContrast
                           leftSection={<IconCrown size={12} aria-hidden />}
                         >
-                          {t('members.owner')}
+                          {labels.owner}
                         </Badge>
                       ) : null}
                     </div>
                   </LightCell>
                   {/* A long address may break anywhere rather than push the table past the page. */}
                   <LightCell style={{ overflowWrap: 'anywhere' }}>{member.email}</LightCell>
-                  <LightCell>
-                    {member.isOwner ? t('members.owner') : (member.role?.name ?? t('members.individual'))}
-                  </LightCell>
-                  <LightCell>
-                    {badge('light', statusColor[member.status], t(`members.status.${member.status}`))}
-                  </LightCell>
+                  <LightCell>{member.isOwner ? labels.owner : (member.role?.name ?? labels.individual)}</LightCell>
+                  <LightCell>{badge('light', statusColor[member.status], labels.status[member.status])}</LightCell>
                   {hasProfiles ? (
                     <LightCell dimmed={!member.profileIds}>
-                      {member.profileIds ? member.profileIds.map(profileName).join(', ') : t('members.allProfiles')}
+                      {member.profileIds ? member.profileIds.map(profileName).join(', ') : labels.allProfiles}
                     </LightCell>
                   ) : null}
                   <LightCell>
                     {badge(
                       'dot',
                       member.twoFactorEnabled ? 'green' : 'gray',
-                      member.twoFactorEnabled ? t('members.twoFactorOn') : t('members.twoFactorOff'),
+                      member.twoFactorEnabled ? labels.twoFactorOn : labels.twoFactorOff,
                     )}
                   </LightCell>
                   <LightCell dimmed={!member.lastSignInAt}>
-                    {member.lastSignInAt ? formatDateTime(member.lastSignInAt, i18n.language) : t('members.never')}
+                    {member.lastSignInAt ? formatDateTime(member.lastSignInAt, i18n.language) : labels.never}
                   </LightCell>
                   <LightCell style={{ textAlign: 'right' }}>
-                    <RowActions member={member} />
+                    <RowActions
+                      member={member}
+                      label={t('members.rowActions', { name: member.name || member.email })}
+                    />
                   </LightCell>
                 </LightRow>
               ))}
@@ -319,24 +334,26 @@ export function MembersList() {
  * The "…" menu at the end of a row (PayMongo's ellipsis, Wompi's Actions): each action opens
  * the member's page with that action's confirmation dialog already open.
  */
-function RowActions({ member }: { member: MemberRow }) {
-  const { t } = useTranslation();
-  const { membership, can } = useAccount();
-  // The menu (a popover with its positioning) is built when first opened, not for every row.
+/** The row's "…" button; the menu behind it (a popover with its positioning) is built when first opened. */
+function RowActions({ member, label }: { member: MemberRow; label: string }) {
   const [wanted, setWanted] = useState(false);
-  const name = member.name || member.email;
   const trigger = (
     <ActionIcon
       variant="subtle"
       color="gray"
-      aria-label={t('members.rowActions', { name })}
+      aria-label={label}
       aria-haspopup="menu"
       onClick={wanted ? undefined : () => setWanted(true)}
     >
       <IconDots size={18} aria-hidden />
     </ActionIcon>
   );
-  if (!wanted) return trigger;
+  return wanted ? <RowActionsMenu member={member} trigger={trigger} /> : trigger;
+}
+
+function RowActionsMenu({ member, trigger }: { member: MemberRow; trigger: ReactElement }) {
+  const { t } = useTranslation();
+  const { membership, can } = useAccount();
   const actions = availableActions(member, { memberId: membership.memberId, can });
   return (
     <Menu position="bottom-end" width={200} shadow="md" defaultOpened returnFocus>
