@@ -1,9 +1,9 @@
 import { can, type CompiledGrants, type Decision } from '../authz/engine.js';
-import type { Actor } from '../access/actor.js';
 import { AppError } from '../shared/app-error.js';
 import type { RequestContext } from '../shared/context.js';
 import type { AccessService } from './access-service.js';
 import type { MemberEntry } from './access-cache.js';
+import type { Actor } from './actor.js';
 import type { ServicePermission } from './permissions.js';
 
 /** Who is acting in one account, resolved once per request. */

@@ -3,9 +3,9 @@ import { assertServicePermissions } from '../access/permissions.js';
 import { loadCatalog } from '../catalog/catalog.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
-import { invitationUrl } from '../invitations/issue.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { enqueueMail, type SendMail } from '../mail/outbox.js';
+import { mailLinks } from '../mail/templates.js';
 import { systemClock } from '../shared/clock.js';
 import { systemContext } from '../shared/context.js';
 import { createAccount } from './service.js';
@@ -26,7 +26,7 @@ export async function createAccountFromCli(
   return {
     accountId: created.account.id,
     email: created.invitation.email,
-    url: invitationUrl(config.publicUrl, created.invitation.token),
+    url: mailLinks.invitation(config.publicUrl, created.invitation.token),
     expiresAt: created.invitation.expiresAt,
   };
 }

@@ -5,7 +5,7 @@ import { requirePlatform } from '../http/actor.js';
 import { AccountParams, errorResponses, SingleLineText, Timestamp } from '../http/schemas.js';
 import { bodyHas, requestContext, stepUpGate } from '../http/sensitive.js';
 import type { TypedApp } from '../http/typed-app.js';
-import { invitationUrl } from '../invitations/issue.js';
+import { mailLinks } from '../mail/templates.js';
 import * as accounts from './service.js';
 
 const Settings = Type.Object({
@@ -63,7 +63,7 @@ export function registerAccountRoutes(app: TypedApp, deps: AppDeps & accounts.Ac
         invitation: {
           id: created.invitation.id,
           expiresAt: created.invitation.expiresAt,
-          url: invitationUrl(deps.config.publicUrl, created.invitation.token),
+          url: mailLinks.invitation(deps.config.publicUrl, created.invitation.token),
         },
       });
     },

@@ -27,6 +27,24 @@ export type IdentityAction =
   | 'email.changed'
   | 'profile.updated';
 
+/**
+ * Which families of identity actions a person sees in their own security log
+ * (`GET /v1/me/security-events`). Keyed by every family of {@link IdentityAction}, so a new
+ * family cannot be left out of that log by accident; `profile` (the display name) is not
+ * security activity.
+ */
+const personalLogFamilies: Record<IdentityAction extends `${infer Family}.${string}` ? Family : never, boolean> = {
+  session: true,
+  two_factor: true,
+  password: true,
+  email: true,
+  profile: false,
+};
+
+export const personalLogActionFamilies = Object.entries(personalLogFamilies)
+  .filter(([, shown]) => shown)
+  .map(([family]) => family);
+
 export interface IdentityEvent {
   action: IdentityAction;
   /** The person it happened to (also the actor: identity events are done by people to themselves). */

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import type { EventRow } from './event-record.js';
+import { personalLogActionFamilies } from './identity-events.js';
 
 export interface EventFilter {
   actor?: string;
@@ -80,7 +81,7 @@ export async function queryUserEvents(db: Db, userId: string, limit: number, aft
   const { rows } = await sql<EventRow>`
     select * from security_events
      where (actor_id = ${userId} or target_id = ${userId})
-       and (action like 'session.%' or action like 'two_factor.%' or action like 'password.%' or action like 'sign_in.%' or action like 'email.%' or action like 'recovery_codes.%')
+       and split_part(action, '.', 1) in (${sql.join(personalLogActionFamilies)})
        ${after ? sql`and (at, seq, chain) < (${new Date(after.at)}, ${after.seq}, ${after.chain})` : sql``}
      order by at desc, seq desc, chain desc limit ${limit}`.execute(db);
   return rows;

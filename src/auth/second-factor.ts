@@ -39,6 +39,11 @@ export function assertOneFactor(input: SecondFactorInput): void {
   }
 }
 
+/** The recovery code posted, in `recoveryCode` or in `code` (anything but six digits), if any. */
+function recoveryCodeOf(input: SecondFactorInput): string | undefined {
+  return input.recoveryCode ?? (input.code !== undefined && !/^\d{6}$/.test(input.code) ? input.code : undefined);
+}
+
 /**
  * Verifies the user's second factor and uses it up: a TOTP code's time step is claimed (never
  * accepted twice), a recovery code is spent. Returns how it was verified, `'replayed'` for a
@@ -52,8 +57,7 @@ export async function verifySecondFactor(
   input: SecondFactorInput,
   now: Date,
 ): Promise<SecondFactorMethod | 'replayed' | null> {
-  const recoveryCode =
-    input.recoveryCode ?? (input.code !== undefined && !/^\d{6}$/.test(input.code) ? input.code : undefined);
+  const recoveryCode = recoveryCodeOf(input);
   if (recoveryCode !== undefined) {
     return (await consumeRecoveryCode(db, user.id, recoveryCode, now)) ? 'recovery_code' : null;
   }
@@ -77,7 +81,8 @@ export async function verifyCountedSecondFactor(
   const attempt = await reserveAttempt(deps, { email: user.email, ip: context.ip }, failedAction, context);
   const method = await verifySecondFactor(deps.database.db, deps.secretKey, user, input, attempt.at);
   if (method === null || method === 'replayed') {
-    await recordFailedAttempt(deps, attempt, user, input.recoveryCode ? 'recovery_code' : 'totp');
+    // The factor tried, as verifySecondFactor read it: a recovery code may come in `code`.
+    await recordFailedAttempt(deps, attempt, user, recoveryCodeOf(input) !== undefined ? 'recovery_code' : 'totp');
     throw new InvalidCodeError(method === 'replayed');
   }
   return method;

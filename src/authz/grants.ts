@@ -72,11 +72,7 @@ export function grantList(grants: CompiledGrants): Grant[] {
  * What moving from `from` to `to` changes, for the role-change preview. Narrowing a
  * permission from `all` to `own` shows as losing it at scope `all` (the own records remain).
  */
-export function diffGrants(
-  _catalog: Catalog,
-  from: CompiledGrants,
-  to: CompiledGrants,
-): { gained: Grant[]; lost: Grant[] } {
+export function diffGrants(from: CompiledGrants, to: CompiledGrants): { gained: Grant[]; lost: Grant[] } {
   const gained: Grant[] = [];
   const lost: Grant[] = [];
   to.catalog.permissions.forEach((permission, bit) => {

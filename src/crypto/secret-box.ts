@@ -1,6 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const version = 'v1';
+/**
+ * GCM's full 128-bit tag. Without `authTagLength` Node accepts any tag of 4 to 16 bytes, and a
+ * truncated tag of a genuine value still verifies, so a forger with write access to the column
+ * would need only 2^32 guesses instead of 2^128.
+ */
+const tagLength = 16;
 
 /**
  * Encrypts a secret for storage with AES-256-GCM under the service's secret key. The
@@ -14,7 +20,7 @@ const version = 'v1';
  */
 export function seal(key: Buffer, plaintext: string, associatedData: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength });
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return [
@@ -29,8 +35,19 @@ export function seal(key: Buffer, plaintext: string, associatedData: string): st
 export function open(key: Buffer, sealed: string, associatedData: string): string {
   const [v, iv, ciphertext, tag] = sealed.split('.');
   if (v !== version || !iv || ciphertext === undefined || !tag) throw new Error('not a sealed secret');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  const authTag = Buffer.from(tag, 'base64url');
+  if (authTag.length !== tagLength) throw refused();
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: tagLength });
   decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+  decipher.setAuthTag(authTag);
+  try {
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    throw refused();
+  }
+}
+
+/** One error for every value that fails authentication, however it was altered. */
+function refused(): Error {
+  return new Error('sealed secret failed authentication');
 }

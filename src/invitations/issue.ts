@@ -42,11 +42,6 @@ export async function issueInvitation(
   return { id, token, expiresAt };
 }
 
-/** The link a person follows; the token rides in the fragment so it never reaches a server log. */
-export function invitationUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/invitations/accept#token=${token}`;
-}
-
 /**
  * The invitation email, the same whether the invitation is new, resent or a new account's
  * owner's.

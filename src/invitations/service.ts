@@ -280,7 +280,10 @@ export async function resendInvitation(
     const account = (await findAccount(trx, access.accountId))!;
     const token = newSecretToken();
     const expiresAt = invitationExpiry(now, account.invitation_lifetime_hours);
-    await store.renewToken(trx, access.accountId, invitationId, hashToken(token), expiresAt, now);
+    // The row lock above keeps it pending until commit; without it, an accept or revoke in
+    // between lands here, and then no mail with a link never stored, no event of no resend.
+    if (!(await store.renewToken(trx, access.accountId, invitationId, hashToken(token), expiresAt, now)))
+      throw new AppError('invitation.not_pending');
     const roleName = invitationView(invitation, deps.catalog, now).role?.name ?? 'Custom permissions';
     await deps.sendMail(
       trx,

@@ -314,5 +314,5 @@ export async function previewRoleChange(deps: MembersDeps, access: AccountAccess
   requirePermission(access, 'users.edit');
   const snapshot = await targetSnapshot(deps, access, memberId);
   const target = await resolveAssignableRole(deps, deps.access.database.db, access.accountId, roleId);
-  return diffGrants(deps.catalog, snapshot.grants, compileGrants(deps.catalog, target.grants));
+  return diffGrants(snapshot.grants, compileGrants(deps.catalog, target.grants));
 }

@@ -98,9 +98,14 @@ export async function deleteResource(
   });
 }
 
+/** Index reads one page may take before it answers with what it has and a cursor to go on from. */
+const maxReadsPerPage = 20;
+
 /**
  * Lists resources; a member limited on a type sees only the ids assigned to them, and a
- * member limited to profiles sees only resources of those profiles (or of none).
+ * member limited to profiles sees only resources of those profiles (or of none). A page may
+ * hold fewer than `limit` items (even none) and still carry a `nextCursor`: only a null
+ * cursor means the end.
  */
 export async function listResources(
   deps: ResourcesDeps,
@@ -108,20 +113,23 @@ export async function listResources(
   query: { type?: string; profileId?: string; limit?: number; cursor?: string },
 ): Promise<{ items: ResourceView[]; nextCursor: string | null }> {
   const limit = query.limit ?? 50;
-  const after = query.cursor ? decodeCursor(query.cursor, { type: 'string', externalId: 'string' }) : undefined;
+  const batch = limit * 2;
   const snapshot = access.member && !access.member.snapshot.isOwner ? access.member.snapshot : null;
   const items: ResourceView[] = [];
-  let cursor = after;
-  // Scope filtering happens in memory on pages of the index; read on until the page is full
-  // (at most 20 reads).
-  for (let round = 0; round < 20 && items.length < limit; round++) {
+  let cursor = query.cursor ? decodeCursor(query.cursor, { type: 'string', externalId: 'string' }) : undefined;
+  let exhausted = false;
+  // Scope filtering happens in memory on batches of the index, so a member who sees few
+  // resources of many could cost any number of reads: bounded, then the cursor carries on.
+  for (let reads = 0; reads < maxReadsPerPage && items.length < limit && !exhausted; reads++) {
     const rows = await store.listResources(deps.access.database.db, access.accountId, {
       type: query.type,
       profileId: query.profileId,
       after: cursor,
-      limit: limit * 2,
+      limit: batch,
     });
+    let scanned = 0;
     for (const row of rows) {
+      scanned++;
       cursor = { type: row.type, externalId: row.external_id };
       const limitedIds = snapshot?.resourceScope.get(row.type);
       if (limitedIds && !limitedIds.has(row.external_id)) continue;
@@ -129,10 +137,7 @@ export async function listResources(
       items.push(view(row));
       if (items.length === limit) break;
     }
-    if (rows.length < limit * 2) {
-      if (items.length < limit) cursor = undefined;
-      break;
-    }
+    exhausted = rows.length < batch && scanned === rows.length;
   }
-  return { items, nextCursor: cursor && items.length === limit ? encodeCursor(cursor) : null };
+  return { items, nextCursor: exhausted || !cursor ? null : encodeCursor(cursor) };
 }

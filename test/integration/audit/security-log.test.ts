@@ -7,10 +7,11 @@ import {
   securityEvents,
 } from '../../support/clients/audit.js';
 import { changeMemberStatus, updateMember } from '../../support/clients/members.js';
+import { changePassword, newRecoveryCodes, requestEmailChange } from '../../support/clients/me.js';
 import { anonymous, send } from '../../support/clients/request.js';
 import { createRole } from '../../support/clients/roles.js';
 import { ownerAccount } from '../../support/owner-account.js';
-import { createUser, signIn, stepUp } from '../../support/users.js';
+import { createUser, sessionTokenFrom, signIn, stepUp, testPassword } from '../../support/users.js';
 
 const { t, owner, accountId } = await ownerAccount();
 
@@ -96,6 +97,37 @@ describe('the security log', () => {
     const res = await mySecurityEvents(t.app, me);
     expect(res.status).toBe(200);
     expect(res.body.items.some((event) => event.action === 'session.signed_in')).toBe(true);
+  });
+
+  it('shows a person their sign-ins, recovery-code, password and email events', async () => {
+    const user = await createUser(t.app, { accountId });
+    const session = await stepUp(t.app, await signIn(t.app, user));
+    const [recoveryCode] = (await newRecoveryCodes(t.app, session)).body.recoveryCodes;
+    expect((await requestEmailChange(t.app, session, `new-${user.email}`)).status).toBe(202);
+    const newPassword = `${testPassword} again`;
+    expect((await changePassword(t.app, session, { currentPassword: user.password, newPassword })).status).toBe(204);
+
+    const pending = await send<{ csrfToken: string }>(t.app, anonymous, 'POST', '/v1/session', {
+      email: user.email,
+      password: newPassword,
+    });
+    const headers = {
+      cookie: `gatehouse_session=${sessionTokenFrom(t.app, pending.response)}`,
+      'x-csrf-token': pending.body.csrfToken,
+    };
+    expect((await send(t.app, { headers }, 'POST', '/v1/session/second-factor', { recoveryCode })).status).toBe(200);
+
+    const actions = (await mySecurityEvents(t.app, session, { limit: 100 })).body.items.map((event) => event.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'session.signed_in',
+        'session.stepped_up',
+        'two_factor.recovery_codes_regenerated',
+        'two_factor.recovery_code_used',
+        'email.change_requested',
+        'password.changed',
+      ]),
+    );
   });
 
   it('shows members’ sign-ins, failed sign-ins and lockouts in the account’s log', async () => {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createUser, sessionTokenFrom, signIn, signUpAndSignIn, totpCode } from '../../support/users.js';
+import { mySecurityEvents } from '../../support/clients/audit.js';
+import { newRecoveryCodes } from '../../support/clients/me.js';
+import { createUser, sessionTokenFrom, signIn, signUpAndSignIn, stepUp, totpCode } from '../../support/users.js';
 import { postSessionFromFreshAddresses } from '../../support/sign-in-attempts.js';
 import { useTestApp } from '../../support/use-test-app.js';
 
@@ -82,6 +84,31 @@ describe('POST /v1/session/second-factor', () => {
     };
     expect((await use()).statusCode).toBe(200);
     expect((await use()).statusCode).toBe(401);
+  });
+
+  it('logs a recovery code sent in `code` as a recovery code, wrong or right', async () => {
+    const user = await createUser(t.app);
+    const session = await stepUp(t.app, await signIn(t.app, user));
+    const [recoveryCode] = (await newRecoveryCodes(t.app, session)).body.recoveryCodes;
+    const secondFactor = async (code: string) => {
+      const res = await postSession(user.email, user.password);
+      return t.app.inject({
+        method: 'POST',
+        url: '/v1/session/second-factor',
+        headers: { cookie: `gatehouse_session=${sessionTokenFrom(t.app, res)}`, 'x-csrf-token': res.json().csrfToken },
+        payload: { code },
+      });
+    };
+    expect((await secondFactor('aaaa-bbbb-cccc-dddd')).statusCode).toBe(401);
+    expect((await secondFactor(recoveryCode)).statusCode).toBe(200);
+
+    const events = (await mySecurityEvents(t.app, session, { limit: 100 })).body.items;
+    expect(events.filter((event) => event.action === 'session.sign_in_failed').map((event) => event.after)).toEqual([
+      { method: 'recovery_code' },
+    ]);
+    // Newest first: the sign-in with the recovery code, not the earlier one with TOTP.
+    expect(events.find((event) => event.action === 'session.signed_in')?.after).toEqual({ method: 'recovery_code' });
+    expect(events.map((event) => event.action)).toContain('two_factor.recovery_code_used');
   });
 
   it('needs a pending sign-in and exactly one factor', async () => {

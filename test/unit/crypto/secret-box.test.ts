@@ -25,4 +25,36 @@ describe('secret box (AES-256-GCM)', () => {
     expect(() => open(randomBytes(32), sealed, 'totp:usr_1')).toThrow();
     expect(() => open(key, 'garbage', 'totp:usr_1')).toThrow();
   });
+
+  it('refuses a genuine value whose tag was truncated, with the same error as a tampered one', () => {
+    const sealed = seal(key, 'secret', 'totp:usr_1');
+    const [v, iv, ciphertext, tag] = sealed.split('.');
+    const tamperedError = captureError(() => open(key, [v, iv, ciphertext, flipFirstBit(tag)].join('.'), 'totp:usr_1'));
+    // A GCM tag cut short still verifies unless the length is pinned: this value would open.
+    for (const length of [4, 8, 12, 15]) {
+      const truncated = [
+        v,
+        iv,
+        ciphertext,
+        Buffer.from(tag, 'base64url').subarray(0, length).toString('base64url'),
+      ].join('.');
+      expect(captureError(() => open(key, truncated, 'totp:usr_1'))).toEqual(tamperedError);
+    }
+    expect(open(key, sealed, 'totp:usr_1')).toBe('secret');
+  });
 });
+
+function flipFirstBit(part: string): string {
+  const bytes = Buffer.from(part, 'base64url');
+  bytes[0] = bytes[0] ^ 1;
+  return bytes.toString('base64url');
+}
+
+function captureError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
