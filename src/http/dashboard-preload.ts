@@ -53,21 +53,14 @@ export function accountOfPage(url: string): string | undefined {
   return accountPath.exec(url.split('?', 1)[0] ?? '')?.[1];
 }
 
-/** Pages a signed-out person opens, by path, and the dashboard module each one loads. */
-const signedOutPages: Record<string, string> = {
-  '/sign-in': 'src/auth/SignInPage.tsx',
-  '/password-reset': 'src/auth/PasswordResetPage.tsx',
-  '/email-change': 'src/auth/EmailChangePage.tsx',
-  '/invitations/accept': 'src/invitations/AcceptInvitationPage.tsx',
-  '/dev/mailbox': 'src/dev/MailboxPage.tsx',
-};
 const shell = 'src/app/Shell.tsx';
 const personalSecurity = 'src/me/SecurityPage.tsx';
 
 /**
- * Which code a page will load, read from the build's manifest, so that index.html can name it
- * (`<link rel=modulepreload>`) and the browser fetches it beside the entry script. Otherwise
- * the page's own code starts those downloads only once the entry script has arrived and run.
+ * Which code a signed-in page will load, read from the build's manifest, so that index.html
+ * can name it (`<link rel=modulepreload>`) and the browser fetches it beside the entry script.
+ * Otherwise the page's own code starts those downloads (the signed-in frame and the screen, some
+ * 30 small files) only once the entry script has arrived and run.
  *
  * Account screens follow the dashboard's layout: `/accounts/:id/<name>/…` is the page module
  * under `src/screens/<name>/` that the entry imports lazily, and the account's home is
@@ -102,13 +95,12 @@ export function readPagePreloads(
   };
 
   return (pathname, signedIn) => {
-    const signedOutPage = signedOutPages[pathname];
-    if (signedOutPage) return preloadsOf([signedOutPage]);
     const accountPage = /^\/accounts\/[^/]+(?:\/([^/]+))?/.exec(pathname);
     const isSignedInPage = pathname === '/' || accountPage !== null || pathname === '/me/security';
-    if (!isSignedInPage) return preloadsOf([]);
-    // Without a session the page sends the visitor to sign in.
-    if (!signedIn) return preloadsOf([signedOutPages['/sign-in']]);
+    // Signed-out pages are left as they were: their one small chunk, preloaded, competed with
+    // the entry script for this machine's two cores and the sign-in page painted ~10% later
+    // (bench/README.md, bench:dashboard).
+    if (!signedIn || !isSignedInPage) return preloadsOf([]);
     if (pathname === '/me/security') return preloadsOf([shell, personalSecurity]);
     return preloadsOf([shell, screenModule(accountPage?.[1] ?? 'overview')]);
   };
