@@ -359,3 +359,16 @@ it('assigns and unassigns resources while the member is active (limiting "every 
   expect(await session.page.getByRole('button', { name: /^Give access to every/ }).count()).toBe(0);
   expect(pageErrors(session.page)).toEqual([]);
 });
+
+it("offers every registered resource in the picker, past the API's first page", async () => {
+  // More than one page of the API's list (100): the last one sorts after all the others.
+  for (let n = 1; n <= 104; n++)
+    await registerResource('product', `sku-bulk-${String(n).padStart(3, '0')}`, `Bulk ${n}`);
+  await registerResource('product', 'zz-last', 'Zeta Last Product');
+  await addTeammate('Olga Ruiz', 'olga@wompi.example', { builtinRole: 'finance' });
+  await openMember('Olga Ruiz');
+  const products = session.page.getByTestId('resource-scope').filter({ hasText: 'Product' });
+  await products.getByRole('textbox', { name: 'Limit Product access to' }).fill('Zeta');
+  await session.page.getByRole('option', { name: 'Zeta Last Product' }).waitFor();
+  expect(pageErrors(session.page)).toEqual([]);
+});

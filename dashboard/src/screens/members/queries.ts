@@ -68,10 +68,31 @@ export function membersListQuery(accountId: string, filters: MemberFilters, curs
   });
 }
 
+/** Enough for any picker a person scrolls through; past this a picker would need a search of its own. */
+const maxResourcePages = 20;
+
+/**
+ * Every registered resource (up to 2,000), for the resource pickers. Follows the cursor: a
+ * page can be short, even empty, with more behind it (the API bounds the rows it reads for
+ * one page when the reader's scope hides many).
+ */
 export function useResources(accountId: string) {
   return useQuery({
     queryKey: ['accounts', accountId, 'resources', 'all'],
-    queryFn: () =>
-      data(api.GET('/v1/accounts/{accountId}/resources', { params: { path: { accountId }, query: { limit: 100 } } })),
+    queryFn: async () => {
+      const get = (cursor: string | undefined) =>
+        data(
+          api.GET('/v1/accounts/{accountId}/resources', {
+            params: { path: { accountId }, query: { limit: 100, cursor } },
+          }),
+        );
+      let page = await get(undefined);
+      const items = [...page.items];
+      for (let pages = 1; page.nextCursor && pages < maxResourcePages; pages++) {
+        page = await get(page.nextCursor);
+        items.push(...page.items);
+      }
+      return { items };
+    },
   });
 }
