@@ -8,6 +8,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const dashboardDist = resolve(import.meta.dirname, '../../dist/dashboard');
 const dashboardRoot = resolve(import.meta.dirname, '../../dashboard');
 
+/** How long a page waits for the signed-in member's id before it is sent without it. */
+const memberLookupBudgetMs = 100;
+
 /** Paths that always belong to the service: a miss there is a problem+json 404, never the app. */
 const servicePaths = /^\/(v1|docs|healthz|openapi\.json)(\/|$|\?)/;
 
@@ -81,8 +84,17 @@ export async function registerDashboard(
         .type('text/html; charset=utf-8')
         .send(withRequests(html, pageRequests(request.url, signedIn, memberId)));
     if (!accountId || !options.signedInMember) return send();
-    // The page is sent either way: without the member id it only asks for it later.
-    void options.signedInMember(request, accountId).then(send, () => send());
+    // The page is sent either way, without the member id (the page then asks for it) if the
+    // lookup fails or is slow: a database that is down must not hold up the page that says so.
+    let sent = false;
+    const sendOnce = (memberId?: string) => {
+      if (sent) return;
+      sent = true;
+      clearTimeout(timer);
+      send(memberId);
+    };
+    const timer = setTimeout(() => sendOnce(), memberLookupBudgetMs);
+    void options.signedInMember(request, accountId).then(sendOnce, () => sendOnce());
     return reply;
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../src/app.js';
+import { sessionCookieName } from '../../src/sessions/http.js';
 import { testConfig } from '../support/app.js';
 import { addMember, createAccount, platformHeaders } from '../support/fixtures.js';
 import { type PgCluster, startPgCluster } from '../support/pg-cluster.js';
@@ -66,6 +67,16 @@ describe('a PostgreSQL outage', () => {
 
     await cluster.stop();
     try {
+      // The dashboard's page still loads (its screens then show the outage), though the
+      // signed-in member it would name cannot be looked up.
+      const page = await a.inject({
+        method: 'GET',
+        url: `/accounts/${accountId}/members`,
+        headers: { cookie: `${sessionCookieName(a.deps.config)}=${'A'.repeat(43)}` },
+      });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<div id="root"></div>');
+      expect(page.body).not.toContain('/permissions');
       const res = await a.inject({ method: 'GET', url: members, headers: platformHeaders });
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
