@@ -5,7 +5,8 @@ import { type CSSProperties, type ReactNode, useMemo } from 'react';
  * Table rows and badges drawn with Mantine's own class names and colours but as plain
  * elements. A Mantine component does real work on every render (props, theme, styles, colour
  * maths), and a page of 50 members holds hundreds of them: drawn this way the rows look the
- * same and the members page paints about a third sooner (bench/README.md, bench:dashboard).
+ * same and the members page's first load spends about a third less time in script
+ * (bench/README.md, bench:dashboard).
  * For large lists only; everywhere else the components themselves are the simpler choice.
  */
 export function LightRow(props: { children: ReactNode; 'data-testid'?: string }) {
