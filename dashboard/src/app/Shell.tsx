@@ -2,6 +2,7 @@ import {
   AppShell,
   Avatar,
   Box,
+  Burger,
   Group,
   Menu,
   NavLink,
@@ -13,7 +14,7 @@ import {
 } from '@mantine/core';
 import { IconBuildingStore, IconCheck, IconChevronDown, IconLogout, IconShieldLock } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
@@ -40,15 +41,32 @@ export function Shell({
   const location = useLocation();
   const base = membership ? `/accounts/${membership.accountId}` : undefined;
   const entries = screens.filter((screen) => screen.nav && (!screen.permission || can(screen.permission)));
+  // On a phone the navigation is a panel the menu button opens; choosing a page closes it.
+  const [navOpened, setNavOpened] = useState(false);
+  useEffect(() => setNavOpened(false), [location.pathname]);
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 248, breakpoint: 'sm' }} padding="lg">
-      <AppShell.Header px="lg">
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+      padding={{ base: 'sm', sm: 'lg' }}
+    >
+      <AppShell.Header px={{ base: 'sm', sm: 'lg' }}>
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="lg" wrap="nowrap">
-            <Link to="/" style={{ color: 'inherit', textDecoration: 'none' }} aria-label={t('shell.home')}>
-              <Logo />
-            </Link>
+            <Burger
+              opened={navOpened}
+              onClick={() => setNavOpened((opened) => !opened)}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('shell.navigation')}
+              aria-expanded={navOpened}
+            />
+            <Box visibleFrom="sm">
+              <Link to="/" style={{ color: 'inherit', textDecoration: 'none' }} aria-label={t('shell.home')}>
+                <Logo />
+              </Link>
+            </Box>
             <AccountSwitcher me={me} current={membership} />
           </Group>
           <UserMenu me={me} />
