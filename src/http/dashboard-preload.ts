@@ -15,6 +15,27 @@ export interface PagePreloads {
   styles: string[];
 }
 
+/** Where a dashboard path leads, as far as what the page loads first goes. */
+export interface PagePath {
+  pathname: string;
+  /** `/`, `/me/security` or a page inside an account: the pages that need a session. */
+  needsSession: boolean;
+  /** The account's id, when the path is inside one and the id is well formed (it goes into URLs). */
+  accountId?: string;
+  /** Inside an account, the path after its id (`/members`, `/members/mem_1`, or `''`). */
+  inAccount?: string;
+}
+
+export function pagePath(pathname: string): PagePath {
+  const account = /^\/accounts\/([^/]+)(\/.*)?$/.exec(pathname);
+  return {
+    pathname,
+    needsSession: pathname === '/' || pathname === '/me/security' || account !== null,
+    accountId: account && /^[\w-]+$/.test(account[1]) ? account[1] : undefined,
+    inAccount: account ? (account[2] ?? '') : undefined,
+  };
+}
+
 /**
  * The API requests a signed-in page makes first, so that index.html can start them
  * (`<link rel=preload as=fetch>`) while the scripts download and compile; the page's own
@@ -25,16 +46,15 @@ export interface PagePreloads {
  * (dashboard/src/screens/members/queries.ts). `memberId` is the signed-in person's membership
  * in the URL's account, when the server knows it.
  */
-export function pageRequests(url: string, signedIn: boolean, memberId?: string): string[] {
-  if (!signedIn) return [];
-  const [pathname = '/', search = ''] = url.split('?', 2);
-  const accountPage = accountPath.exec(pathname);
-  if (pathname !== '/' && pathname !== '/me/security' && !accountPage) return [];
+export function pageRequests(page: PagePath, search: string, hasSession: boolean, memberId?: string): string[] {
+  if (!hasSession || !page.needsSession) return [];
+  // An account id that is not well formed is no page of anyone's: nothing is asked for it.
+  if (page.inAccount !== undefined && page.accountId === undefined) return [];
   const requests = ['/v1/me'];
-  if (!accountPage) return requests;
-  const account = `/v1/accounts/${accountPage[1]}`;
+  if (page.accountId === undefined) return requests;
+  const account = `/v1/accounts/${page.accountId}`;
   if (memberId !== undefined && /^[\w-]+$/.test(memberId)) requests.push(`${account}/members/${memberId}/permissions`);
-  if (/^\/members\/?$/.test(accountPage[2] ?? '')) {
+  if (/^\/members\/?$/.test(page.inAccount ?? '')) {
     const params = new URLSearchParams(search);
     // The list's query in the dashboard's order: its filters, the sort, then the page size.
     const query = [...(['q', 'status', 'roleId', 'profileId'] as const), 'sort']
@@ -44,13 +64,6 @@ export function pageRequests(url: string, signedIn: boolean, memberId?: string):
     requests.push(`${account}/members?${[...query, 'limit=50'].join('&')}`, `${account}/profiles`);
   }
   return requests;
-}
-
-const accountPath = /^\/accounts\/([\w-]+)(\/.*)?$/;
-
-/** The account a dashboard URL opens (`/accounts/:accountId/…`), if any. */
-export function accountOfPage(url: string): string | undefined {
-  return accountPath.exec(url.split('?', 1)[0] ?? '')?.[1];
 }
 
 const shell = 'src/app/Shell.tsx';
@@ -68,7 +81,7 @@ const personalSecurity = 'src/me/SecurityPage.tsx';
  */
 export function readPagePreloads(
   dashboardDist: string,
-): ((pathname: string, signedIn: boolean) => PagePreloads) | undefined {
+): ((page: PagePath, hasSession: boolean) => PagePreloads) | undefined {
   const path = join(dashboardDist, '.vite', 'manifest.json');
   if (!existsSync(path)) return undefined;
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, ManifestChunk>;
@@ -94,15 +107,13 @@ export function readPagePreloads(
     return preloads;
   };
 
-  return (pathname, signedIn) => {
-    const accountPage = /^\/accounts\/[^/]+(?:\/([^/]+))?/.exec(pathname);
-    const isSignedInPage = pathname === '/' || accountPage !== null || pathname === '/me/security';
+  return (page, hasSession) => {
     // Signed-out pages are left as they were: their one small chunk, preloaded, competed with
     // the entry script for this machine's two cores and the sign-in page painted ~10% later
     // (bench/README.md, bench:dashboard).
-    if (!signedIn || !isSignedInPage) return preloadsOf([]);
-    if (pathname === '/me/security') return preloadsOf([shell, personalSecurity]);
-    return preloadsOf([shell, screenModule(accountPage?.[1] ?? 'overview')]);
+    if (!hasSession || !page.needsSession) return preloadsOf([]);
+    if (page.pathname === '/me/security') return preloadsOf([shell, personalSecurity]);
+    return preloadsOf([shell, screenModule(page.inAccount?.split('/')[1] || 'overview')]);
   };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { accountOfPage, type PagePreloads, pageRequests, readPagePreloads } from './dashboard-preload.js';
+import { type PagePreloads, pagePath, pageRequests, readPagePreloads } from './dashboard-preload.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where `npm run build` puts the dashboard (see scripts/build.mjs). */
@@ -74,15 +74,17 @@ export async function registerDashboard(
   });
   return (request, reply) => {
     if (!wantsPage(request)) return undefined;
-    const signedIn = Boolean(request.cookies[options.sessionCookie]);
-    const preloads = pagePreloads?.(request.url.split('?')[0] ?? '/', signedIn);
+    const [pathname = '/', search = ''] = request.url.split('?', 2);
+    const page = pagePath(pathname);
+    const hasSession = Boolean(request.cookies[options.sessionCookie]);
+    const preloads = pagePreloads?.(page, hasSession);
     const html = preloads ? pageHtml(preloads) : indexHtml;
-    const accountId = signedIn ? accountOfPage(request.url) : undefined;
+    const accountId = hasSession ? page.accountId : undefined;
     const send = (memberId?: string) =>
       reply
         .code(200)
         .type('text/html; charset=utf-8')
-        .send(withRequests(html, pageRequests(request.url, signedIn, memberId)));
+        .send(withRequests(html, pageRequests(page, search, hasSession, memberId)));
     if (!accountId || !options.signedInMember) return send();
     // The page is sent either way, without the member id (the page then asks for it) if the
     // lookup fails or is slow: a database that is down must not hold up the page that says so.
