@@ -78,13 +78,11 @@ export function sessionAuthenticator(deps: {
   clock: Clock;
   secretKey: Buffer;
 }): Authenticator {
-  const name = sessionCookieName(deps.config);
+  const sessionOf = cookieSession(deps);
   return async (request): Promise<Actor | null> => {
-    const token = request.cookies[name];
-    if (token === undefined || !tokenPattern.test(token)) return null;
     const db = deps.database.db;
     const now = deps.clock.now();
-    const session = await validateSessionToken(db, token, now);
+    const session = await sessionOf(request, now);
     if (!session) return null;
     if (!safeMethods.has(request.method) && request.routeOptions.config.csrf !== false) {
       const given = request.headers[csrfHeader];
@@ -105,22 +103,34 @@ export function sessionAuthenticator(deps: {
   };
 }
 
+/** The session the request's cookie names, if the cookie is well formed and the session live. */
+function cookieSession(deps: {
+  config: Config;
+  database: Database;
+}): (request: FastifyRequest, now: Date) => Promise<ValidSession | null> {
+  const name = sessionCookieName(deps.config);
+  return async (request, now) => {
+    const token = request.cookies[name];
+    if (token === undefined || !tokenPattern.test(token)) return null;
+    return validateSessionToken(deps.database.db, token, now);
+  };
+}
+
 /**
  * The member id of the request's signed-in person in `accountId`, when the session cookie
- * names an active session and an active membership there; undefined otherwise. Reads only:
- * the dashboard's page uses it to start that member's permissions request early, and the
- * request itself is then checked like any other.
+ * names an active session and an active membership there; undefined otherwise. It does not
+ * touch the session (only the lookup's own clean-up of an expired one): the dashboard's page
+ * uses it to start that member's permissions request early, and the request itself is then
+ * checked like any other.
  */
 export function signedInMemberResolver(deps: {
   config: Config;
   database: Database;
   clock: Clock;
 }): (request: FastifyRequest, accountId: string) => Promise<string | undefined> {
-  const name = sessionCookieName(deps.config);
+  const sessionOf = cookieSession(deps);
   return async (request, accountId) => {
-    const token = request.cookies[name];
-    if (token === undefined || !tokenPattern.test(token)) return undefined;
-    const session = await validateSessionToken(deps.database.db, token, deps.clock.now());
+    const session = await sessionOf(request, deps.clock.now());
     if (!session || session.stage !== 'active') return undefined;
     return findActiveMemberId(deps.database.db, accountId, session.userId);
   };
