@@ -20,15 +20,15 @@ async function fetchMe() {
 
 export const meQueryKey = ['me'] as const;
 
-const meStaleTime = 30_000;
+const meQuery = queryOptions({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: 30_000 });
 
 export function useMe() {
-  return useQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: meStaleTime });
+  return useQuery(meQuery);
 }
 
 /** Asks who you are before the first render (every page needs it): useMe() then joins that request. */
 export function prefetchMe(queryClient: QueryClient): void {
-  void queryClient.prefetchQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: meStaleTime });
+  void queryClient.prefetchQuery(meQuery);
 }
 
 /** After sign-in, sign-out or an invitation: forget everything cached for the previous person. */
@@ -105,7 +105,7 @@ function permissionsQuery(membership: Membership | undefined) {
  * of once the signed-in frame has rendered: every account page waits for them.
  */
 export async function prefetchPermissions(queryClient: QueryClient, accountId: string | undefined): Promise<void> {
-  const me = await queryClient.ensureQueryData({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: meStaleTime });
+  const me = await queryClient.ensureQueryData(meQuery);
   if (!me) return;
   const membership = accountId
     ? usableMemberships(me).find((candidate) => candidate.accountId === accountId)
