@@ -1,7 +1,10 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
-import { migrateToLatest, pendingMigrations } from '../../../src/db/migrate.js';
+import { migrateToLatest, migrationsDir, pendingMigrations } from '../../../src/db/migrate.js';
 import { buildApp } from '../../../src/app.js';
 import { testConfig } from '../../support/app.js';
 import { createTestDatabase, engine, type TestDatabase } from '../../support/database.js';
@@ -26,6 +29,21 @@ describe(`migrations on ${engine}`, () => {
     expect(await pendingMigrations(database.db)).toEqual([]);
     const recorded = await sql<{ name: string }>`select name from schema_migrations order by name`.execute(database.db);
     expect(recorded.rows.map((row) => row.name)).toEqual(first);
+  });
+
+  it('applies a file added since the last start, and refuses a database newer than the code', async () => {
+    const database = await emptyDatabase();
+    const files = readdirSync(migrationsDir).filter((name) => name.endsWith('.sql')).sort();
+    // The code as it was one migration ago: every file but the newest.
+    const older = mkdtempSync(join(tmpdir(), 'gatehouse-migrations-'));
+    cleanups.push(async () => rmSync(older, { recursive: true, force: true }));
+    for (const file of files.slice(0, -1)) copyFileSync(join(migrationsDir, file), join(older, file));
+    expect(await migrateToLatest(database.db, `${older}/`)).toHaveLength(files.length - 1);
+    expect(await migrateToLatest(database.db, `${older}/`)).toEqual([]);
+    // The upgrade: the newest file alone is applied, not taken as already done.
+    expect(await migrateToLatest(database.db)).toEqual([files.at(-1)!.replace(/\.sql$/, '')]);
+    // Going back to the older code on the upgraded database is refused, not served.
+    await expect(migrateToLatest(database.db, `${older}/`)).rejects.toThrow(/missing/i);
   });
 
   it.runIf(engine === 'postgres')(
