@@ -1,7 +1,6 @@
-import { PGlite } from '@electric-sql/pglite';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { loadConfig } from '../src/config/config.js';
-import { openPGlite } from '../src/db/database.js';
+import { createPGlite, openPGlite } from '../src/db/database.js';
 import { buildApp } from '../src/app.js';
 
 /** Where the dashboard's typed client finds the API's types (committed; see test/unit/dashboard). */
@@ -20,7 +19,7 @@ export async function serviceOpenApiDocument(): Promise<Record<string, unknown>>
     LOG_LEVEL: 'silent',
     DASHBOARD: 'off',
   });
-  const database = await openPGlite(await PGlite.create());
+  const database = await openPGlite(await createPGlite());
   const app = await buildApp(config, { database });
   try {
     await app.ready();

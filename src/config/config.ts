@@ -16,6 +16,8 @@ export interface Config {
    * least recently used accounts are dropped first).
    */
   authzResourceBudget: number;
+  /** The embedded database's buffer pool (PostgreSQL's shared_buffers), in MB. */
+  pgliteBufferMb: number;
   dataDir: string;
   allowEmbeddedDatabase: boolean;
   /** Base64 or hex 32-byte key; absent outside production means "generate one in dataDir". */
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     authzResourceBudget: integer(env, 'AUTHZ_RESOURCE_BUDGET', 1_000_000, 0, 100_000_000),
+    pgliteBufferMb: integer(env, 'PGLITE_SHARED_BUFFERS_MB', 32, 1, 4096),
     dataDir: resolve(text(env, 'DATA_DIR') ?? '.gatehouse'),
     allowEmbeddedDatabase: boolean(env, 'ALLOW_EMBEDDED_DATABASE', nodeEnv !== 'production'),
     secretKey,

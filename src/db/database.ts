@@ -37,6 +37,8 @@ export interface DatabaseOptions {
   pglitePath?: string;
   /** How to wait for the lock on the PGlite data directory (see data-dir-lock.ts). */
   lock?: LockOptions;
+  /** PGlite's buffer pool in MB (PostgreSQL's shared_buffers). */
+  pgliteBufferMb?: number;
 }
 
 const parseBigint = (value: string) => Number(value);
@@ -52,6 +54,19 @@ export const pgTypes = {
   },
 };
 
+/**
+ * The embedded database's buffer pool when not configured (PGLITE_SHARED_BUFFERS_MB), in MB.
+ * PostgreSQL's 128 MB default is set up in WebAssembly on every open, ~0.3 s of a ~3 s start
+ * (bench/README.md, issue 17.6); PGlite reads its files through Node, so pages outside the
+ * pool still come from the operating system's cache.
+ */
+export const defaultPgliteBufferMb = 32;
+
+/** An embedded database at `path` (created there on first use; in memory without one). */
+export function createPGlite(path?: string, bufferMb = defaultPgliteBufferMb): Promise<PGlite> {
+  return PGlite.create(path, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${bufferMb}MB`] });
+}
+
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database under dataDir. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
@@ -60,7 +75,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const lock = await lockDataDir(dirname(path), options.lock);
   try {
     mkdirSync(path, { recursive: true });
-    const database = await openPGlite(await PGlite.create(path));
+    const database = await openPGlite(await createPGlite(path, options.pgliteBufferMb));
     return { ...database, close: () => database.close().finally(() => lock.release()) };
   } catch (error) {
     lock.release();

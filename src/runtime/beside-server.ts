@@ -38,6 +38,7 @@ export async function openOrFindServer(
     const database = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
+      pgliteBufferMb: config.pgliteBufferMb,
       lock: { waitMs: cliLockWaitMs, stopWaiting: (owner) => owningServer(config.dataDir, owner) !== null },
     });
     return { database };

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
-import { type Database, openDatabase, openPGlite } from '../../src/db/database.js';
+import { type Database, openDatabase, createPGlite, openPGlite } from '../../src/db/database.js';
 import { adminQuery, databaseUrlFor } from './postgres-admin.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -38,7 +37,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   const root = mkdtempSync(join(tmpdir(), 'gatehouse-db-'));
   const dir = join(root, 'pgdata');
   cpSync(inject(options.empty ? 'pgliteEmptyTemplateDir' : 'pgliteTemplateDir'), dir, { recursive: true });
-  const database = await openPGlite(await PGlite.create(dir));
+  const database = await openPGlite(await createPGlite(dir));
   return {
     ...database,
     url: undefined,

@@ -1,7 +1,6 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { openPGlite } from '../../src/db/database.js';
+import { createPGlite, openPGlite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
 export interface PGliteTemplates {
@@ -13,7 +12,7 @@ export interface PGliteTemplates {
 
 /** Runs PGlite's initdb in `dir` (a new directory), and returns `dir`. */
 export async function initialisePGliteDir(dir: string): Promise<string> {
-  await (await PGlite.create(dir)).close();
+  await (await createPGlite(dir)).close();
   return dir;
 }
 
@@ -28,7 +27,7 @@ export async function makePGliteTemplates(root: string): Promise<PGliteTemplates
   mkdirSync(root, { recursive: true });
   await initialisePGliteDir(initialised);
   cpSync(initialised, migrated, { recursive: true });
-  const database = await openPGlite(await PGlite.create(migrated));
+  const database = await openPGlite(await createPGlite(migrated));
   await migrateToLatest(database.db);
   await database.close();
   return { initialised, migrated };
