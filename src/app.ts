@@ -33,7 +33,8 @@ import { sessionAuthenticator, sessionCookieName, signedInMemberResolver } from 
 import { systemClock, type Clock } from './shared/clock.js';
 import { loggerOptions } from './http/logger.js';
 import { installProblemHandlers } from './http/problems.js';
-import { refuseUnrepresentableText, validatorCompiler } from './http/validation.js';
+import { refuseUnrepresentableText } from './http/validation.js';
+import { LazySchemas } from './http/lazy-schemas.js';
 import { installDrain, serverTimeouts } from './http/shutdown.js';
 import { clientErrorHandler, frameworkErrors, refuseLongUrls } from './http/client-errors.js';
 
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolSize: config.databasePoolSize,
+      pgliteBufferMb: config.pgliteBufferMb,
       lock: options.databaseLock,
     }));
   try {
@@ -130,7 +132,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  const schemas = new LazySchemas();
+  app.setValidatorCompiler(schemas.validatorCompiler);
+  app.setSerializerCompiler(schemas.serializerCompiler);
   refuseUnrepresentableText(app);
   app.decorateRequest('accountAccess', null);
   refusals.start();
@@ -228,7 +232,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     if (ownsDatabase) await database.close();
   });
 
-  return Object.assign(app, { deps, startDraining: () => drain.start() });
+  return Object.assign(app, {
+    deps,
+    startDraining: () => drain.start(),
+    /** Compiles every route schema not compiled yet (they are compiled on first use). */
+    compileSchemas: () => schemas.compileAll(),
+  });
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

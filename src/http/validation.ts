@@ -1,6 +1,6 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../shared/app-error.js';
 import type { FieldError } from '../shared/errors.js';
 import { multiLinePattern, singleLinePattern, singleLineRule } from '../shared/text.js';
@@ -29,7 +29,8 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
 const strictAjv = makeAjv(false);
 const coercingAjv = makeAjv('array');
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
+/** The validator for one part of a request (see lazy-schemas.ts for when it is compiled). */
+export const compileValidator = ({ schema, httpPart }: { schema: unknown; httpPart?: string }): ValidateFunction =>
   (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema as object);
 
 /**
