@@ -34,9 +34,9 @@ export class LazySchemas {
   /** Fastify's own serializer (fast-json-stringify), built on first use. */
   readonly serializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
     let serialize: ((data: unknown) => string) | undefined;
-    const compile = () => {
+    const compile = (): ((data: unknown) => string) => {
       this.pending.delete(compile);
-      return (serialize ??= fastJsonStringify(schema as object));
+      return (serialize ??= fastJsonStringify(schema as object) as (data: unknown) => string);
     };
     this.pending.add(compile);
     return (data) => (serialize ?? compile())(data);

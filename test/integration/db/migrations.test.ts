@@ -33,7 +33,9 @@ describe(`migrations on ${engine}`, () => {
 
   it('applies a file added since the last start, and refuses a database newer than the code', async () => {
     const database = await emptyDatabase();
-    const files = readdirSync(migrationsDir).filter((name) => name.endsWith('.sql')).sort();
+    const files = readdirSync(migrationsDir)
+      .filter((name) => name.endsWith('.sql'))
+      .sort();
     // The code as it was one migration ago: every file but the newest.
     const older = mkdtempSync(join(tmpdir(), 'gatehouse-migrations-'));
     cleanups.push(async () => rmSync(older, { recursive: true, force: true }));
