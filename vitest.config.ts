@@ -44,14 +44,14 @@ export default defineConfig({
           ]
         : []),
       // The dashboard in Debian's Chromium against a real Gatehouse on PGlite (test/browser/README in
-      // the main README). One file at a time: each runs a browser beside the server on two cores.
+      // the main README), beside the other projects' files (a browser file waits on the page
+      // most of its time).
       {
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           env: { GATEHOUSE_TEST_DB: 'pglite' },
           globalSetup: ['test/support/global-setup.ts', 'test/browser/support/build-dashboard.ts'],
-          fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

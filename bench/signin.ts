@@ -107,7 +107,9 @@ function request(
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 1 });
 
 async function startServer(dataDir: string) {
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
+  // BENCH_PROFILE=<dir>: the server writes a CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/cli.js', 'serve'], {
     env: {
       ...process.env,
       NODE_ENV: 'development',
