@@ -69,6 +69,17 @@ export async function measureLoad(
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
+    // BENCH_TRACE=<dir>: a Chromium trace of the load (timeline and V8 categories), for the
+    // Performance panel or bench/dashboard/trace-summary.ts.
+    const traceDir = process.env.BENCH_TRACE;
+    const traceFile = traceDir ? join(traceDir, `${path.replace(/\W+/g, '-')}-${Date.now()}.json`) : undefined;
+    if (traceFile) {
+      mkdirSync(traceDir!, { recursive: true });
+      await browser.startTracing(page, {
+        path: traceFile,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'loading'],
+      });
+    }
     const finished: Promise<Asset | undefined>[] = [];
     page.on('requestfinished', (request) => {
       if (!options.countBytes) return;
@@ -96,6 +107,7 @@ export async function measureLoad(
       polling: 50,
     });
     const { metrics } = await cdp.send('Performance.getMetrics');
+    if (traceFile) await browser.stopTracing();
     if (profileDir) {
       const { profile } = await cdp.send('Profiler.stop');
       const name = `${path.replace(/\W+/g, '-')}-${Date.now()}.cpuprofile`;
