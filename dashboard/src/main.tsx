@@ -10,7 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiProblem } from './api/problem';
 import { App, startPage } from './app/App';
-import { cssVariablesResolver, theme } from './app/theme';
+import { cssVariablesResolver, lightColorScheme, theme } from './app/theme';
 import { StepUpProvider } from './components/StepUpProvider';
 
 const queryClient = new QueryClient({
@@ -28,7 +28,12 @@ startPage(queryClient, window.location);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      colorSchemeManager={lightColorScheme}
+      defaultColorScheme="light"
+    >
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>

@@ -32,6 +32,7 @@ import { AuthLayout } from '../components/AuthLayout';
 import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { AccountContext, useAccount } from './account-context';
 import { matchScreen, type ScreenDefinition, screens } from './screens';
+import { afterPaint } from './after-paint';
 
 const SignInPage = lazy(() => import('../auth/SignInPage'));
 const PasswordResetPage = lazy(() => import('../auth/PasswordResetPage'));
@@ -198,7 +199,9 @@ function AccountLayout() {
   const permissions = usePermissions(membership);
   const queryClient = useQueryClient();
   useEffect(() => {
-    if (membership) rememberAccount(membership.accountId);
+    // Once the page has painted: the first touch of localStorage loads it, which a first
+    // paint need not wait for.
+    if (membership) return afterPaint(() => rememberAccount(membership.accountId));
   }, [membership]);
   useEffect(() => {
     // Refused here: reload who you are, so the switcher and "/" stop offering this account.

@@ -3,6 +3,7 @@ import {
   createTheme,
   type CSSVariablesResolver,
   darken,
+  type MantineColorSchemeManager,
   defaultVariantColorsResolver,
   type MantineColorsTuple,
   parseThemeColor,
@@ -103,3 +104,17 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
   },
   dark: {},
 });
+
+/**
+ * The dashboard has one colour scheme, so there is nothing to remember or to hear from other
+ * tabs. Mantine's default manager listens for localStorage's `storage` event, and adding that
+ * first listener made a fresh page load its storage before the first paint (~25-45 ms of the
+ * members page's main thread in a profile, bench/README.md).
+ */
+export const lightColorScheme: MantineColorSchemeManager = {
+  get: () => 'light',
+  set: () => {},
+  subscribe: () => {},
+  unsubscribe: () => {},
+  clear: () => {},
+};
