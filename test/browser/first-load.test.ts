@@ -52,3 +52,33 @@ it('a filtered list: the filters the URL names, asked once', async () => {
   expect(timesAsked(requests, list), requests.join(', ')).toBe(1);
   expect(await session.page.getByTestId('member-row').count()).toBe(1);
 });
+
+it('never listens for storage events, which load a fresh page’s storage before its first paint; remembers the account after', async () => {
+  const page = session.page;
+  // Runs before the page's scripts: records each use of localStorage, and whether the rows
+  // were on screen then. (A first listener for the storage event made Chromium load the
+  // storage at once: bench/README.md.)
+  await page.addInitScript(`
+    const seen = (window.storageTouches = []);
+    const rowsShown = () => document.querySelector('[data-testid="member-row"]') !== null;
+    for (const name of ['getItem', 'setItem', 'removeItem']) {
+      const original = Storage.prototype[name];
+      Storage.prototype[name] = function (...args) {
+        seen.push(name + (rowsShown() ? '' : ' before the rows'));
+        return original.apply(this, args);
+      };
+    }
+    const addListener = window.addEventListener;
+    window.addEventListener = function (type, ...rest) {
+      if (type === 'storage') seen.push('storage listener' + (rowsShown() ? '' : ' before the rows'));
+      return addListener.call(this, type, ...rest);
+    };
+  `);
+  await page.goto(`/accounts/${owner.accountId}/members`);
+  await page.getByTestId('member-row').first().waitFor();
+  // The account switcher remembers this account once the page is idle.
+  await page.waitForFunction('window.storageTouches.length > 0');
+  const touches = await page.evaluate<string[]>('window.storageTouches');
+  expect(touches.filter((touch) => touch.startsWith('storage listener'))).toEqual([]);
+  expect(touches.filter((touch) => touch.startsWith('setItem'))).toHaveLength(1);
+});
