@@ -36,6 +36,11 @@ it('an owner signs in with email, password and a TOTP code, lands in their accou
   await page.waitForURL(/\/accounts\/acc_/);
   await page.getByRole('heading', { name: 'PayMongo Shop' }).waitFor();
   await expect.poll(() => page.getByTestId('account-switcher').textContent()).toContain('PayMongo Shop');
+  // Every shortcut says what its screen is for (Profiles had no line).
+  const shortcuts = await page.locator('main a').all();
+  expect(shortcuts.length).toBeGreaterThan(5);
+  for (const card of shortcuts)
+    expect((await card.innerText()).split('\n').filter(Boolean).length, await card.innerText()).toBeGreaterThan(1);
   await expectAccessible(page, 'account overview');
   await screenshot(page, 'overview');
 
