@@ -4,20 +4,9 @@ import { sql } from 'kysely';
 import { pendingMigrations } from '../db/migrate.js';
 import type { AppDeps } from '../app-deps.js';
 import { problem, sendProblem } from '../http/problems.js';
+import { withTimeout } from '../shared/with-timeout.js';
 
 const Status = Type.Object({ status: Type.String() });
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Readiness failures are transient (a restart, a reconnect): worth asking again this soon. */
 const retryAfter = { 'retry-after': '2' };

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { type PagePreloads, pagePath, pageRequests, readPagePreloads } from './dashboard-preload.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withTimeout } from '../shared/with-timeout.js';
 
 /** Where `npm run build` puts the dashboard (see scripts/build.mjs). */
 export const dashboardDist = resolve(import.meta.dirname, '../../dist/dashboard');
@@ -88,15 +89,7 @@ export async function registerDashboard(
     if (!accountId || !options.signedInMember) return send();
     // The page is sent either way, without the member id (the page then asks for it) if the
     // lookup fails or is slow: a database that is down must not hold up the page that says so.
-    let sent = false;
-    const sendOnce = (memberId?: string) => {
-      if (sent) return;
-      sent = true;
-      clearTimeout(timer);
-      send(memberId);
-    };
-    const timer = setTimeout(() => sendOnce(), memberLookupBudgetMs);
-    void options.signedInMember(request, accountId).then(sendOnce, () => sendOnce());
+    void withTimeout(options.signedInMember(request, accountId), memberLookupBudgetMs).then(send, () => send());
     return reply;
   };
 }
