@@ -100,6 +100,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
 }
 
 /**
+ * The embedded database's buffer pool when not configured (PGLITE_SHARED_BUFFERS_MB), in MB.
+ * PostgreSQL's 128 MB default is set up in WebAssembly on every open, ~0.3 s of a ~3 s start
+ * (bench/README.md, issue 17.6); PGlite reads its files through Node, so pages outside the
+ * pool still come from the operating system's cache.
+ */
+export const defaultPgliteBufferMb = 32;
+
+/**
  * Reads and validates the configuration. Throws a {@link ConfigError} naming the first bad
  * variable; in production it also refuses the defaults that are only safe on a laptop.
  *
@@ -126,7 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     authzResourceBudget: integer(env, 'AUTHZ_RESOURCE_BUDGET', 1_000_000, 0, 100_000_000),
-    pgliteBufferMb: integer(env, 'PGLITE_SHARED_BUFFERS_MB', 32, 1, 4096),
+    pgliteBufferMb: integer(env, 'PGLITE_SHARED_BUFFERS_MB', defaultPgliteBufferMb, 1, 4096),
     dataDir: resolve(text(env, 'DATA_DIR') ?? '.gatehouse'),
     allowEmbeddedDatabase: boolean(env, 'ALLOW_EMBEDDED_DATABASE', nodeEnv !== 'production'),
     secretKey,

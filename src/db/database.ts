@@ -7,6 +7,7 @@ import { ChannelListener, type FeedEvents } from './channel-listener.js';
 import { lockDataDir, type LockOptions } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { parseTimestamptz } from './timestamptz.js';
+import { defaultPgliteBufferMb } from '../config/config.js';
 
 /**
  * Tables are typed per query with `sql<Row>` templates in each domain's store, so the
@@ -53,14 +54,6 @@ export const pgTypes = {
     return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   },
 };
-
-/**
- * The embedded database's buffer pool when not configured (PGLITE_SHARED_BUFFERS_MB), in MB.
- * PostgreSQL's 128 MB default is set up in WebAssembly on every open, ~0.3 s of a ~3 s start
- * (bench/README.md, issue 17.6); PGlite reads its files through Node, so pages outside the
- * pool still come from the operating system's cache.
- */
-export const defaultPgliteBufferMb = 32;
 
 /** An embedded database at `path` (created there on first use; in memory without one). */
 export function createPGlite(path?: string, bufferMb = defaultPgliteBufferMb): Promise<PGlite> {
