@@ -62,6 +62,8 @@ export async function measureLoad(
     await page.addInitScript(options.readyScript);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
+    // The name a run's profile or trace file starts with.
+    const runName = `${path.replace(/\W+/g, '-')}-${Date.now()}`;
     // BENCH_PROFILE=<dir>: the page's JavaScript CPU profile until ready, for Chrome DevTools.
     const profileDir = process.env.BENCH_PROFILE;
     if (profileDir) {
@@ -72,7 +74,7 @@ export async function measureLoad(
     // BENCH_TRACE=<dir>: a Chromium trace of the load (timeline and V8 categories), for the
     // Performance panel or bench/dashboard/trace-summary.ts.
     const traceDir = process.env.BENCH_TRACE;
-    const traceFile = traceDir ? join(traceDir, `${path.replace(/\W+/g, '-')}-${Date.now()}.json`) : undefined;
+    const traceFile = traceDir ? join(traceDir, `${runName}.json`) : undefined;
     if (traceFile) {
       mkdirSync(traceDir!, { recursive: true });
       await browser.startTracing(page, {
@@ -110,9 +112,8 @@ export async function measureLoad(
     if (traceFile) await browser.stopTracing();
     if (profileDir) {
       const { profile } = await cdp.send('Profiler.stop');
-      const name = `${path.replace(/\W+/g, '-')}-${Date.now()}.cpuprofile`;
       mkdirSync(profileDir, { recursive: true });
-      writeFileSync(join(profileDir, name), JSON.stringify(profile));
+      writeFileSync(join(profileDir, `${runName}.cpuprofile`), JSON.stringify(profile));
     }
     const metric = (name: string) => (metrics.find((candidate) => candidate.name === name)?.value ?? 0) * 1000;
     const mainThread = {
