@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +9,23 @@ import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+/**
+ * React Router 7 ships a production build beside its development one, but its package exports
+ * name only the development build (remix-run/react-router#14102), so without this the built
+ * dashboard runs the router's development warnings and checks. The build takes the production
+ * files; `npm run dev` keeps the warnings.
+ */
+const reactRouterProduction = join(
+  dirname(createRequire(import.meta.url).resolve('react-router/package.json')),
+  'dist/production/index.mjs',
+);
+
 // Built into the service's dist/ (served by src/http/dashboard.ts); in development the same
 // config runs inside the service through Vite's middleware mode.
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
   plugins: [react(), precompress()],
+  resolve: command === 'build' ? { alias: [{ find: /^react-router$/, replacement: reactRouterProduction }] } : {},
   build: {
     outDir: fileURLToPath(new URL('../dist/dashboard', import.meta.url)),
     emptyOutDir: true,
@@ -20,7 +33,7 @@ export default defineConfig({
     manifest: true,
     chunkSizeWarningLimit: 1000,
   },
-});
+}));
 
 const compressible = /\.(js|css|svg|json)$/;
 const gzipAsync = promisify(gzip);

@@ -83,4 +83,17 @@ describe('the dashboard on the service origin', () => {
     // The compressed copies are not pages of their own.
     expect((await t.app.inject({ method: 'GET', url: `/assets/${script}.gz` })).statusCode).toBe(404);
   });
+
+  it('ships its libraries’ production builds, never their development ones', () => {
+    // React Router's package names only its development build (see dashboard/vite.config.ts);
+    // the source maps say which files each script was built from.
+    const maps = readdirSync(join(dashboardDist, 'assets')).filter((name) => name.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(10);
+    const sources = maps.flatMap(
+      (name) =>
+        (JSON.parse(readFileSync(join(dashboardDist, 'assets', name), 'utf8')) as { sources: string[] }).sources,
+    );
+    expect(sources.filter((source) => /node_modules\/react-router\//.test(source)).length).toBeGreaterThan(0);
+    expect(sources.filter((source) => /\/dist\/development\/|\.development\.js$/.test(source))).toEqual([]);
+  });
 });
