@@ -58,6 +58,18 @@ describe('index.html names the code and data of the page it opens', () => {
     ]);
   });
 
+  it('asks for the entry script and the page’s code before its data', async () => {
+    // HTTP/1.1 gives a page six connections, taken in the order the page names its requests:
+    // the entry script is the longest path to the first paint, so it must not wait for one
+    // behind the API requests (which the page needs only once its code has run).
+    const html = await page('/accounts/acc_x/members', true);
+    const firstData = html.indexOf('<link rel="preload" as="fetch"');
+    expect(firstData).toBeGreaterThan(0);
+    expect(html.indexOf('<script type="module"')).toBeLessThan(firstData);
+    expect(html.indexOf('<link rel="stylesheet"')).toBeLessThan(firstData);
+    expect(html.lastIndexOf('<link rel="modulepreload"')).toBeLessThan(firstData);
+  });
+
   it('inside an account where the session is an active member: that member’s permissions, and nothing for others', async () => {
     const ana = await signUpAndSignIn(t.app, { account: true });
     const bo = await signUpAndSignIn(t.app, { account: true });
