@@ -177,3 +177,37 @@ it('exports the filtered list as a CSV download with the same filters', async ()
   expect(everyone.some((line) => line.includes('lucia@wompi.example'))).toBe(true);
   expect(pageErrors(session.page)).toEqual([]);
 });
+
+it('opens a member from the row: in the page on a click, in a new tab on a Ctrl-click, with keyboard access to the row’s menu', async () => {
+  await openTable('?q=carla');
+  await expect.poll(rowNames).toEqual(['Carla Bogotá']);
+  const name = rows().first().getByRole('link', { name: 'Carla Bogotá' });
+  const href = await name.getAttribute('href');
+  expect(href).toMatch(new RegExp(`^/accounts/${owner.accountId}/members/mem_[\\w-]+$`));
+
+  // A modified click is the browser's: a new tab at the member's page, this one unchanged.
+  const opened = session.page.context().waitForEvent('page');
+  await name.click({ modifiers: ['ControlOrMeta'] });
+  const tab = await opened;
+  await tab.waitForLoadState();
+  expect(new URL(tab.url()).pathname).toBe(href);
+  await tab.close();
+  expect(new URL(session.page.url()).pathname).toBe(`/accounts/${owner.accountId}/members`);
+
+  // The row's "…" button from the keyboard: the menu opens with its first item focused.
+  const actions = rows()
+    .first()
+    .getByRole('button', { name: /Carla Bogotá/ });
+  await actions.focus();
+  await session.page.keyboard.press('Enter');
+  await expect.poll(() => session.page.getByRole('menuitem', { name: 'View details' }).isVisible()).toBe(true);
+  await session.page.keyboard.press('Escape');
+
+  // A plain click navigates inside the app, without a new document.
+  await session.page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await name.click();
+  await session.page.waitForURL(`**${href}`);
+  await session.page.getByRole('heading', { name: 'Carla Bogotá' }).waitFor();
+  expect(await session.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  expect(pageErrors(session.page)).toEqual([]);
+});

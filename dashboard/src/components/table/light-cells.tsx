@@ -1,5 +1,15 @@
-import { Badge, getThemeColor, type MantineColor, Table, useMantineTheme } from '@mantine/core';
-import { type CSSProperties, type ReactNode, useMemo } from 'react';
+import {
+  ActionIcon,
+  Badge,
+  getThemeColor,
+  type MantineColor,
+  type MantineTheme,
+  Table,
+  UnstyledButton,
+  useMantineTheme,
+} from '@mantine/core';
+import { type ButtonHTMLAttributes, type CSSProperties, type MouseEvent, type ReactNode, useMemo } from 'react';
+import { useHref, useNavigate } from 'react-router';
 
 /**
  * Table rows and badges drawn with Mantine's own class names and colours but as plain
@@ -62,4 +72,64 @@ export function useLightBadges() {
       );
     };
   }, [theme]);
+}
+
+/**
+ * Links for every row of a large list, as plain anchors: React Router's Link runs about ten
+ * hooks for each one. Returns a function of `to` (relative to the current route, as Link's
+ * is). A plain click navigates inside the app; a click with a modifier key or another button
+ * (new tab, new window) is the browser's, as with Link.
+ */
+export function useLightLinks() {
+  const navigate = useNavigate();
+  const base = useHref('.').replace(/\/$/, '');
+  return useMemo(() => {
+    const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+      if (event.defaultPrevented || event.button !== 0) return;
+      if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      void navigate(event.currentTarget.getAttribute('href')!);
+    };
+    return (to: string, className: string, children: ReactNode) => (
+      <a href={`${base}/${to}`} className={className} onClick={onClick}>
+        {children}
+      </a>
+    );
+  }, [navigate, base]);
+}
+
+const iconButtonStyles = new WeakMap<MantineTheme, Map<string, CSSProperties>>();
+const iconButtonClass = `mantine-focus-auto mantine-active ${ActionIcon.classes.root} ${UnstyledButton.classes.root}`;
+
+/**
+ * Mantine's ActionIcon (default size) as a plain button, with its classes and its colour
+ * variables worked out once per theme and colour: one in every row of a large list.
+ */
+export function LightActionIcon({
+  variant,
+  color,
+  children,
+  ...props
+}: { variant: 'subtle'; color: MantineColor } & ButtonHTMLAttributes<HTMLButtonElement>) {
+  const theme = useMantineTheme();
+  let styles = iconButtonStyles.get(theme);
+  if (!styles) iconButtonStyles.set(theme, (styles = new Map<string, CSSProperties>()));
+  const key = `${variant} ${color}`;
+  let style = styles.get(key);
+  if (!style) {
+    const colors = theme.variantColorResolver({ color, theme, variant });
+    style = {
+      '--ai-bg': colors.background,
+      '--ai-hover': colors.hover,
+      '--ai-hover-color': colors.hoverColor,
+      '--ai-color': colors.color,
+      '--ai-bd': colors.border,
+    } as CSSProperties;
+    styles.set(key, style);
+  }
+  return (
+    <button type="button" className={iconButtonClass} data-variant={variant} style={style} {...props}>
+      <span className={ActionIcon.classes.icon}>{children}</span>
+    </button>
+  );
 }

@@ -30,7 +30,13 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useAccount } from '../../app/account-context';
 import { EmptyState, ErrorState, LoadingState } from '../../components/States';
-import { LightCell, LightRow, useLightBadges } from '../../components/table/light-cells';
+import {
+  LightActionIcon,
+  LightCell,
+  LightRow,
+  useLightBadges,
+  useLightLinks,
+} from '../../components/table/light-cells';
 import classes from './MembersList.module.css';
 import { formatDateTime } from '../../i18n/format';
 import { actionLabel, availableActions } from './member-actions';
@@ -72,6 +78,7 @@ export function MembersList() {
 
   const profiles = useProfiles(accountId);
   const badge = useLightBadges();
+  const link = useLightLinks();
   // Looked up once per render, not once per row and column.
   const labels = useMemo(
     () => ({
@@ -183,9 +190,7 @@ export function MembersList() {
                 <LightRow key={member.id} data-testid="member-row">
                   <LightCell>
                     <div className={classes.name}>
-                      <Link to={member.id} className={classes.nameLink}>
-                        {member.name || member.email}
-                      </Link>
+                      {link(member.id, classes.nameLink, member.name || member.email)}
                       {member.isOwner ? (
                         <Badge
                           size="sm"
@@ -334,21 +339,30 @@ export function MembersList() {
  * The "…" menu at the end of a row (PayMongo's ellipsis, Wompi's Actions): each action opens
  * the member's page with that action's confirmation dialog already open.
  */
-/** The row's "…" button; the menu behind it (a popover with its positioning) is built when first opened. */
+/**
+ * The row's "…" button. Until first clicked it is a plain button (one in each of 50 rows); the
+ * menu behind it (a popover with its positioning, on Mantine's own button) is built then.
+ */
 function RowActions({ member, label }: { member: MemberRow; label: string }) {
   const [wanted, setWanted] = useState(false);
+  if (!wanted)
+    return (
+      <LightActionIcon
+        variant="subtle"
+        color="gray"
+        aria-label={label}
+        aria-haspopup="menu"
+        onClick={() => setWanted(true)}
+      >
+        <IconDots size={18} aria-hidden />
+      </LightActionIcon>
+    );
   const trigger = (
-    <ActionIcon
-      variant="subtle"
-      color="gray"
-      aria-label={label}
-      aria-haspopup="menu"
-      onClick={wanted ? undefined : () => setWanted(true)}
-    >
+    <ActionIcon variant="subtle" color="gray" aria-label={label} aria-haspopup="menu">
       <IconDots size={18} aria-hidden />
     </ActionIcon>
   );
-  return wanted ? <RowActionsMenu member={member} trigger={trigger} /> : trigger;
+  return <RowActionsMenu member={member} trigger={trigger} />;
 }
 
 function RowActionsMenu({ member, trigger }: { member: MemberRow; trigger: ReactElement }) {
