@@ -204,10 +204,12 @@ it('opens a member from the row: in the page on a click, in a new tab on a Ctrl-
   await session.page.keyboard.press('Escape');
 
   // A plain click navigates inside the app, without a new document.
-  await session.page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await session.page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
   await name.click();
   await session.page.waitForURL(`**${href}`);
   await session.page.getByRole('heading', { name: 'Carla Bogotá' }).waitFor();
-  expect(await session.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  expect(await session.page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(
+    true,
+  );
   expect(pageErrors(session.page)).toEqual([]);
 });
