@@ -11,79 +11,19 @@
  * `npm start`), or PostgreSQL with BENCH_DB=postgres (a throw-away database on DATABASE_URL's
  * server); Debian's Chromium through playwright-core. BENCH_RUNS (5) runs of each.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'otplib';
 import { createBenchDatabase, describeMachine } from '../support.js';
 import { type Load, launchChromium, measureLoad, readyWhen } from './browser.js';
-import { accountId, type Owner, seedAccount } from './seed.js';
+import { accountId, seedAccount } from './seed.js';
+import { benchSecretKey, signedInState, startService } from './service.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 100_000);
 const engine = process.env.BENCH_DB === 'postgres' ? 'postgres' : 'pglite';
-const secretKey = Buffer.alloc(32, 7);
 const targetBytes = 250 * 1024;
 const targetMs = 1000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startServer(env: Record<string, string>) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: url,
-      SECRET_KEY: secretKey.toString('base64'),
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/healthz`).then(
-        (res) => res.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, stop: async () => void (child.kill('SIGTERM'), await exited) };
-}
-
-/** Signs the owner in through the sign-in page once; every measured run starts from this state. */
-async function signedInState(browser: Awaited<ReturnType<typeof launchChromium>>, url: string, owner: Owner) {
-  const context = await browser.newContext({ baseURL: url });
-  try {
-    const page = await context.newPage();
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel(/^Password/).fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Authentication code').fill(await generate({ secret: owner.totpSecret }));
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForURL(/\/accounts\/acc_/);
-    return await context.storageState();
-  } finally {
-    await context.close();
-  }
-}
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const sum = (load: Load, key: 'transferred' | 'decoded' | 'gzip') =>
@@ -134,14 +74,18 @@ async function main() {
   console.log(describeMachine());
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-dashboard-'));
   const postgres = engine === 'postgres' ? await createBenchDatabase('gatehouse_bench_dashboard') : undefined;
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let server: Awaited<ReturnType<typeof startService>> | undefined;
   try {
     const seedStart = performance.now();
-    const owner = await seedAccount(postgres ? { databaseUrl: postgres.url } : { dataDir }, secretKey, memberCount);
+    const owner = await seedAccount(
+      postgres ? { databaseUrl: postgres.url } : { dataDir },
+      benchSecretKey,
+      memberCount,
+    );
     console.log(
       `seeded ${memberCount.toLocaleString('en')} members into ${engine} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
     );
-    server = await startServer(postgres ? { DATABASE_URL: postgres.url } : { DATA_DIR: dataDir, DATABASE_URL: '' });
+    server = await startService(postgres ? { DATABASE_URL: postgres.url } : { DATA_DIR: dataDir, DATABASE_URL: '' });
     const browser = await launchChromium();
     try {
       const state = await signedInState(browser, server.url, owner);

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../support/free-port.js';
 import { type App, buildApp } from '../../../src/app.js';
 import { dashboardDist } from '../../../src/http/dashboard.js';
 import { existsSync } from 'node:fs';
@@ -16,14 +16,6 @@ export interface Gatehouse {
   smtp: SmtpInbox;
   database: TestDatabase;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**
