@@ -73,8 +73,8 @@ export async function signIn(
     if (presentedSessionId) await endPresentedSession(trx, presentedSessionId);
     const created = await createSession(trx, { userId: user.id, stage, secondFactorAt: null, context, now });
     // Only a complete sign-in forgives earlier failures; the right password alone just gets
-    // its own attempt back. In the session's transaction: one commit instead of two, which on
-    // the embedded database is most of a sign-in's cost besides argon2 (bench:signin).
+    // its own attempt back. In the session's transaction: one commit instead of two, and on the
+    // embedded database every commit writes its WAL from the server's only thread (bench:signin).
     if (stage === 'active') {
       await finishSignIn(trx, deps, user, 'password', context, now);
       await forgiveFailures(trx, { email, ip: context.ip });

@@ -336,10 +336,6 @@ export function MembersList() {
 }
 
 /**
- * The "…" menu at the end of a row (PayMongo's ellipsis, Wompi's Actions): each action opens
- * the member's page with that action's confirmation dialog already open.
- */
-/**
  * The row's "…" button. Until first clicked it is a plain button (one in each of 50 rows); the
  * menu behind it (a popover with its positioning, on Mantine's own button) is built then.
  */
@@ -365,6 +361,10 @@ function RowActions({ member, label }: { member: MemberRow; label: string }) {
   return <RowActionsMenu member={member} trigger={trigger} />;
 }
 
+/**
+ * The "…" menu at the end of a row (PayMongo's ellipsis, Wompi's Actions): each action opens
+ * the member's page with that action's confirmation dialog already open.
+ */
 function RowActionsMenu({ member, trigger }: { member: MemberRow; trigger: ReactElement }) {
   const { t } = useTranslation();
   const { membership, can } = useAccount();
