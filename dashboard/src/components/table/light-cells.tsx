@@ -49,29 +49,23 @@ const dotBadge = `${Badge.classes.root} ${Badge.classes['root--dot']}`;
  */
 export function useLightBadges() {
   const theme = useMantineTheme();
-  return useMemo(() => {
-    const cache = new Map<string, CSSProperties>();
-    return (variant: BadgeVariant, color: MantineColor, children: ReactNode) => {
-      const key = `${variant} ${color}`;
-      let style = cache.get(key);
-      if (!style) {
-        const colors = theme.variantColorResolver({ color, theme, variant });
-        style = {
-          '--badge-bg': colors.background,
-          '--badge-color': colors.color,
-          '--badge-bd': colors.border,
-          ...(variant === 'dot' ? { '--badge-dot-color': getThemeColor(color, theme) } : {}),
-          minWidth: 'max-content',
-        } as CSSProperties;
-        cache.set(key, style);
-      }
+  return useMemo(
+    () => (variant: BadgeVariant, color: MantineColor, children: ReactNode) => {
+      const style = variantStyle(theme, 'badge', variant, color, (colors) => ({
+        '--badge-bg': colors.background,
+        '--badge-color': colors.color,
+        '--badge-bd': colors.border,
+        ...(variant === 'dot' ? { '--badge-dot-color': getThemeColor(color, theme) } : {}),
+        minWidth: 'max-content',
+      }));
       return (
         <span className={variant === 'dot' ? dotBadge : Badge.classes.root} data-variant={variant} style={style}>
           <span className={Badge.classes.label}>{children}</span>
         </span>
       );
-    };
-  }, [theme]);
+    },
+    [theme],
+  );
 }
 
 /**
@@ -98,7 +92,6 @@ export function useLightLinks() {
   }, [navigate, base]);
 }
 
-const iconButtonStyles = new WeakMap<MantineTheme, Map<string, CSSProperties>>();
 const iconButtonClass = `mantine-focus-auto mantine-active ${ActionIcon.classes.root} ${UnstyledButton.classes.root}`;
 
 /**
@@ -111,25 +104,42 @@ export function LightActionIcon({
   children,
   ...props
 }: { variant: 'subtle'; color: MantineColor } & ButtonHTMLAttributes<HTMLButtonElement>) {
-  const theme = useMantineTheme();
-  let styles = iconButtonStyles.get(theme);
-  if (!styles) iconButtonStyles.set(theme, (styles = new Map<string, CSSProperties>()));
-  const key = `${variant} ${color}`;
-  let style = styles.get(key);
-  if (!style) {
-    const colors = theme.variantColorResolver({ color, theme, variant });
-    style = {
-      '--ai-bg': colors.background,
-      '--ai-hover': colors.hover,
-      '--ai-hover-color': colors.hoverColor,
-      '--ai-color': colors.color,
-      '--ai-bd': colors.border,
-    } as CSSProperties;
-    styles.set(key, style);
-  }
+  const style = variantStyle(useMantineTheme(), 'action-icon', variant, color, (colors) => ({
+    '--ai-bg': colors.background,
+    '--ai-hover': colors.hover,
+    '--ai-hover-color': colors.hoverColor,
+    '--ai-color': colors.color,
+    '--ai-bd': colors.border,
+  }));
   return (
     <button type="button" className={iconButtonClass} data-variant={variant} style={style} {...props}>
       <span className={ActionIcon.classes.icon}>{children}</span>
     </button>
   );
+}
+
+type VariantColors = ReturnType<MantineTheme['variantColorResolver']>;
+const variantStyles = new WeakMap<MantineTheme, Map<string, CSSProperties>>();
+
+/**
+ * The inline style a light component gets from Mantine's colours for `variant` and `color`
+ * (the theme's own resolver, contrast maths included), worked out once per theme, component,
+ * variant and colour and then shared by every row.
+ */
+function variantStyle(
+  theme: MantineTheme,
+  component: string,
+  variant: string,
+  color: MantineColor,
+  toStyle: (colors: VariantColors) => Record<string, string | undefined>,
+): CSSProperties {
+  let styles = variantStyles.get(theme);
+  if (!styles) variantStyles.set(theme, (styles = new Map<string, CSSProperties>()));
+  const key = `${component} ${variant} ${color}`;
+  let style = styles.get(key);
+  if (!style) {
+    style = toStyle(theme.variantColorResolver({ color, theme, variant }));
+    styles.set(key, style);
+  }
+  return style;
 }
