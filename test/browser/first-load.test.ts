@@ -76,8 +76,10 @@ it('never listens for storage events, which load a fresh page’s storage before
   `);
   await page.goto(`/accounts/${owner.accountId}/members`);
   await page.getByTestId('member-row').first().waitFor();
-  // The account switcher remembers this account once the page is idle.
-  await page.waitForFunction('window.storageTouches.length > 0');
+  // The account switcher remembers this account once the page is idle. Polled from the test:
+  // waitForFunction evaluates a string in the page, which its CSP (no unsafe-eval) refuses
+  // whenever the first look comes back false.
+  await expect.poll(() => page.evaluate<number>('window.storageTouches.length')).toBeGreaterThan(0);
   const touches = await page.evaluate<string[]>('window.storageTouches');
   expect(touches.filter((touch) => touch.startsWith('storage listener'))).toEqual([]);
   expect(touches.filter((touch) => touch.startsWith('setItem'))).toHaveLength(1);
